@@ -1,0 +1,56 @@
+# RedNote Record: `make site` builds the site, `make test` runs every test.
+# Each target installs what it needs, so both work on a fresh clone.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+CHROMIUM ?= /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test browser site serve validate test bench schemas clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed ## Install the generator and its dependencies into .venv
+
+install-test: $(VENV)/.installed-test ## Install the test dependencies too
+
+browser: ## Install Debian's Chromium for the browser tests (Playwright cannot download one here)
+	@if [ -x $(CHROMIUM) ]; then echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"; else \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null && $(CHROMIUM) --version; fi
+
+site: install ## Validate the entries and build the site into site/
+	$(PY) -m generator build
+
+serve: install ## Preview the site, rebuilding when an entry or template changes
+	$(PY) -m generator serve
+
+validate: install ## Check every entry and report every problem
+	$(PY) -m generator validate
+
+test: install-test browser ## Run all tests, the browser tests included
+	$(PY) -m pytest
+
+bench: install-test browser ## Run the benchmark at 1,000 and 10,000 entries (see benchmarks/README.md)
+	$(PY) benchmarks/run.py
+
+schemas: install ## Regenerate the committed JSON Schemas in schemas/ from generator/schema.py
+	$(PY) -m generator export-schemas schemas
+
+clean: ## Remove the virtual environment and every generated file
+	rm -rf $(VENV) site build .pytest_cache test-artifacts benchmarks/out

@@ -1,0 +1,290 @@
+"""YAML text → plain data with line/column marks, strictly; then a whole folder → a Corpus.
+
+PyYAML follows YAML 1.1 (``no`` is False, ``2025-01-13`` a date, ``1.10`` the float 1.1) and
+keeps the last of two duplicate keys. The contract here is the text the contributor wrote:
+every scalar stays the string it was written as, and the schema decides what it may be.
+Parsing goes through libyaml (CSafeLoader's composer) for speed, keeping node marks.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import ValidationFailed
+from generator.model import KIND_OF_FOLDER, KINDS, PLURAL, Corpus, Entry
+from generator.problems import Problem, display_path
+
+log = logging.getLogger(__name__)
+
+try:  # libyaml is 8× faster; fall back to the pure-Python loader where it is missing
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 16
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_STANDARD_TAG = "tag:yaml.org,2002:"
+
+Path_ = tuple[Any, ...]  # a path into the data: ("sources", 0, "url")
+Mark = tuple[int, int]  # (line, column), from 1
+
+
+@dataclass
+class LoadedFile:
+    """One entry file's data, with the mark of every value and every mapping key."""
+
+    path: Path
+    data: dict[str, Any]
+    marks: dict[Path_, Mark] = field(default_factory=dict)
+    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # found while parsing, not fatal
+
+    def mark(self, at: Path_, key: bool = False) -> Mark:
+        """The mark of ``at``, or of its nearest ancestor that has one."""
+        table = self.key_marks if key else self.marks
+        while at:
+            if at in table:
+                return table[at]
+            if key and at in self.marks:
+                return self.marks[at]
+            at = at[:-1]
+        return self.marks.get((), (1, 1))
+
+
+class _Reject(Exception):
+    def __init__(self, mark: yaml.Mark | None, message: str):
+        self.line = mark.line + 1 if mark else 1
+        self.col = mark.column + 1 if mark else 1
+        self.message = message
+
+
+def read_text(path: Path) -> str:
+    """Read an entry file as UTF-8, refusing what cannot be an entry. Raises _Reject."""
+    if path.is_symlink():
+        raise _Reject(None, "is a symbolic link; an entry must be a regular file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _Reject(
+            None,
+            f"file is {size / 1_000_000:.1f} MB; an entry may be at most "
+            f"{MAX_FILE_BYTES // 1_000_000} MB: split it or trim it",
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _Reject(
+            _FakeMark(line - 1, col - 1),
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+        ) from None
+    if text.startswith("\ufeff"):  # a byte-order mark some editors add: harmless, drop it
+        text = text[1:]
+    return text
+
+
+@dataclass
+class _FakeMark:
+    line: int
+    column: int
+
+
+def parse(path: Path, text: str) -> LoadedFile:
+    """Parse one entry's YAML text. Raises _Reject with the first problem that stops parsing."""
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise _Reject(None, "file is empty; an entry is a YAML mapping of fields")
+    if "&" in text or "*" in text:
+        _reject_anchors(text)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _Reject(exc.problem_mark, _syntax_message(exc)) from None
+    except yaml.YAMLError as exc:
+        raise _Reject(None, f"YAML syntax error: {exc}") from None
+    if node is None:
+        raise _Reject(None, "file is empty; an entry is a YAML mapping of fields")
+    if not isinstance(node, yaml.MappingNode):
+        raise _Reject(
+            node.start_mark,
+            f"the top level is {_describe_node(node)}; an entry must be a mapping of "
+            "fields such as `title: …`",
+        )
+    loaded = LoadedFile(path=path, data={})
+    loaded.data = _value(node, (), loaded, set(), 0)
+    return loaded
+
+
+def _reject_anchors(text: str) -> None:
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AnchorToken):
+                raise _Reject(
+                    token.start_mark,
+                    f"YAML anchor '&{token.value}' is not allowed: write the value out in full",
+                )
+            if isinstance(token, yaml.AliasToken):
+                raise _Reject(
+                    token.start_mark,
+                    f"YAML alias '*{token.value}' is not allowed: write the value out in full",
+                )
+    except yaml.MarkedYAMLError as exc:
+        raise _Reject(exc.problem_mark, _syntax_message(exc)) from None
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    if "expected a single document" in problem or "but found another document" in problem:
+        return "file holds more than one YAML document (a second '---'); keep one entry per file"
+    if "found character '\\t'" in problem:
+        return "YAML syntax error: a tab character; indent with spaces"
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = " (a value containing ': ' must be quoted)"
+    return f"YAML syntax error: {problem}{context}{hint}"
+
+
+def _describe_node(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return f"the text {node.value[:40]!r}"
+
+
+def _value(node: yaml.Node, at: Path_, out: LoadedFile, seen: set[int], depth: int) -> Any:
+    if id(node) in seen:  # composed aliases share node objects; the scan above catches most
+        raise _Reject(node.start_mark, "YAML aliases are not allowed: write the value out in full")
+    if depth > MAX_DEPTH:
+        raise _Reject(node.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
+    seen.add(id(node))
+    out.marks[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if not node.tag.startswith(_STANDARD_TAG):
+        raise _Reject(node.start_mark, f"YAML tag '{node.tag}' is not allowed; remove it")
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.value in _NULLS:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(item, at + (i,), out, seen, depth + 1) for i, item in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Reject(key_node.start_mark, "a field name must be plain text")
+        key = key_node.value
+        key_at = at + (key,)
+        key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if key in result:
+            # Reported, not fatal, so the rest of the file is still checked. PyYAML would
+            # silently keep the last value; the first is kept here, and the file fails anyway.
+            first = out.key_marks[key_at][0]
+            out.problems.append(Problem(
+                display_path(out.path), key_mark[0], key_mark[1],
+                f"duplicate key '{key}' (first on line {first}); YAML would silently keep only "
+                "the last one: remove one of them",
+            ))
+            continue
+        out.key_marks[key_at] = key_mark
+        result[key] = _value(value_node, key_at, out, seen, depth + 1)
+    return result
+
+
+def read_entry(path: Path) -> tuple[LoadedFile | None, list[Problem]]:
+    """Read and parse one file; on failure, the problem that stopped it."""
+    try:
+        return parse(path, read_text(path)), []
+    except _Reject as rej:
+        return None, [Problem(display_path(path), rej.line, rej.col, rej.message)]
+    except OSError as exc:
+        return None, [Problem(display_path(path), 1, 1, f"cannot read file: {exc.strerror}")]
+
+
+# --- the whole knowledge base ---------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """What validating a folder found: the corpus (when there were no problems) and problems."""
+
+    problems: list[Problem]
+    corpus: Corpus | None
+    files: int
+
+    def counts(self) -> dict[str, int]:
+        if self.corpus is None:
+            return {}
+        return {k: sum(1 for e in self.corpus.entries.values() if e.kind == k) for k in KINDS}
+
+
+def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """Every entry file as (kind, path), and problems with files in the wrong place."""
+    found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+    if not entries_dir.is_dir():
+        problems.append(
+            Problem(display_path(entries_dir), 1, 1, "no such folder; expected the entries folder "
+                    "with events/, quotes/, lists/ and actors/")
+        )
+        return found, problems
+    for path in sorted(entries_dir.rglob("*")):
+        rel = path.relative_to(entries_dir)
+        if any(part.startswith(".") for part in rel.parts) or path.is_dir():
+            continue
+        folder = rel.parts[0] if len(rel.parts) > 1 else None
+        if path.suffix == ".yml":
+            problems.append(Problem(display_path(path), 1, 1,
+                                    "entry files end in .yaml, not .yml: rename the file"))
+            continue
+        if path.suffix != ".yaml":
+            continue
+        if folder not in KIND_OF_FOLDER:
+            where = ", ".join(f"{PLURAL[k]}/" for k in KINDS)
+            problems.append(Problem(display_path(path), 1, 1,
+                                    f"entry is not in a kind's folder: move it under one of {where}"))
+            continue
+        found.append((KIND_OF_FOLDER[folder], path))
+    return found, problems
+
+
+def collect(entries_dir: Path) -> Result:
+    """Load and validate every entry under ``entries_dir``; never raises for bad input."""
+    from generator import validate  # validate needs LoadedFile from here
+
+    files, problems = discover(entries_dir)
+    loaded: list[tuple[str, LoadedFile]] = []
+    for kind, path in files:
+        entry, file_problems = read_entry(path)
+        problems.extend(file_problems)
+        if entry is not None:
+            problems.extend(entry.problems)
+            loaded.append((kind, entry))
+    entries, check_problems = validate.check_all(files, loaded)
+    problems.extend(check_problems)
+    problems = sorted(set(problems), key=_problem_order)
+    corpus = None if problems else Corpus(entries)
+    log.debug("validated %d files: %d problems", len(files), len(problems))
+    return Result(problems=problems, corpus=corpus, files=len(files))
+
+
+def _problem_order(p: Problem) -> tuple:
+    return (p.file, p.line, p.col, p.message)
+
+
+def load_corpus(entries_dir: Path) -> Corpus:
+    """The validated corpus; raises ValidationFailed listing every problem."""
+    result = collect(entries_dir)
+    if result.corpus is None:
+        raise ValidationFailed(result.problems)
+    return result.corpus
+
+
+__all__ = ["Entry", "LoadedFile", "Result", "collect", "load_corpus", "parse", "read_entry"]

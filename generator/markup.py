@@ -1,0 +1,119 @@
+"""Turn entry text (Markdown, never raw HTML) into safe HTML or plain text.
+
+Every renderer (pages, feeds, data) goes through here, so a contributor's ``<script>``
+or ``[x](javascript:…)`` is shown as inert text everywhere, whatever the validator caught.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# C0/C1 control characters other than tab, newline and carriage return: invalid in XML 1.0
+# (and so in feeds) and never meaningful in entry text.
+CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s)/mailto URLs and for relative links; False for javascript:, data:, …"""
+    # Browsers ignore tabs/newlines inside a scheme ("java\tscript:"), so judge it without them.
+    squeezed = re.sub(r"[\x00-\x20]", "", url)
+    m = _SCHEME_RE.match(squeezed)
+    return m is None or m.group(1).lower() in SAFE_SCHEMES
+
+
+def strip_control_chars(text: str) -> str:
+    return CONTROL_CHARS_RE.sub("", text)
+
+
+class _SafeLinks(Treeprocessor):
+    """Neutralise links and images whose scheme is not http(s)/mailto."""
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value is not None and not is_safe_url(value):
+                    del el.attrib[attr]
+            if el.tag == "a" and el.get("href", "").startswith(("http://", "https://")):
+                el.set("rel", "nofollow noopener")
+
+
+class _NoRawHtml(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Without these two, Python-Markdown passes <tags> through; with them removed the
+        # text is escaped and shown literally.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists"], output_format="html")
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> str:
+    md = _markdown()
+    md.reset()
+    return md.convert(strip_control_chars(text))
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Entry Markdown → safe HTML (raw HTML escaped, unsafe link schemes removed)."""
+    if not text:
+        return Markup("")
+    return Markup(_render(text))
+
+
+def render_inline(text: str | None) -> Markup:
+    """Like render_markdown, without the wrapping paragraph, for one-line fields."""
+    out = str(render_markdown(text))
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return Markup(out)
+
+
+def plain_text(text: str | None) -> str:
+    """Entry Markdown → plain text (for feed summaries, meta descriptions, search snippets)."""
+    if not text:
+        return ""
+    rendered = _render(text)
+    no_tags = re.sub(r"<[^>]+>", "", rendered)
+    return re.sub(r"\s+", " ", html.unescape(no_tags)).strip()
+
+
+_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~^=:\"'])")
+
+
+def escape_markdown(text: str | None) -> str:
+    """Plain text (a title, a name) → Markdown that renders as exactly that text.
+
+    HTML-sensitive characters become entities, Markdown punctuation is backslash-escaped,
+    so nothing in the text can open a tag, a link or emphasis.
+    """
+    if not text:
+        return ""
+    text = strip_control_chars(text).replace("\r", " ").replace("\n", " ")
+    out = []
+    for ch in text:
+        if ch == "<":
+            out.append("&lt;")
+        elif ch == ">":
+            out.append("&gt;")
+        elif ch == "&":
+            out.append("&amp;")
+        elif _MD_SPECIAL_RE.match(ch):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)

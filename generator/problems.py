@@ -1,0 +1,57 @@
+"""A problem found in an entry, and the three ways the CLI prints problems."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """What is wrong, where: ``file:line:col: message``. Line and column count from 1."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """The path as a contributor would type it: relative to the working directory if inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def format_text(problems: list[Problem]) -> str:
+    return "".join(f"{p}\n" for p in problems)
+
+
+def _escape_data(text: str) -> str:
+    # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: list[Problem]) -> str:
+    """GitHub workflow commands, so each problem annotates its line in the pull request."""
+    return "".join(
+        f"::error file={_escape_property(p.file)},line={p.line},col={p.col},"
+        f"title={_escape_property('Entry validation')}::{_escape_data(p.message)}\n"
+        for p in problems
+    )
+
+
+def format_json(problems: list[Problem]) -> str:
+    return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

@@ -1,0 +1,385 @@
+"""Check loaded entries against the schema and each other → Problems, or typed entries.
+
+The JSON Schemas in ``generator.schema`` are interpreted here (the subset they use), so the
+rules a contributor's editor shows and the rules this validator applies are the same text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import schema as schema_mod
+from generator.markup import is_safe_url
+from generator.model import (
+    CLASS_OF_KIND,
+    ID_RE,
+    KIND_LABEL,
+    PLURAL,
+    REFERENCE_TARGETS,
+    Actor,
+    CensorshipList,
+    Correction,
+    Entry,
+    Event,
+    Handle,
+    ListItem,
+    PartialDate,
+    Quote,
+    Source,
+    ZhText,
+)
+from generator.problems import Problem, display_path
+
+if TYPE_CHECKING:
+    from generator.load import LoadedFile, Path_
+
+# [text](target) and ![alt](target) in Markdown, and <scheme:...> autolinks.
+_MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)", re.MULTILINE)
+
+
+def _field(at: Path_) -> str:
+    """('sources', 0, 'url') → 'sources[0].url'."""
+    out = ""
+    for part in at:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Checker:
+    """Walks one entry's data against its kind's schema, collecting problems."""
+
+    def __init__(self, loaded: LoadedFile, kind: str):
+        self.loaded = loaded
+        self.kind = kind
+        self.root = schema_mod.schema_for(kind)
+        self.problems: list[Problem] = []
+        self.references: list[tuple[Path_, str, str]] = []  # (where, target id, required kind)
+        self.dates: dict[Path_, PartialDate] = {}
+
+    def report(self, at: Path_, message: str, key: bool = False) -> None:
+        line, col = self.loaded.mark(at, key=key)
+        self.problems.append(Problem(display_path(self.loaded.path), line, col, message))
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Merge a ``$ref`` with the keywords beside it (the local ones win)."""
+        while "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            node = {**self.root["$defs"][name], **{k: v for k, v in node.items() if k != "$ref"}}
+        return node
+
+    def matches(self, value: Any, node: dict[str, Any]) -> bool:
+        """Whether ``value`` satisfies ``node``, without reporting (for if/anyOf/not)."""
+        probe = _Checker(self.loaded, self.kind)
+        probe.check(value, node, ())
+        return not probe.problems
+
+    def check(self, value: Any, node: dict[str, Any], at: Path_) -> None:
+        node = self.resolve(node)
+        name = _field(at) or "entry"
+        expected = node.get("type")
+        if value is None and at:
+            self.report(at, f"'{name}' is empty: give it a value, or delete the line")
+            return
+        if expected == "string" or (expected is None and isinstance(value, str)):
+            if not isinstance(value, str):
+                self.report(at, f"'{name}' must be text, not {_kind_of(value)}")
+                return
+            self.check_string(value, node, at, name)
+        elif expected == "array" or (expected is None and isinstance(value, list)):
+            if not isinstance(value, list):
+                self.report(at, f"'{name}' must be a list, for example `{name}: [a, b]` "
+                                f"or one `- item` per line")
+                return
+            self.check_array(value, node, at, name)
+        elif expected == "object" or (expected is None and isinstance(value, dict)):
+            if not isinstance(value, dict):
+                self.report(at, f"'{name}' must be a mapping of fields, not {_kind_of(value)}")
+                return
+            self.check_object(value, node, at)
+        if "if" in node and "then" in node and self.matches(value, node["if"]):
+            then = node["then"]
+            probe = _Checker(self.loaded, self.kind)
+            probe.check(value, {k: v for k, v in then.items() if k != "x-message"}, at)
+            if probe.problems:
+                # Point at the field the condition is about (the quote's 'lang').
+                about = next(iter(node["if"].get("properties", {})), None)
+                where = at + (about,) if about in (value if isinstance(value, dict) else {}) else at
+                self.report(where, f"'{name}' {then['x-message']}" if at else
+                            f"the entry {then['x-message']}", key=True)
+
+    def check_string(self, value: str, node: dict[str, Any], at: Path_, name: str) -> None:
+        if node.get("minLength") and not value.strip():
+            self.report(at, f"'{name}' is empty: give it a value, or delete the line")
+            return
+        if "enum" in node and value not in node["enum"]:
+            close = difflib.get_close_matches(value, node["enum"], n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            self.report(at, f"'{name}': {value!r} is not one of {', '.join(node['enum'])}{hint}")
+            return
+        pattern_ok = True
+        if "pattern" in node and not re.search(node["pattern"], value):
+            pattern_ok = False
+        if "anyOf" in node and not any(self.matches(value, alt) for alt in node["anyOf"]):
+            pattern_ok = False
+        if "not" in node and self.matches(value, node["not"]):
+            pattern_ok = False
+        if not pattern_ok:
+            message = node.get("x-message", "has the wrong form")
+            self.report(at, f"'{name}': {_show(value)} {message}")
+            return
+        fmt = node.get("x-format")
+        if fmt == "date":
+            try:
+                self.dates[at] = PartialDate.parse(value)
+            except ValueError as exc:
+                self.report(at, f"'{name}': {exc}")
+        elif fmt == "markdown":
+            self.check_markdown(value, at, name)
+        if "x-ref" in node:
+            self.references.append((at, value, node["x-ref"]))
+
+    def check_markdown(self, value: str, at: Path_, name: str) -> None:
+        targets = _MD_LINK_RE.findall(value) + [m[0] for m in _MD_REFDEF_RE.findall(value)]
+        for target in targets:
+            if not is_safe_url(target):
+                self.report(at, f"'{name}': link target {_show(target)} is not allowed; "
+                                "links must be http:// or https:// URLs")
+                return
+
+    def check_array(self, value: list[Any], node: dict[str, Any], at: Path_, name: str) -> None:
+        if len(value) < node.get("minItems", 0):
+            message = node.get("x-message", f"needs at least {node['minItems']} item(s)")
+            self.report(at, f"'{name}' is empty: it {message}" if not value
+                        else f"'{name}' {message}")
+            return
+        items = node.get("items")
+        seen: dict[str, int] = {}
+        for i, item in enumerate(value):
+            if items is not None:
+                self.check(item, items, at + (i,))
+            if node.get("uniqueItems") and isinstance(item, str):
+                if item in seen:
+                    self.report(at + (i,), f"'{name}' lists {item!r} twice: remove one")
+                seen.setdefault(item, i)
+
+    def check_object(self, value: dict[str, Any], node: dict[str, Any], at: Path_) -> None:
+        properties: dict[str, Any] = node.get("properties", {})
+        for key in value:
+            if key not in properties and node.get("additionalProperties") is False:
+                self.report(at + (key,), _unknown_field(key, list(properties), at, self.kind),
+                            key=True)
+        for key in node.get("required", []):
+            if key not in value:
+                where = f"'{_field(at)}' is missing" if at else "missing"
+                desc = self.resolve(properties.get(key, {})).get("description", "")
+                hint = f": {desc}" if desc else ""
+                self.report(at, f"{where} required field '{key}'{hint}")
+        for key, sub in value.items():
+            if key in properties:
+                self.check(sub, properties[key], at + (key,))
+
+
+def _unknown_field(key: str, allowed: list[str], at: Path_, kind: str) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    where = f" in '{_field(at)}'" if at else f" for {_article(KIND_LABEL[kind])}"
+    if close:
+        return f"unknown field '{key}'{where}; did you mean '{close[0]}'?"
+    return f"unknown field '{key}'{where}; allowed: {', '.join(allowed)}"
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+def _show(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+# --- one file ---------------------------------------------------------------------------------
+
+
+def check_entry(kind: str, loaded: LoadedFile) -> _Checker:
+    checker = _Checker(loaded, kind)
+    checker.check(loaded.data, checker.root, ())
+    start, end = checker.dates.get(("date",)), checker.dates.get(("end_date",))
+    if start and end and end.end < start.start:
+        checker.report(("end_date",), f"'end_date': {end} is before 'date' {start}; "
+                                      "swap them or fix the date")
+    return checker
+
+
+def _opt_date(value: str | None) -> PartialDate | None:
+    return PartialDate.parse(value) if value else None
+
+
+def _day(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def build_entry(kind: str, loaded: LoadedFile) -> Entry:
+    """Typed entry from data that passed check_entry."""
+    d = loaded.data
+    common: dict[str, Any] = dict(
+        id=loaded.path.stem,
+        path=loaded.path,
+        added=_day(d["added"]),
+        updated=_day(d["updated"]) if d.get("updated") else None,
+        tags=tuple(d.get("tags") or ()),
+        related=tuple(d.get("related") or ()),
+        corrections=tuple(
+            Correction(date=PartialDate.parse(c["date"]), note=c["note"])
+            for c in d.get("corrections") or ()
+        ),
+        sources=tuple(
+            Source(
+                url=s["url"],
+                title=s["title"],
+                publisher=s.get("publisher"),
+                date=_opt_date(s.get("date")),
+                archive_url=s.get("archive_url"),
+                lang=s.get("lang"),
+            )
+            for s in d.get("sources") or ()
+        ),
+    )
+    if kind == "event":
+        zh = d.get("zh")
+        return Event(
+            **common,
+            headline=d["title"],
+            date=PartialDate.parse(d["date"]),
+            end_date=_opt_date(d.get("end_date")),
+            summary=d["summary"],
+            actors=tuple(d.get("actors") or ()),
+            zh=ZhText(title=zh.get("title"), summary=zh.get("summary")) if zh else None,
+        )
+    if kind == "quote":
+        return Quote(
+            **common,
+            text=d["text"],
+            lang=d["lang"],
+            translation=d.get("translation"),
+            speaker=d["speaker"],
+            date=PartialDate.parse(d["date"]),
+            platform=d.get("platform"),
+            context=d.get("context"),
+            event=d.get("event"),
+        )
+    if kind == "list":
+        return CensorshipList(
+            **common,
+            headline=d["title"],
+            platform=d["platform"],
+            compiled_by=d["compiled_by"],
+            date=PartialDate.parse(d["date"]),
+            summary=d["summary"],
+            items=tuple(
+                ListItem(
+                    term=i["term"],
+                    translation=i["translation"],
+                    category=i.get("category"),
+                    note=i.get("note"),
+                    first_seen=_opt_date(i.get("first_seen")),
+                )
+                for i in d["items"]
+            ),
+        )
+    assert CLASS_OF_KIND[kind] is Actor
+    return Actor(
+        **common,
+        name=d["name"],
+        actor_kind=d["kind"],
+        name_zh=d.get("name_zh"),
+        handles=tuple(
+            Handle(platform=h["platform"], handle=h["handle"], url=h.get("url"))
+            for h in d.get("handles") or ()
+        ),
+        description=d.get("description"),
+    )
+
+
+# --- the whole corpus -------------------------------------------------------------------------
+
+
+def check_all(
+    files: list[tuple[str, Path]], loaded: list[tuple[str, LoadedFile]]
+) -> tuple[dict[str, Entry], list[Problem]]:
+    """Check every loaded file and the references between them.
+
+    ``files`` lists every entry file found (also those that failed to parse), so ids and
+    kinds are known even for broken files and one broken actor does not cascade into
+    "no such actor" errors everywhere.
+    """
+    problems: list[Problem] = []
+    kind_of_id: dict[str, str] = {}
+    paths_of_id: dict[str, list[Path]] = {}
+    for kind, path in files:
+        entry_id = path.stem
+        paths_of_id.setdefault(entry_id, []).append(path)
+        kind_of_id.setdefault(entry_id, kind)
+        if not ID_RE.match(entry_id):
+            problems.append(Problem(
+                display_path(path), 1, 1,
+                f"file name {path.name!r} is not a valid id: use lowercase letters, digits and "
+                f"single hyphens, e.g. {_suggest_id(entry_id)}.yaml",
+            ))
+    for entry_id, paths in paths_of_id.items():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(display_path(p) for p in paths if p != path)
+                problems.append(Problem(display_path(path), 1, 1,
+                                        f"id {entry_id!r} is also used by {others}; ids must be "
+                                        "unique across all kinds: rename one file"))
+    entries: dict[str, Entry] = {}
+    for kind, item in loaded:
+        checker = check_entry(kind, item)
+        problems.extend(checker.problems)
+        for at, target, required in checker.references:
+            message = _reference_problem(_field(at), target, required, kind_of_id,
+                                         item.path.stem)
+            if message:
+                checker.report(at, message)
+                problems.append(checker.problems[-1])
+        if not checker.problems:
+            entries[item.path.stem] = build_entry(kind, item)
+    return entries, problems
+
+
+def _reference_problem(
+    name: str, target: str, required: str, kind_of_id: dict[str, str], self_id: str
+) -> str | None:
+    if target == self_id and required == "any":
+        return f"'{name}': an entry cannot be related to itself"
+    actual = kind_of_id.get(target)
+    if actual is None:
+        close = difflib.get_close_matches(target, list(kind_of_id), n=1, cutoff=0.75)
+        if close:
+            return f"'{name}': no entry has the id {target!r}; did you mean {close[0]!r}?"
+        folder = f"entries/{PLURAL[required]}/" if required != "any" else "entries/"
+        return f"'{name}': no entry has the id {target!r}: add it under {folder} or fix the id"
+    if required != "any" and actual != required:
+        return (f"'{name}': {target!r} is {_article(KIND_LABEL[actual])}, but "
+                f"'{name.split('[')[0]}' must name {_article(KIND_LABEL[required])}")
+    return None
+
+
+def _article(label: str) -> str:
+    label = label.lower()
+    return ("an " if label[0] in "aeiou" else "a ") + label
+
+
+def _suggest_id(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "my-entry"
+
+
+__all__ = ["REFERENCE_TARGETS", "build_entry", "check_all", "check_entry"]
