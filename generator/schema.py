@@ -53,14 +53,22 @@ DEFS: dict[str, Any] = {
         "description": "A calendar day, YYYY-MM-DD.",
     },
     "partial_date": {
-        "type": "string",
+        # A bare year is an integer to YAML 1.2 tools (editors, check-jsonschema); the
+        # validator reads the text written, so both shapes describe the same entries.
+        "type": ["string", "integer"],
+        "minimum": 1000,
+        "maximum": 9999,
         "pattern": PARTIAL_DATE_PATTERN,
         "x-format": "date",
         "x-message": "must be a date written YYYY, YYYY-MM or YYYY-MM-DD",
         "description": "A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
     },
     "event_date": {
-        "type": "string",
+        # A bare year is an integer to YAML 1.2 tools (editors, check-jsonschema); the
+        # validator reads the text written, so both shapes describe the same entries.
+        "type": ["string", "integer"],
+        "minimum": 1000,
+        "maximum": 9999,
         "anyOf": [{"pattern": PARTIAL_DATE_PATTERN}, {"pattern": DATETIME_PATTERN}],
         "x-format": "date",
         "x-message": (

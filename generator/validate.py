@@ -82,6 +82,8 @@ class _Checker:
         node = self.resolve(node)
         name = _field(at) or "entry"
         expected = node.get("type")
+        if isinstance(expected, list):  # ["string", "integer"]: scalars are read as text
+            expected = "string"
         if value is None and at:
             self.report(at, f"'{name}' is empty: give it a value, or delete the line")
             return
@@ -147,7 +149,8 @@ class _Checker:
         targets = _MD_LINK_RE.findall(value) + [m[0] for m in _MD_REFDEF_RE.findall(value)]
         for target in targets:
             if not is_safe_url(target):
-                self.report(at, f"'{name}': link target {_show(target)} is not allowed; "
+                scheme = re.sub(r"[\x00-\x20]", "", target).split(":", 1)[0].lower()
+                self.report(at, f"'{name}': a link to a '{scheme}:' URL is not allowed; "
                                 "links must be http:// or https:// URLs")
                 return
 
