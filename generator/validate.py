@@ -343,12 +343,13 @@ def check_all(
                                         f"id {entry_id!r} is also used by {others}; ids must be "
                                         "unique across all kinds: rename one file"))
     entries: dict[str, Entry] = {}
+    suggest = _Suggester(kind_of_id)
     for kind, item in loaded:
         checker = check_entry(kind, item)
         problems.extend(checker.problems)
         for at, target, required in checker.references:
             message = _reference_problem(_field(at), target, required, kind_of_id,
-                                         item.path.stem)
+                                         item.path.stem, suggest)
             if message:
                 checker.report(at, message)
                 problems.append(checker.problems[-1])
@@ -357,14 +358,39 @@ def check_all(
     return entries, problems
 
 
+class _Suggester:
+    """"Did you mean" for unknown ids, within a budget.
+
+    difflib compares against every id of the kind, so thousands of broken references (a bulk
+    rename gone wrong) in a large corpus would take minutes; past the budget, no suggestion.
+    """
+
+    BUDGET = 50
+
+    def __init__(self, kind_of_id: dict[str, str]):
+        self.ids_of_kind: dict[str, list[str]] = {"any": sorted(kind_of_id)}
+        for entry_id, kind in sorted(kind_of_id.items()):
+            self.ids_of_kind.setdefault(kind, []).append(entry_id)
+        self.left = self.BUDGET
+
+    def __call__(self, target: str, kind: str) -> str | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        close = difflib.get_close_matches(target, self.ids_of_kind.get(kind, []), n=1,
+                                          cutoff=0.75)
+        return close[0] if close else None
+
+
 def _reference_problem(
-    name: str, target: str, required: str, kind_of_id: dict[str, str], self_id: str
+    name: str, target: str, required: str, kind_of_id: dict[str, str], self_id: str,
+    suggest: _Suggester,
 ) -> str | None:
     if target == self_id and required == "any":
         return f"'{name}': an entry cannot be related to itself"
     actual = kind_of_id.get(target)
     if actual is None:
-        close = difflib.get_close_matches(target, list(kind_of_id), n=1, cutoff=0.75)
+        close = [c for c in [suggest(target, required)] if c]
         if close:
             return f"'{name}': no entry has the id {target!r}; did you mean {close[0]!r}?"
         folder = f"entries/{PLURAL[required]}/" if required != "any" else "entries/"
