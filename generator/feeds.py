@@ -1,0 +1,334 @@
+"""Atom, RSS and JSON Feed files of the newest entries, and the Subscribe and Data pages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup, escape
+
+from generator import data
+from generator.config import SiteConfig
+from generator.errors import ConfigError
+from generator.markup import escape_markdown, plain_text, strip_control_chars
+from generator.model import KIND_LABEL, PLURAL, Corpus, Entry, Quote
+
+log = logging.getLogger(__name__)
+
+# Actors are a directory of who is who, not news: an actor's `added` date says when we wrote
+# the profile, which is nothing a subscriber waits for. Feeds carry the other three kinds.
+FEED_KINDS: tuple[str, ...] = ("event", "quote", "list")
+
+# Entry and feed ids are tag: URIs (RFC 4151) minted under this authority, never under
+# site_url, so moving the site changes no id and readers show nothing twice. A fork sets its
+# own in mkdocs.yml (extra.record.feed_id_authority): a domain or e-mail address it
+# controlled on the date given after the comma.
+DEFAULT_FEED_ID_AUTHORITY = "rednote-record.github.io,2025"
+_AUTHORITY_RE = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"  # DNS name
+    r"|[^\s@,:]+@[a-z0-9.-]+\.[a-z]{2,})"  # or an e-mail address
+    r",\d{4}(?:-\d{2}(?:-\d{2})?)?$"  # the date the name was held
+)
+
+# Fixed so that rebuilding an unchanged knowledge base gives byte-identical files (feedgen
+# would otherwise announce its own version, and stamp now() into the feed's dates).
+GENERATOR = "RedNote Record"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# Only when no entry at all can date a feed (an empty knowledge base): a fixed instant, never now.
+EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: where it is written (without extension), what it says, and what it lists."""
+
+    path: str  # site-relative, without extension: ``feeds/all``, ``feeds/tags/<tag>``
+    title: str
+    description: str
+    page: str  # site-relative URL of the HTML page the feed follows
+    entries: tuple[Entry, ...]  # newest first, already cut to the limit
+    total: int  # how many entries it follows, before the limit
+    updated: date  # the newest entry's last_modified (never the build time)
+
+
+# --- choosing and ordering entries ------------------------------------------------------------
+
+
+def newest_first(entries: list[Entry] | tuple[Entry, ...]) -> list[Entry]:
+    """By ``last_modified`` descending, then id ascending: the same order on every build."""
+    by_id = sorted(entries, key=lambda e: e.id)
+    return sorted(by_id, key=lambda e: e.last_modified, reverse=True)
+
+
+def feed_id_authority(config: SiteConfig) -> str:
+    """``authority,date`` for tag: URIs, from ``extra.record.feed_id_authority``."""
+    record = (config.raw.get("extra") or {}).get("record") or {}
+    value = record.get("feed_id_authority", DEFAULT_FEED_ID_AUTHORITY)
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"{config.path}: extra.record.feed_id_authority must be text such as "
+            f"{DEFAULT_FEED_ID_AUTHORITY!r}"
+        )
+    value = value.strip()
+    if "," not in value:  # a bare domain: the year the record began
+        value += ",2025"
+    if not _AUTHORITY_RE.match(value):
+        raise ConfigError(
+            f"{config.path}: extra.record.feed_id_authority {value!r} is not a tag: URI "
+            "authority; use a lowercase domain or e-mail address you control, optionally with "
+            f"the date you held it, such as {DEFAULT_FEED_ID_AUTHORITY!r}"
+        )
+    return value
+
+
+def entry_id(entry: Entry, authority: str) -> str:
+    """The permanent id of an entry in every feed: ``tag:<authority>:<kind>/<id>``."""
+    return f"tag:{authority}:{entry.kind}/{entry.id}"
+
+
+def _feed_id(feed: Feed, authority: str) -> str:
+    return f"tag:{authority}:{feed.path}"
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
+    """Every feed the site publishes: all entries, one per kind, one per tag."""
+    limit = config.feed_limit
+    news = [e for e in corpus.entries.values() if e.kind in FEED_KINDS]
+    # An empty feed (a tag only actors carry) is dated by the newest entry of the corpus.
+    fallback = max((e.last_modified for e in news), default=EPOCH)
+    site = config.site_name
+
+    def make(path: str, title: str, description: str, page: str, chosen: list[Entry]) -> Feed:
+        ordered = newest_first(chosen)
+        updated = ordered[0].last_modified if ordered else fallback
+        return Feed(path, title, description, page, tuple(ordered[:limit]), len(ordered), updated)
+
+    feeds = [
+        make(
+            "feeds/all",
+            site,
+            config.site_description or f"New and corrected entries of {site}.",
+            "",
+            news,
+        )
+    ]
+    kind_pages = {"event": "timeline/", "quote": "quotes/", "list": "lists/"}
+    for kind in FEED_KINDS:
+        label = KIND_LABEL[kind].lower() + "s"
+        feeds.append(
+            make(
+                f"feeds/{PLURAL[kind]}",
+                f"{site}: {label}",
+                f"New and corrected {label}.",
+                kind_pages[kind],
+                [e for e in news if e.kind == kind],
+            )
+        )
+    for tag, tagged in corpus.tags.items():
+        feeds.append(
+            make(
+                f"feeds/tags/{tag}",
+                f"{site}: tagged {tag}",
+                f"New and corrected events, quotes and lists tagged {tag}.",
+                f"tags/{tag}/",
+                [e for e in tagged if e.kind in FEED_KINDS],
+            )
+        )
+    return feeds
+
+
+# --- one item ---------------------------------------------------------------------------------
+
+
+def _content_html(entry: Entry, corpus: Corpus, env: jinja2.Environment) -> str:
+    speaker = corpus.entries.get(entry.speaker) if isinstance(entry, Quote) else None
+    html = env.get_template("feeds/item.html.j2").render(
+        entry=entry, speaker=speaker.title if speaker else None
+    )
+    return strip_control_chars(html.strip())
+
+
+def _summary_text(entry: Entry) -> str:
+    """One paragraph of plain text saying what the entry is."""
+    if isinstance(entry, Quote):
+        parts = [entry.translation or entry.text]
+        if entry.context:
+            parts.append(entry.context)
+        return strip_control_chars(plain_text("\n\n".join(parts)))
+    return strip_control_chars(plain_text(getattr(entry, "summary", "") or ""))
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: str
+    url: str
+    title: str
+    summary: str  # plain text
+    content_html: str
+    published: datetime
+    updated: datetime
+    tags: tuple[str, ...]
+
+
+def _item(
+    entry: Entry, corpus: Corpus, env: jinja2.Environment, base: str, authority: str
+) -> _Item:
+    return _Item(
+        id=entry_id(entry, authority),
+        url=base + entry.url,
+        title=strip_control_chars(entry.title),
+        summary=_summary_text(entry),
+        content_html=_content_html(entry, corpus, env),
+        published=_midnight(entry.added),
+        updated=_midnight(entry.last_modified),
+        tags=tuple(strip_control_chars(t) for t in entry.tags),
+    )
+
+
+# --- Atom and RSS -----------------------------------------------------------------------------
+
+
+def _feedgen(
+    feed: Feed, items: list[_Item], config: SiteConfig, base: str, authority: str, fmt: str
+) -> bytes:
+    fg = FeedGenerator()
+    fg.id(_feed_id(feed, authority))
+    fg.title(strip_control_chars(feed.title))
+    fg.description(strip_control_chars(feed.description))
+    fg.author(name=strip_control_chars(config.site_name))
+    fg.link(href=base + feed.page, rel="alternate")
+    fg.link(
+        href=f"{base}{feed.path}.{fmt}.xml",
+        rel="self",
+        type="application/atom+xml" if fmt == "atom" else "application/rss+xml",
+    )
+    fg.language("en")
+    copyright_ = config.raw.get("copyright")
+    if copyright_:
+        fg.rights(strip_control_chars(str(copyright_)))
+    fg.generator(GENERATOR)
+    fg.updated(_midnight(feed.updated))  # also RSS lastBuildDate; RSS pubDate stays unset
+    for item in items:
+        fe = fg.add_entry(order="append")
+        fe.id(item.id)  # also the RSS guid, isPermaLink="false"
+        fe.title(item.title)
+        fe.link(href=item.url, rel="alternate")
+        # HTML-escaped plain text, typed html: RSS readers treat <description> as HTML, so
+        # a "<" in the text must arrive as "&lt;" for both formats to show it as written.
+        fe.summary(str(escape(item.summary)), type="html")
+        fe.content(item.content_html, type="html")
+        fe.published(item.published)
+        fe.updated(item.updated)
+        for tag in item.tags:
+            fe.category(term=tag)
+    out = fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
+    return out
+
+
+# --- JSON Feed --------------------------------------------------------------------------------
+
+
+def _json_feed(feed: Feed, items: list[_Item], config: SiteConfig, base: str) -> bytes:
+    doc: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": strip_control_chars(feed.title),
+        "home_page_url": base + feed.page,
+        "feed_url": f"{base}{feed.path}.json",
+        "description": strip_control_chars(feed.description),
+        "language": "en",
+        "authors": [{"name": strip_control_chars(config.site_name), "url": base}],
+        "items": [
+            {
+                "id": item.id,
+                "url": item.url,
+                "title": item.title,
+                "content_html": item.content_html,
+                "summary": item.summary,
+                "date_published": item.published.isoformat(),
+                "date_modified": item.updated.isoformat(),
+                "tags": list(item.tags),
+            }
+            for item in items
+        ],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# --- what the build calls ---------------------------------------------------------------------
+
+
+def build_feeds(
+    corpus: Corpus, config: SiteConfig, env: jinja2.Environment | None = None
+) -> dict[str, bytes]:
+    """Every feed file as bytes, keyed by site-relative path, without writing anything."""
+    base = config.require_site_url()
+    authority = feed_id_authority(config)
+    env = env or _environment()
+    cache: dict[str, _Item] = {}
+
+    def items_of(feed: Feed) -> list[_Item]:
+        for e in feed.entries:
+            if e.id not in cache:
+                cache[e.id] = _item(e, corpus, env, base, authority)
+        return [cache[e.id] for e in feed.entries]
+
+    files: dict[str, bytes] = {}
+    for feed in catalogue(corpus, config):
+        items = items_of(feed)
+        for fmt in ("atom", "rss"):
+            files[f"{feed.path}.{fmt}.xml"] = _feedgen(feed, items, config, base, authority, fmt)
+        if feed.path == "feeds/all":
+            files["feeds/all.json"] = _json_feed(feed, items, config, base)
+    return files
+
+
+def write_feeds(
+    corpus: Corpus, config: SiteConfig, site_dir: Path, env: jinja2.Environment | None = None
+) -> None:
+    """Write every feed under ``site_dir/feeds/``. Fails before writing if site_url is unset."""
+    files = build_feeds(corpus, config, env)
+    for rel, content in files.items():
+        path = site_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    log.info("wrote %d feed files", len(files))
+
+
+def render_pages(corpus: Corpus, config: SiteConfig, env: jinja2.Environment) -> dict[str, str]:
+    """The generated Subscribe and Data pages, keyed by docs-relative path."""
+    base = config.require_site_url()
+    feeds = catalogue(corpus, config)
+    kind_feeds = [f for f in feeds if f.path.count("/") == 1 and f.path != "feeds/all"]
+    tag_feeds = [f for f in feeds if f.path.startswith("feeds/tags/")]
+    context = {
+        "site_name": Markup(escape_markdown(config.site_name)),
+        "base": base,
+        "all_feed": feeds[0],
+        "kind_feeds": kind_feeds,
+        "tag_feeds": tag_feeds,
+        "limit": config.feed_limit,
+        "authority": feed_id_authority(config),
+    }
+    return {
+        "subscribe.md": env.get_template("subscribe.md.j2").render(**context),
+        "data.md": env.get_template("data.md.j2").render(
+            **context, **data.page_context(corpus, config)
+        ),
+    }
+
+
+def _environment() -> jinja2.Environment:
+    from generator.render import make_environment
+
+    return make_environment()

@@ -1,0 +1,369 @@
+"""Open data: entries as JSON (all fields, schema-valid), terms as safe CSV, the schemas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from generator import data, feeds, schema
+from generator.config import SiteConfig, load_config
+from generator.errors import ConfigError
+from generator.load import load_corpus
+from generator.model import (
+    KINDS,
+    Actor,
+    CensorshipList,
+    Corpus,
+    Correction,
+    Event,
+    Handle,
+    ListItem,
+    PartialDate,
+    Quote,
+    Source,
+    ZhText,
+)
+from generator.render import make_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_URL = "https://example.org/record/"
+
+
+def config(site_url: str | None = SITE_URL) -> SiteConfig:
+    return SiteConfig(
+        path=Path("mkdocs.yml"),
+        site_name="RedNote Record",
+        site_url=site_url,
+        site_description="A test record.",
+        raw={"copyright": "CC BY 4.0"},
+    )
+
+
+FULL_EVENT = Event(
+    id="2024-04-divest-or-ban",
+    path=Path("entries/events/2024-04-divest-or-ban.yaml"),
+    added=date(2025, 1, 2),
+    updated=date(2025, 1, 5),
+    tags=("us-law", "courts"),
+    related=("reported-removals",),
+    corrections=(Correction(date=PartialDate.parse("2025-01-04"), note="Fixed the *month*."),),
+    sources=(
+        Source(
+            url="https://example.com/a",
+            title="Law signed",
+            publisher="Example News",
+            date=PartialDate.parse("2024-04"),
+            archive_url="https://archive.example/a",
+            lang="en",
+        ),
+        Source(url="https://example.com/b", title="只有标题"),
+    ),
+    headline="Biden signs the divest-or-ban law",
+    date=PartialDate.parse("2024-04"),
+    end_date=PartialDate.parse("2024-05"),
+    summary="The law gives *ByteDance* 270 days.\n\nSecond paragraph.",
+    actors=("joe-biden",),
+    zh=ZhText(title="拜登签署法案", summary="法案**生效**。"),
+)
+
+
+@pytest.fixture
+def corpus() -> Corpus:
+    actor = Actor(
+        id="joe-biden",
+        path=Path("entries/actors/joe-biden.yaml"),
+        added=date(2025, 1, 1),
+        name="Joe Biden",
+        actor_kind="person",
+        handles=(Handle(platform="X", handle="@POTUS", url="https://x.com/POTUS"),),
+        description="46th US president.",
+    )
+    quote = Quote(
+        id="quote-welcome",
+        path=Path("entries/quotes/quote-welcome.yaml"),
+        added=date(2025, 1, 16),
+        text="欢迎!",
+        lang="zh-Hans",
+        translation="Welcome!",
+        speaker="joe-biden",
+        date=PartialDate.parse("2025-01-14T09:30:00+08:00"),
+        sources=(Source(url="https://example.com/q", title="Q"),),
+    )
+    lst = CensorshipList(
+        id="reported-removals",
+        path=Path("entries/lists/reported-removals.yaml"),
+        added=date(2025, 1, 21),
+        headline="Reported removals",
+        platform="Xiaohongshu",
+        compiled_by="joe-biden",
+        date=PartialDate.parse("2025-01"),
+        summary="Terms.",
+        items=(
+            ListItem(
+                term="六四",
+                translation="June Fourth",
+                category="history",
+                note="Also written *8²*.",
+                first_seen=PartialDate.parse("2025-01"),
+            ),
+            ListItem(term='=HYPERLINK("https://evil.example","click")', translation="a formula"),
+            ListItem(term="+1 for freedom", translation="-1 for censorship", category="@mention"),
+            ListItem(term="\tTabbed", translation="x=y is fine", note='Line one,\nline "two".'),
+            ListItem(term="Bad\x01 control", translation="stripped\x7f"),
+        ),
+        sources=(Source(url="https://example.com/l", title="L"),),
+    )
+    return Corpus({e.id: e for e in (lst, actor, quote, FULL_EVENT)})
+
+
+def build(corpus: Corpus, cfg: SiteConfig | None = None) -> dict[str, bytes]:
+    return data.build_data(corpus, cfg or config())
+
+
+def load(files: dict[str, bytes], path: str) -> dict:
+    return json.loads(files[path].decode("utf-8"))
+
+
+# --- entries.json --------------------------------------------------------------------------
+
+
+def test_the_files_written(corpus, tmp_path):
+    data.write_data(corpus, config(), tmp_path)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(
+        [
+            "api/entries.json",
+            "api/events.json",
+            "api/quotes.json",
+            "api/lists.json",
+            "api/actors.json",
+            "api/terms.csv",
+        ]
+        + [f"schemas/{kind}.schema.json" for kind in KINDS]
+    )
+
+
+def test_an_entry_has_every_field_as_written(corpus):
+    entries = load(build(corpus), "api/entries.json")["entries"]
+    assert entries[0] == {
+        "id": "2024-04-divest-or-ban",
+        "kind": "event",
+        "permalink": "https://example.org/record/events/2024-04-divest-or-ban/",
+        "fields": {
+            "title": "Biden signs the divest-or-ban law",
+            "date": "2024-04",
+            "end_date": "2024-05",
+            "summary": "The law gives *ByteDance* 270 days.\n\nSecond paragraph.",
+            "actors": ["joe-biden"],
+            "zh": {"title": "拜登签署法案", "summary": "法案**生效**。"},
+            "sources": [
+                {
+                    "url": "https://example.com/a",
+                    "title": "Law signed",
+                    "publisher": "Example News",
+                    "date": "2024-04",
+                    "archive_url": "https://archive.example/a",
+                    "lang": "en",
+                },
+                {"url": "https://example.com/b", "title": "只有标题"},
+            ],
+            "added": "2025-01-02",
+            "updated": "2025-01-05",
+            "tags": ["us-law", "courts"],
+            "related": ["reported-removals"],
+            "corrections": [{"date": "2025-01-04", "note": "Fixed the *month*."}],
+        },
+    }
+    # Keys in schema order, so the file reads like the YAML it came from.
+    assert list(entries[0]["fields"]) == [
+        name for name in schema.field_names("event") if name in entries[0]["fields"]
+    ]
+
+
+def test_other_kinds_keep_their_own_field_names(corpus):
+    by_id = {e["id"]: e for e in load(build(corpus), "api/entries.json")["entries"]}
+    assert by_id["joe-biden"]["fields"] == {
+        "name": "Joe Biden",
+        "kind": "person",
+        "handles": [{"platform": "X", "handle": "@POTUS", "url": "https://x.com/POTUS"}],
+        "description": "46th US president.",
+        "added": "2025-01-01",
+    }
+    assert by_id["joe-biden"]["kind"] == "actor"
+    quote = by_id["quote-welcome"]["fields"]
+    assert quote["date"] == "2025-01-14T09:30:00+08:00"  # a date-time keeps its offset
+    assert quote["text"] == "欢迎!"
+    items = by_id["reported-removals"]["fields"]["items"]
+    assert items[0] == {
+        "term": "六四",
+        "translation": "June Fourth",
+        "category": "history",
+        "note": "Also written *8²*.",
+        "first_seen": "2025-01",
+    }
+    assert items[4] == {"term": "Bad control", "translation": "stripped"}  # controls stripped
+    # JSON keeps text as it is: the CSV guard is for spreadsheets only.
+    assert items[1]["term"] == '=HYPERLINK("https://evil.example","click")'
+
+
+def test_entries_json_metadata_order_and_encoding(corpus):
+    files = build(corpus)
+    doc = load(files, "api/entries.json")
+    assert list(doc) == ["schema_version", "schemas", "count", "entries"]
+    assert doc["schema_version"] == schema.SCHEMA_VERSION
+    assert doc["count"] == 4 == len(doc["entries"])
+    assert doc["schemas"]["event"] == "https://example.org/record/schemas/event.schema.json"
+    assert [(e["kind"], e["id"]) for e in doc["entries"]] == [
+        ("event", "2024-04-divest-or-ban"),
+        ("quote", "quote-welcome"),
+        ("list", "reported-removals"),
+        ("actor", "joe-biden"),
+    ]
+    raw = files["api/entries.json"]
+    assert raw.endswith(b"}\n") and not raw.endswith(b"\n\n")
+    assert "拜登签署法案".encode() in raw  # ensure_ascii=False: readable UTF-8
+    assert b"\\u" not in raw
+    assert build(corpus) == files  # byte-identical rebuild
+
+
+def test_every_entry_validates_against_its_published_schema(corpus):
+    schemas = {
+        kind: jsonschema.Draft202012Validator(s) for kind, s in schema.json_schemas().items()
+    }
+    clean = Corpus({k: v for k, v in corpus.entries.items() if k != "reported-removals"})
+    for entry in load(build(clean), "api/entries.json")["entries"]:
+        schemas[entry["kind"]].validate(entry["fields"])
+
+
+def test_the_real_knowledge_base_exports_valid_entries():
+    corpus = load_corpus(ROOT / "entries")
+    cfg = load_config(ROOT / "mkdocs.yml")
+    doc = load(build(corpus, cfg), "api/entries.json")
+    assert doc["count"] == len(corpus.entries) == len({e["id"] for e in doc["entries"]})
+    schemas = {
+        kind: jsonschema.Draft202012Validator(s) for kind, s in schema.json_schemas().items()
+    }
+    for entry in doc["entries"]:
+        schemas[entry["kind"]].validate(entry["fields"])
+        assert entry["permalink"] == cfg.require_site_url() + corpus.entries[entry["id"]].url
+
+
+def test_one_file_per_kind(corpus):
+    files = build(corpus)
+    for kind, plural in (
+        ("event", "events"),
+        ("quote", "quotes"),
+        ("list", "lists"),
+        ("actor", "actors"),
+    ):
+        doc = load(files, f"api/{plural}.json")
+        assert list(doc) == ["schema_version", "kind", "schema", "count", "entries"]
+        assert doc["kind"] == kind
+        assert doc["schema"] == f"{SITE_URL}schemas/{kind}.schema.json"
+        assert [e["kind"] for e in doc["entries"]] == [kind] * doc["count"]
+        assert doc["entries"] == [
+            e for e in load(files, "api/entries.json")["entries"] if e["kind"] == kind
+        ]
+
+
+# --- terms.csv -----------------------------------------------------------------------------
+
+
+def read_terms(files: dict[str, bytes]) -> list[dict[str, str]]:
+    text = files["api/terms.csv"].decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_terms_csv_has_a_header_and_one_row_per_term(corpus):
+    files = build(corpus)
+    assert files["api/terms.csv"].startswith(
+        b"list_id,term,translation,category,note,first_seen,list_permalink\r\n"
+    )
+    rows = read_terms(files)
+    assert len(rows) == 5
+    assert rows[0] == {
+        "list_id": "reported-removals",
+        "term": "六四",
+        "translation": "June Fourth",
+        "category": "history",
+        "note": "Also written *8²*.",
+        "first_seen": "2025-01",
+        "list_permalink": "https://example.org/record/lists/reported-removals/",
+    }
+    assert rows[3]["note"] == 'Line one,\nline "two".'  # quoted, and read back intact
+
+
+def test_terms_csv_neutralises_formulas(corpus):
+    rows = read_terms(build(corpus))
+    assert rows[1]["term"] == '\'=HYPERLINK("https://evil.example","click")'
+    assert rows[2]["term"] == "'+1 for freedom"
+    assert rows[2]["translation"] == "'-1 for censorship"
+    assert rows[2]["category"] == "'@mention"
+    assert rows[3]["term"] == "'\tTabbed"
+    assert rows[3]["translation"] == "x=y is fine"  # only a leading sign is a formula
+    assert rows[4]["term"] == "Bad control"
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("1-1", "1-1"),
+        ("", ""),
+        (None, ""),
+        ("\x01=1", "'=1"),
+    ],
+)
+def test_csv_cell(text, cell):
+    assert data.csv_cell(text) == cell
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+def test_the_schemas_are_published_as_they_validate(corpus):
+    files = build(corpus)
+    for kind, kind_schema in schema.json_schemas().items():
+        assert json.loads(files[f"schemas/{kind}.schema.json"]) == kind_schema
+        assert files[f"schemas/{kind}.schema.json"] == schema.dumps(kind_schema).encode()
+
+
+# --- site_url ------------------------------------------------------------------------------
+
+
+def test_without_site_url_nothing_is_written(corpus, tmp_path):
+    with pytest.raises(ConfigError, match=r"'site_url' is not set\. Feeds and the dataset"):
+        data.write_data(corpus, config(site_url=None), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the Data page -------------------------------------------------------------------------
+
+
+def test_data_page_documents_every_file_and_the_promises(corpus):
+    page = feeds.render_pages(corpus, config(), make_environment())["data.md"]
+    assert [line for line in page.splitlines() if line.startswith("# ")] == ["# Data"]
+    links = set(re.findall(r"\]\((https://[^)\s]+)\)", page))
+    assert {SITE_URL + path for path in build(corpus)} <= links
+    assert f"Schema version: **{schema.SCHEMA_VERSION}**" in page
+    assert "## Stable ids" in page
+    assert "starts with `=`, `+`, `-` or `@`" in page
+    assert "apostrophe" in page
+    for name in schema.field_names("quote"):
+        assert f"| `{name}` |" in page
+    assert re.search(r"\| `speaker` \| yes \| Id of the actor who said or wrote it\\\. \|", page)
