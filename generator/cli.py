@@ -157,6 +157,123 @@ def export_schemas(directory: Path) -> None:
         click.echo(path)
 
 
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config FILE``, shared by the commands that build the site."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="The MkDocs configuration.  [default: mkdocs.yml in the repository root]",
+    )(func)
+
+
+@cli.command()
+@entries_option
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site.  [default: site/ next to mkdocs.yml]",
+)
+@config_option
+def build(entries_dir: Path | None, site_dir: Path | None, config_file: Path | None) -> None:
+    """Validate the entries and build the whole site: pages, feeds and open data.
+
+    The new site replaces the old one only once every step has succeeded, so a failed
+    build leaves the previous site as it was.
+
+    \b
+    Example:
+      python -m generator build
+      python -m generator build --entries tests/data/golden/entries --site-dir /tmp/site
+    """
+    from generator.build import build_site
+    from generator.problems import display_path, format_text
+
+    try:
+        result = build_site(entries_dir, site_dir, config_file)
+    except ValidationFailed as exc:
+        click.echo(format_text(exc.problems), nl=False)
+        raise
+    click.echo(f"Built {display_path(result.site_dir)}/: {result.pages} pages from "
+               f"{result.entries} entries in {result.seconds:.1f} s")
+
+
+@cli.command()
+@entries_option
+@config_option
+@click.option(
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve the preview.",
+)
+def serve(entries_dir: Path | None, config_file: Path | None, dev_addr: str) -> None:
+    """Preview the site, rebuilding it when an entry, a page or a template changes.
+
+    Open browser tabs reload after each rebuild; a rebuild that fails (an invalid entry,
+    say) is reported here and the last good site stays up. Stop with Ctrl+C.
+
+    \b
+    Example:
+      python -m generator serve
+      python -m generator serve --dev-addr 0.0.0.0:8001
+    """
+    from generator.serve import serve as run_preview
+
+    run_preview(entries_dir, config_file, dev_addr)
+
+
+@cli.command("check-links")
+@entries_option
+@click.option("--allowlist", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="Hosts or URL prefixes to skip, one a line.  "
+              "[default: linkcheck-allowlist.txt in the repository root, if there]")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="How many links to check at once.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds to wait for a server's answer.")
+@click.option("--retries", type=click.IntRange(0, 5), default=1, show_default=True,
+              help="Tries after the first for links that time out or answer 5xx.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for tools, github for annotations.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write every link's result to FILE as JSON.")
+@click.option("--fail-on-dead", is_flag=True, help="Exit 1 when a link is dead.")
+def check_links(entries_dir: Path | None, allowlist: Path | None, concurrency: int,
+                timeout: float, retries: int, fmt: str, report: Path | None,
+                fail_on_dead: bool) -> None:
+    """Check that every source link still answers, and report the dead ones.
+
+    Each `url` and `archive_url` is asked for: HEAD first, GET when a server refuses
+    HEAD; 2xx and 3xx are alive. Dead links are reported and the exit status is 0 (a
+    source going offline is a job for a curator, not a broken build) unless --fail-on-dead
+    is given.
+
+    \b
+    Example:
+      python -m generator check-links
+      python -m generator check-links --format json --report linkcheck.json --fail-on-dead
+    """
+    from generator import linkcheck
+    from generator.problems import format_text
+
+    try:
+        results = linkcheck.run(entries_dir or default_entries_dir(), allowlist=allowlist,
+                                concurrency=concurrency, timeout=timeout, retries=retries)
+    except ValidationFailed as exc:
+        click.echo(format_text(exc.problems), nl=False)
+        raise
+    click.echo(linkcheck.FORMATTERS[fmt](results), nl=False)
+    if report is not None:
+        report.write_text(linkcheck.format_json(results), encoding="utf-8")
+    dead = linkcheck.dead_count(results)
+    if fail_on_dead and dead:
+        raise linkcheck.DeadLinksFound(f"{dead} dead link{'s' if dead != 1 else ''}")
+
+
 # -- end of commands --
 
 
