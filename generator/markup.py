@@ -92,13 +92,17 @@ def plain_text(text: str | None) -> str:
     return re.sub(r"\s+", " ", html.unescape(no_tags)).strip()
 
 
-_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~^=:\"'])")
+# The characters Python-Markdown unescapes after a backslash (Markdown.ESCAPED_CHARS); a
+# backslash before any other character would be shown literally.
+_MD_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
+# Written as entities: they could open a tag or an entity, or split a table cell.
+_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "&#124;"}
 
 
 def escape_markdown(text: str | None) -> str:
     """Plain text (a title, a name) → Markdown that renders as exactly that text.
 
-    HTML-sensitive characters become entities, Markdown punctuation is backslash-escaped,
+    HTML-sensitive characters become entities and Markdown punctuation is backslash-escaped,
     so nothing in the text can open a tag, a link or emphasis.
     """
     if not text:
@@ -106,13 +110,9 @@ def escape_markdown(text: str | None) -> str:
     text = strip_control_chars(text).replace("\r", " ").replace("\n", " ")
     out = []
     for ch in text:
-        if ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == "&":
-            out.append("&amp;")
-        elif _MD_SPECIAL_RE.match(ch):
+        if ch in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[ch])
+        elif ch in _MD_ESCAPABLE:
             out.append("\\" + ch)
         else:
             out.append(ch)

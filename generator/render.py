@@ -126,22 +126,9 @@ def html_href(from_src: str, to_src: str, anchor: str = "") -> str:
 
 # Python-Markdown only removes the backslash before these; markup.escape_markdown escapes more
 # (" ' : ~ ^ = and, outside tables, |), which would then show as a literal backslash.
-_MARKDOWN_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
-_ESCAPE_PAIR_RE = re.compile(r"\\(.)", re.S)
-
-
 def _md(text: str | None) -> Markup:
-    """Plain text → Markdown showing exactly that text (already HTML-safe).
-
-    Backslash escapes Python-Markdown would not undo become numeric character references,
-    which read the same and are just as inert.
-    """
-
-    def fix(m: re.Match[str]) -> str:
-        ch = m.group(1)
-        return m.group(0) if ch in _MARKDOWN_ESCAPABLE else f"&#{ord(ch)};"
-
-    return Markup(_ESCAPE_PAIR_RE.sub(fix, escape_markdown(text)))
+    """Plain text → Markdown showing exactly that text (already HTML-safe)."""
+    return Markup(escape_markdown(text))
 
 
 def _front_matter_text(text: str | None) -> Markup:
