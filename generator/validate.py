@@ -42,6 +42,10 @@ _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)", re.MULTILINE)
 
 
+# Ids that would publish at the same URL as a listing page (/lists/terms/, /events/index/).
+RESERVED_IDS = frozenset({"index", "terms"})
+
+
 def _field(at: Path_) -> str:
     """('sources', 0, 'url') → 'sources[0].url'."""
     out = ""
@@ -329,6 +333,12 @@ def check_all(
         entry_id = path.stem
         paths_of_id.setdefault(entry_id, []).append(path)
         kind_of_id.setdefault(entry_id, kind)
+        if entry_id in RESERVED_IDS:
+            problems.append(Problem(
+                display_path(path), 1, 1,
+                f"id {entry_id!r} is reserved for the site's listing pages: rename the file, "
+                f"e.g. {entry_id}-{kind}.yaml",
+            ))
         if not ID_RE.match(entry_id):
             problems.append(Problem(
                 display_path(path), 1, 1,

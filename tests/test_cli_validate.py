@@ -92,6 +92,10 @@ EXPECTED: dict[str, list[str]] = {
         "entries/actors/Christine Lu.yaml:1:1: file name 'Christine Lu.yaml' is not a valid id: "
         "use lowercase letters, digits and single hyphens, e.g. christine-lu.yaml",
     ],
+    "reserved-id": [
+        "entries/lists/terms.yaml:1:1: id 'terms' is reserved for the site's listing pages: "
+        "rename the file, e.g. terms-list.yaml",
+    ],
     "wrong-folder": [
         "entries/people/someone.yaml:1:1: entry is not in a kind's folder: move it under one of "
         "events/, quotes/, lists/, actors/",
