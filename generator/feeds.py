@@ -30,6 +30,10 @@ FEED_KINDS: tuple[str, ...] = ("event", "quote", "list")
 # site_url, so moving the site changes no id and readers show nothing twice. A fork sets its
 # own in mkdocs.yml (extra.record.feed_id_authority): a domain or e-mail address it
 # controlled on the date given after the comma.
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
 DEFAULT_FEED_ID_AUTHORITY = "rednote-record.github.io,2025"
 _AUTHORITY_RE = re.compile(
     r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"  # DNS name
@@ -298,11 +302,15 @@ def write_feeds(
 ) -> None:
     """Write every feed under ``site_dir/feeds/``. Fails before writing if site_url is unset."""
     files = build_feeds(corpus, config, env)
+    # Not a feed: Material's JavaScript takes every <link rel="alternate"> for a language
+    # version of the site and fetches sitemap.xml beside it, which would be a 404 on every
+    # page. An empty sitemap answers it and lists nothing.
+    files = {**files, "feeds/sitemap.xml": EMPTY_SITEMAP}
     for rel, content in files.items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    log.info("wrote %d feed files", len(files))
+    log.info("wrote %d feed files", len(files) - 1)
 
 
 def render_pages(corpus: Corpus, config: SiteConfig, env: jinja2.Environment) -> dict[str, str]:

@@ -29,7 +29,11 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_STANDARD_TAG = "tag:yaml.org,2002:"
+# The tags libyaml gives plain YAML; anything else (!!python/…, !custom) was written by hand.
+_ALLOWED_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                      "seq", "map")
+)
 
 Path_ = tuple[Any, ...]  # a path into the data: ("sources", 0, "url")
 Mark = tuple[int, int]  # (line, column), from 1
@@ -108,6 +112,8 @@ def parse(path: Path, text: str) -> LoadedFile:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise _Reject(exc.problem_mark, _syntax_message(exc)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
+        raise _reader_error(text, exc) from None
     except yaml.YAMLError as exc:
         raise _Reject(None, f"YAML syntax error: {exc}") from None
     if node is None:
@@ -140,6 +146,18 @@ def _reject_anchors(text: str) -> None:
         raise _Reject(exc.problem_mark, _syntax_message(exc)) from None
 
 
+def _reader_error(text: str, exc: yaml.reader.ReaderError) -> _Reject:
+    before = text[: exc.position]
+    line = before.count("\n")
+    col = exc.position - (before.rfind("\n") + 1)
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return _Reject(
+        _FakeMark(line, col),
+        f"character U+{ord(char):04X} is not allowed in YAML; remove it, or write it as an "
+        "escape such as \\x07 inside a double-quoted string",
+    )
+
+
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or "invalid YAML"
     context = f" {exc.context}" if exc.context else ""
@@ -168,7 +186,7 @@ def _value(node: yaml.Node, at: Path_, out: LoadedFile, seen: set[int], depth: i
         raise _Reject(node.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
     seen.add(id(node))
     out.marks[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if not node.tag.startswith(_STANDARD_TAG):
+    if node.tag not in _ALLOWED_TAGS:
         raise _Reject(node.start_mark, f"YAML tag '{node.tag}' is not allowed; remove it")
     if isinstance(node, yaml.ScalarNode):
         if node.style is None and node.value in _NULLS:

@@ -24,10 +24,18 @@ CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\uf
 
 def is_safe_url(url: str) -> bool:
     """True for http(s)/mailto URLs and for relative links; False for javascript:, data:, …"""
-    # Browsers ignore tabs/newlines inside a scheme ("java\tscript:"), so judge it without them.
-    squeezed = re.sub(r"[\x00-\x20]", "", url)
-    m = _SCHEME_RE.match(squeezed)
+    m = _SCHEME_RE.match(url_as_browser_reads(url))
     return m is None or m.group(1).lower() in SAFE_SCHEMES
+
+
+def url_as_browser_reads(url: str) -> str:
+    """The URL a browser acts on: entities decoded (Markdown keeps "&#106;" in an href as
+    written, and the browser decodes it to "j"), then tabs, newlines and other control
+    characters removed, which browsers ignore inside a scheme ("java\tscript:")."""
+    previous = None
+    while previous != url:  # "&amp;#106;" decodes in two steps
+        previous, url = url, html.unescape(url)
+    return re.sub(r"[\x00-\x20\x7f]", "", url)
 
 
 def strip_control_chars(text: str) -> str:

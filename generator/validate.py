@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import schema as schema_mod
-from generator.markup import is_safe_url
+from generator.markup import is_safe_url, url_as_browser_reads
 from generator.model import (
     CLASS_OF_KIND,
     ID_RE,
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from generator.load import LoadedFile, Path_
 
 # [text](target) and ![alt](target) in Markdown, and <scheme:...> autolinks.
-_MD_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)")
+# The target runs to the first ")" or ">", whitespace included: "java\tscript:" is a link too.
+_MD_LINK_RE = re.compile(r"\]\(\s*<?([^)>]*)")
 _MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)", re.MULTILINE)
 
 
@@ -153,7 +154,7 @@ class _Checker:
         targets = _MD_LINK_RE.findall(value) + [m[0] for m in _MD_REFDEF_RE.findall(value)]
         for target in targets:
             if not is_safe_url(target):
-                scheme = re.sub(r"[\x00-\x20]", "", target).split(":", 1)[0].lower()
+                scheme = url_as_browser_reads(target).split(":", 1)[0].lower()
                 self.report(at, f"'{name}': a link to a '{scheme}:' URL is not allowed; "
                                 "links must be http:// or https:// URLs")
                 return

@@ -483,7 +483,17 @@ def test_rebuilding_gives_byte_identical_files(small_corpus, tmp_path):
         }
 
     assert read(first) == read(second)
-    assert sorted(read(first)) == sorted(build(small_corpus))
+    assert sorted(read(first)) == sorted([*build(small_corpus), "feeds/sitemap.xml"])
+
+
+def test_an_empty_sitemap_sits_beside_the_feeds(small_corpus, tmp_path):
+    """Material fetches sitemap.xml beside every rel=alternate link; it must not 404."""
+    feeds.write_feeds(small_corpus, config(), tmp_path)
+    text = (tmp_path / "feeds" / "sitemap.xml").read_text()
+    assert text == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+    )
 
 
 def test_feeds_are_also_byte_identical_in_a_fresh_interpreter(tmp_path):
