@@ -59,7 +59,7 @@ HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests/data/hostile/xss/ (a payload in every text field) built with `python -m generator build`."""
+    """tests/data/hostile/xss/ (a payload in every text field), built by `generator build`."""
     from click.testing import CliRunner
 
     from generator.cli import cli

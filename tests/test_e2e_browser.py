@@ -1,0 +1,367 @@
+"""The built site in a real browser (headless Chromium through Playwright), served on localhost.
+
+Search (English and Chinese), the timeline filter, entry pages and feed links, console
+errors, hostile entries whose scripts must never run, and screenshots in both palettes at
+desktop and phone widths (saved under test-artifacts/screenshots/).
+
+With CI=true these tests never skip: a missing Playwright or Chromium fails them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.build import build_site, publish
+from generator.config import load_config
+from generator.load import discover, parse, read_text
+from generator.model import Corpus
+from generator.validate import build_entry
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium phones home at start-up, which a closed
+# network refuses; the others keep a headless run quiet and deterministic.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}. `make test` installs both "
+                    "(`pip install -e '.[test]'` and `make browser`).", pytrace=False)
+    pytest.skip(f"browser tests need {reason}; run `make install-test browser`")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium, driven by Playwright (which cannot download its own here)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright (pip install playwright)")
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+        pass
+
+
+@contextmanager
+def serve(site_dir: Path) -> Iterator[str]:
+    """Serve ``site_dir`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=site_dir))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real knowledge base (entries/) built once with mkdocs.yml and served locally."""
+    site_dir = tmp_path_factory.mktemp("e2e") / "site"
+    build_site(ROOT / "entries", site_dir, ROOT / "mkdocs.yml", progress=False)
+    with serve(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    with serve(hostile_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def unvalidated_links_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """tests/data/hostile/xss-links/ published WITHOUT validation (which would refuse it),
+    to show the renderer alone keeps javascript:/data: links off the pages."""
+    files, problems = discover(HOSTILE / "xss-links" / "entries")
+    assert not problems
+    entries = {}
+    for kind, path in files:
+        entry = build_entry(kind, parse(path, read_text(path)))
+        entries[entry.id] = entry
+    site_dir = tmp_path_factory.mktemp("links") / "site"
+    publish(Corpus(entries), load_config(ROOT / "mkdocs.yml"), site_dir, progress=False)
+    with serve(site_dir) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=DESKTOP)
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def _search(page: Any, base: str, query: str) -> list[str]:
+    """Type ``query`` into Material's search box and return the result links' paths."""
+    page.goto(base)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=30)
+    # The search worker builds the index (jieba-segmented) before the first result; on a
+    # loaded 2-core machine that took over 20 s once. A readiness wait, not a speed check.
+    page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
+    hrefs = page.locator("a.md-search-result__link").evaluate_all(
+        "links => links.map(a => new URL(a.href).pathname)"
+    )
+    return hrefs
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("moderators", "/events/2025-01-13-xiaohongshu-hires-english-moderators/"),
+        ("翻译", "/events/2025-01-19-xiaohongshu-translation-feature/"),  # in its zh summary
+        ("官媒", "/events/2025-01-13-beijing-welcomes-newcomers/"),  # in its zh title
+    ],
+)
+def test_search_finds_the_entry(page: Any, site_url: str, query: str, expected: str) -> None:
+    hrefs = _search(page, site_url, query)
+    assert expected in hrefs, hrefs
+
+
+# --- the timeline filter ----------------------------------------------------------------------
+
+
+def _visible_events(page: Any) -> list[dict[str, str]]:
+    return page.locator(".record-event").evaluate_all(
+        "els => els.filter(e => !e.hidden && e.offsetParent !== null)"
+        ".map(e => ({tags: e.dataset.tags || '', id: e.id}))"
+    )
+
+
+def test_the_timeline_tag_filter_hides_and_shows_events(page: Any, site_url: str) -> None:
+    page.goto(site_url + "timeline/2025/")
+    form = page.locator("form[data-record-filter]")
+    form.wait_for(state="visible")  # the script un-hides it
+    everything = _visible_events(page)
+    assert len(everything) > 5
+    tag = "censorship"
+    page.locator("select[data-record-filter-by=tags]").select_option(tag)
+    chosen = _visible_events(page)
+    assert 0 < len(chosen) < len(everything)
+    assert all(tag in e["tags"].split() for e in chosen)
+    expected = sum(tag in e["tags"].split() for e in everything)
+    assert len(chosen) == expected
+    assert page.locator(".record-filter__count").inner_text() == (
+        f"{expected} of {len(everything)} events"
+    )
+    page.locator("select[data-record-filter-by=tags]").select_option("")
+    assert len(_visible_events(page)) == len(everything)
+    assert page.locator(".record-filter__count").inner_text() == ""
+
+
+# --- entry pages and feeds --------------------------------------------------------------------
+
+
+def test_an_entry_page_and_its_feed_links_work(page: Any, site_url: str) -> None:
+    page.goto(site_url + "timeline/2025/")
+    page.locator("a[href*='events/2025-01-13-xiaohongshu-hires-english-moderators/']").first.click()
+    page.wait_for_url("**/events/2025-01-13-xiaohongshu-hires-english-moderators/")
+    assert "moderators" in page.locator("h1").first.inner_text().lower()
+    feeds = page.locator("head link[rel=alternate]").evaluate_all(
+        "links => links.map(l => ({href: l.href, type: l.type}))"
+    )
+    assert {f["type"] for f in feeds} >= {"application/atom+xml", "application/rss+xml",
+                                          "application/feed+json"}
+    for feed in feeds:
+        response = page.request.get(feed["href"])
+        assert response.status == 200, feed
+        body = response.body()
+        if feed["type"].endswith("json"):
+            doc = json.loads(body)
+            assert doc["version"].startswith("https://jsonfeed.org/version/") and doc["items"]
+        else:
+            root = ET.fromstring(body)
+            assert root.tag in ("{http://www.w3.org/2005/Atom}feed", "rss"), feed
+
+
+# --- console errors ---------------------------------------------------------------------------
+
+MAIN_PAGES = ["", "timeline/", "timeline/2025/", "quotes/", "lists/",
+              "lists/cdt-xiaohongshu-censorship-tracking/", "lists/terms/", "actors/",
+              "tags/", "tags/censorship/", "events/2025-01-18-tiktok-goes-dark/",
+              "quotes/quote-angelica-oung-new-accounts/", "actors/christine-lu/", "subscribe/",
+              "data/"]
+
+
+def test_no_console_errors_on_the_main_pages(page: Any, site_url: str) -> None:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}")
+            if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    for path in MAIN_PAGES:
+        response = page.goto(site_url + path, wait_until="load")
+        assert response is not None and response.status == 200, path
+        page.wait_for_timeout(300)  # let deferred scripts (search worker, filter) run
+    assert errors == []
+
+
+# --- hostile entries --------------------------------------------------------------------------
+
+HOSTILE_PAGES = {
+    "events/2025-01-13-xss-event/": 'XSS-EVENT-SUMMARY <script>alert("event-summary")</script>',
+    "actors/xss-actor/": '<script>alert("actor-name")</script>XSS-ACTOR-NAME',
+    "quotes/quote-xss/": '<script>alert("quote-text")</script>XSS-QUOTE-TEXT',
+    "lists/xss-list/": '<script>alert("term")</script>XSS-TERM',
+    "timeline/2025/": '<script>alert("event-title")</script>XSS-EVENT-TITLE',
+    "lists/terms/": '<script>alert("term")</script>XSS-TERM',
+    "tags/xss/": "XSS-LIST-TITLE",
+    "actors/": "XSS-ACTOR-NAME",
+    "quotes/": "XSS-QUOTE",
+    "": "",
+}
+
+
+def _watch_dialogs(page: Any) -> list[str]:
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(f"{page.url}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return dialogs
+
+
+def test_hostile_scripts_never_run_and_show_as_text(page: Any, hostile_url: str) -> None:
+    dialogs = _watch_dialogs(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for path, shown in HOSTILE_PAGES.items():
+        page.goto(hostile_url + path, wait_until="load")
+        page.wait_for_timeout(200)
+        page.mouse.move(300, 300)  # onmouseover payloads, had any become attributes
+        if shown:
+            text = page.locator("article").first.inner_text()
+            assert shown in " ".join(text.split()), path
+    assert dialogs == []
+    assert errors == []
+
+
+def _unsafe_anchors(page: Any) -> list[str]:
+    return page.locator("article a[href], article [src]").evaluate_all(
+        "els => els.map(e => e.href || e.src)"
+        ".filter(u => /^(javascript|data|vbscript):/i.test(u))"
+    )
+
+
+def _click_every_content_link(page: Any, url: str) -> None:
+    count = page.locator("article a").count()
+    for i in range(count):
+        page.goto(url, wait_until="load")
+        link = page.locator("article a").nth(i)
+        href = link.get_attribute("href") or ""
+        if href.startswith(("http://", "https://", "#", "/")) or not link.is_visible():
+            continue  # would leave the site, or is an anchor on the page
+        link.click(no_wait_after=True, timeout=2_000)
+        page.wait_for_timeout(100)
+
+
+@pytest.mark.parametrize("path", ["actors/xss-actor/", "events/2025-01-13-xss-event/"])
+def test_hostile_links_never_run_when_clicked(page: Any, hostile_url: str, path: str) -> None:
+    dialogs = _watch_dialogs(page)
+    page.goto(hostile_url + path, wait_until="load")
+    unsafe = _unsafe_anchors(page)
+    _click_every_content_link(page, hostile_url + path)
+    assert (unsafe, dialogs) == ([], [])
+
+
+@pytest.mark.parametrize("path", ["actors/link-actor/", "events/2025-01-13-link-event/",
+                                  "quotes/quote-link/", "lists/link-list/"])
+def test_unvalidated_javascript_links_are_dropped_by_the_renderer(
+    page: Any, unvalidated_links_url: str, path: str
+) -> None:
+    dialogs = _watch_dialogs(page)
+    response = page.goto(unvalidated_links_url + path, wait_until="load")
+    assert response is not None and response.status == 200
+    assert "LINK-" in page.locator("article").first.inner_text()
+    unsafe = _unsafe_anchors(page)
+    _click_every_content_link(page, unvalidated_links_url + path)
+    assert (unsafe, dialogs) == ([], [])
+
+
+# --- screenshots ------------------------------------------------------------------------------
+
+SHOTS = {
+    "home": "",
+    "timeline": "timeline/2025/",
+    "entry": "events/2025-01-18-tiktok-goes-dark/",
+    "list": "lists/cdt-xiaohongshu-censorship-tracking/",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_screenshots_in_both_palettes(browser: Any, site_url: str, scheme: str, width: str) -> None:
+    """Material follows prefers-color-scheme (mkdocs.yml's palette has a media query per
+    scheme) until the reader picks one, so emulating the preference really switches it."""
+    viewport = DESKTOP if width == "desktop" else PHONE
+    context = browser.new_context(viewport=viewport, color_scheme=scheme,
+                                  device_scale_factor=1, is_mobile=width == "phone")
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, path in SHOTS.items():
+            page.goto(site_url + path, wait_until="load")
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            dark = _luminance(background) < 0.3
+            assert dark == (scheme == "dark"), background
+            out = SCREENSHOTS / f"{name}-{scheme}-{width}.png"
+            page.screenshot(path=str(out), full_page=False)
+            assert out.stat().st_size > 5_000
+    finally:
+        context.close()
+
+
+def test_the_palette_toggle_switches_and_is_remembered(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    body = page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+    page.goto(site_url + "timeline/")
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+
+
+def _luminance(css_color: str) -> float:
+    parts = css_color[css_color.index("(") + 1 : css_color.index(")")].split(",")
+    r, g, b = (float(p) / 255 for p in parts[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
