@@ -9,6 +9,7 @@ Parsing goes through libyaml (CSafeLoader's composer) for speed, keeping node ma
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,16 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _ALLOWED_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp",
                                       "seq", "map")
+)
+
+# Where YAML can start a node's properties (an anchor &a or an alias *a): at a line's start,
+# after a block indicator ("- ", "? ", ": "), a flow indicator ([ ] { } , : ?), a closing
+# quote or a tag. A superset: Markdown such as "- *emphasis*" matches too, and then the exact
+# token scan decides (tests/test_load.py checks the superset; an alias it missed would still be
+# caught by node identity in _value). Plain prose ("Dorsey & Whitney",
+# "an *emphasised* word") does not, so most files skip the scan.
+_MAYBE_ANCHOR_RE = re.compile(
+    r"(?:^[ \t]*|[\[\]{},:?'\"][ \t]*|[-?:][ \t]+|![^\s]*[ \t]+)[&*][^\s\[\]{},]", re.MULTILINE
 )
 
 Path_ = tuple[Any, ...]  # a path into the data: ("sources", 0, "url")
@@ -106,7 +117,7 @@ def parse(path: Path, text: str) -> LoadedFile:
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
         raise _Reject(None, "file is empty; an entry is a YAML mapping of fields")
-    if "&" in text or "*" in text:
+    if _MAYBE_ANCHOR_RE.search(text):
         _reject_anchors(text)
     try:
         node = yaml.compose(text, Loader=_Loader)
