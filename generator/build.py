@@ -170,6 +170,9 @@ def publish(
     _check_replaceable(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.new-", dir=site_dir.parent))
+    # mkdtemp makes the folder private (0700); the site must be readable like any folder, or a
+    # web server running as another user cannot serve it.
+    work.chmod(0o777 & ~_umask())
     try:
         mk = _mkdocs_config(config, work, site_url)
         docs_pages = hand_written_pages(Path(mk.docs_dir))
@@ -258,6 +261,12 @@ def _check_replaceable(site_dir: Path) -> None:
             f"(no {', '.join(SITE_MARKERS)}); refusing to replace it. Choose another --site-dir "
             "or remove the folder yourself."
         )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _swap(new: Path, site_dir: Path) -> None:

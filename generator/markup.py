@@ -69,7 +69,9 @@ def _markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists"], output_format="html")
 
 
-@lru_cache(maxsize=4096)
+# Sized for a whole corpus: every text is rendered for its page, the timeline, tag pages and
+# feeds; at 10,000 entries a 4,096 cache re-converted each text several times.
+@lru_cache(maxsize=65536)
 def _render(text: str) -> str:
     md = _markdown()
     md.reset()

@@ -458,3 +458,13 @@ def test_progress_draws_a_counter_on_a_terminal(capsys) -> None:
     bar.close()
     err = capsys.readouterr().err
     assert err.endswith("3/3\n") and "\r" in err
+
+
+def test_the_site_folder_is_readable_like_any_folder(built_site) -> None:
+    """The build folder comes from mkdtemp (0700); the published site must not stay private."""
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(built_site.site_dir.stat().st_mode) == 0o777 & ~mask
