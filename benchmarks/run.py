@@ -29,9 +29,15 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 CONFIG = ROOT / "mkdocs.yml"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SEARCH_WORD = "refugee"  # in synth.EN_WORDS, so it appears in many entries
 
 # Targets at 10,000 entries on a 2-core machine (see README.md).
@@ -151,8 +157,9 @@ def first_search_result(site_dir: Path, word: str = SEARCH_WORD) -> dict[str, fl
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             start = time.perf_counter()
             page.goto(url, wait_until="domcontentloaded")
@@ -181,8 +188,13 @@ def machine() -> dict[str, object]:
     except OSError:
         pass
     ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(ram_gb, 1),
-            "python": platform.python_version(), "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(ram_gb, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def bench_size(n: int, browser: bool) -> dict[str, object]:
@@ -199,11 +211,21 @@ def bench_size(n: int, browser: bool) -> dict[str, object]:
     }
     for step in STEPS:
         print(f"   {step} ...", end=" ", flush=True)
-        m = measure([sys.executable, str(Path(__file__).resolve()), "--step", step,
-                     str(entries), str(site_dir)])
+        m = measure(
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--step",
+                step,
+                str(entries),
+                str(site_dir),
+            ]
+        )
         result[step] = m
-        print(f"{m['seconds']:.2f} s (process {m['wall']:.2f} s, peak {m['peak_mb']:.0f} MB)",
-              flush=True)
+        print(
+            f"{m['seconds']:.2f} s (process {m['wall']:.2f} s, peak {m['peak_mb']:.0f} MB)",
+            flush=True,
+        )
     result["site"] = site_figures(site_dir)
     if browser:
         print("   browser search ...", end=" ", flush=True)
@@ -225,19 +247,25 @@ def table(results: list[dict]) -> str:
     row("YAML in (MB)", lambda r: f"{r['yaml_mb']:.1f}")
     row("parse floor: libyaml load (s)", lambda r: f"{r['parse']['seconds']:.2f}")
     for step in ("validate", "render", "feeds", "data"):
-        row(f"{step} (s / peak MB)",
-            lambda r, s=step: f"{r[s]['seconds']:.2f} / {r[s]['peak_mb']:.0f}")
+        row(
+            f"{step} (s / peak MB)",
+            lambda r, s=step: f"{r[s]['seconds']:.2f} / {r[s]['peak_mb']:.0f}",
+        )
     row("own work: validate+render+feeds+data (s)", lambda r: f"{r['own_work_seconds']:.2f}")
     row("own work ÷ parse floor", lambda r: f"{r['own_work_vs_floor']:.1f}×")
     row("full build (s, in process)", lambda r: f"{r['build']['seconds']:.1f}")
     row("full build (s, with start-up)", lambda r: f"{r['build']['wall']:.1f}")
     row("full build peak memory (MB)", lambda r: f"{r['build']['peak_mb']:.0f}")
     row("site size (MB) / files", lambda r: f"{r['site']['site_mb']:.1f} / {r['site']['files']:,}")
-    row("largest page (KB)", lambda r: f"{r['site']['largest_page_kb']:.0f} "
-                                       f"({r['site']['largest_page']})")
+    row(
+        "largest page (KB)",
+        lambda r: f"{r['site']['largest_page_kb']:.0f} ({r['site']['largest_page']})",
+    )
     row("search index (MB)", lambda r: f"{r['site']['search_index_mb']:.1f}")
-    row("browser: open → first search result (s)",
-        lambda r: f"{r['browser']['first_result_s']:.1f}" if "browser" in r else "–")
+    row(
+        "browser: open → first search result (s)",
+        lambda r: f"{r['browser']['first_result_s']:.1f}" if "browser" in r else "–",
+    )
     widths = [max(len(x[i]) for x in [head, *rows]) for i in range(len(head))]
 
     def line(cells: list[str]) -> str:
@@ -250,16 +278,26 @@ def table(results: list[dict]) -> str:
 
 def verdicts(r: dict) -> list[str]:
     checks = [
-        ("own work within 2× of the parse floor", r["own_work_vs_floor"],
-         TARGETS["own_work_vs_floor"], "×"),
+        (
+            "own work within 2× of the parse floor",
+            r["own_work_vs_floor"],
+            TARGETS["own_work_vs_floor"],
+            "×",
+        ),
         ("full build under 60 s", r["build"]["wall"], TARGETS["build_seconds"], " s"),
         ("full build under 1.5 GB", r["build"]["peak_mb"], TARGETS["build_peak_mb"], " MB"),
         ("no page over 300 KB", r["site"]["largest_page_kb"], TARGETS["largest_page_kb"], " KB"),
-        ("search index under 15 MB", r["site"]["search_index_mb"], TARGETS["search_index_mb"],
-         " MB"),
+        (
+            "search index under 15 MB",
+            r["site"]["search_index_mb"],
+            TARGETS["search_index_mb"],
+            " MB",
+        ),
     ]
-    return [f"{'met   ' if value <= limit else 'MISSED'} {label}: {value:.1f}{unit}"
-            for label, value, limit, unit in checks]
+    return [
+        f"{'met   ' if value <= limit else 'MISSED'} {label}: {value:.1f}{unit}"
+        for label, value, limit, unit in checks
+    ]
 
 
 def profile(step: str, n: int) -> None:
@@ -280,10 +318,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search timing")
-    parser.add_argument("--profile", metavar="STEP", choices=STEPS,
-                        help="print a cProfile of one step (at the first size) and stop")
-    parser.add_argument("--step", nargs=3, metavar=("STEP", "ENTRIES", "SITE_DIR"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile",
+        metavar="STEP",
+        choices=STEPS,
+        help="print a cProfile of one step (at the first size) and stop",
+    )
+    parser.add_argument(
+        "--step", nargs=3, metavar=("STEP", "ENTRIES", "SITE_DIR"), help=argparse.SUPPRESS
+    )
     if sys.argv[1:2] == ["--measure"]:  # internal: the wrapper that reads a step's peak memory
         _measure_child(sys.argv[2:])
         return
@@ -298,16 +341,19 @@ def main() -> None:
         return
     OUT.mkdir(parents=True, exist_ok=True)
     info = machine()
-    print(f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, "
-          f"Python {info['python']}")
+    print(f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, Python {info['python']}")
     results = [bench_size(n, not args.no_browser) for n in args.sizes]
     print("\n" + table(results))
     for r in results:
         if r["entries"] >= 10_000:
             print(f"\nTargets at {r['entries']:,} entries:")
             print("\n".join("  " + v for v in verdicts(r)))
-    doc = {"machine": info, "targets": TARGETS, "results": results,
-           "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    doc = {
+        "machine": info,
+        "targets": TARGETS,
+        "results": results,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
     (OUT / "results.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {(OUT / 'results.json').relative_to(ROOT)}")
 

@@ -22,21 +22,73 @@ MIX = (("event", 0.55), ("quote", 0.20), ("list", 0.05), ("actor", 0.20))
 FOLDER = {"event": "events", "quote": "quotes", "list": "lists", "actor": "actors"}
 
 TAGS = [
-    "app-rankings", "blackout", "censorship", "courts", "dissidents", "executive-orders",
-    "influence-operations", "joint-venture", "lemon8", "metrics", "migration", "moderation",
-    "state-media", "taiwan", "translation", "us-law", "privacy", "data-security", "hong-kong",
-    "tibet", "xinjiang", "elections", "advertising", "creators", "music", "memes", "language",
-    "education", "diplomacy", "trade", "national-security", "real-name", "minors", "lgbtq",
-    "feminism", "labour", "protests", "covid", "satire", "archives",
+    "app-rankings",
+    "blackout",
+    "censorship",
+    "courts",
+    "dissidents",
+    "executive-orders",
+    "influence-operations",
+    "joint-venture",
+    "lemon8",
+    "metrics",
+    "migration",
+    "moderation",
+    "state-media",
+    "taiwan",
+    "translation",
+    "us-law",
+    "privacy",
+    "data-security",
+    "hong-kong",
+    "tibet",
+    "xinjiang",
+    "elections",
+    "advertising",
+    "creators",
+    "music",
+    "memes",
+    "language",
+    "education",
+    "diplomacy",
+    "trade",
+    "national-security",
+    "real-name",
+    "minors",
+    "lgbtq",
+    "feminism",
+    "labour",
+    "protests",
+    "covid",
+    "satire",
+    "archives",
 ]  # 40
 
 ZH_PHRASES = [
-    "美国网友涌入小红书", "TikTok难民在小红书上自我介绍", "平台紧急招聘英语内容审核员",
-    "外国用户学习中文", "中美网友交流猫税", "审查机制引发讨论", "账号被封禁", "敏感词被屏蔽",
-    "官方媒体发表评论", "最高法院维持禁令", "应用商店下载排名第一", "实名认证需要中国手机号",
-    "翻译功能上线", "中美民间交流的窗口", "关于台湾的帖子被删除", "用户数量迅速增长",
-    "网友讨论生活成本", "平台社区规范更新", "多名用户反映内容被限流", "外交部发言人回应",
-    "青年人的跨文化对话", "难民潮带来新的流量", "内容审核标准不透明", "政府要求删除相关内容",
+    "美国网友涌入小红书",
+    "TikTok难民在小红书上自我介绍",
+    "平台紧急招聘英语内容审核员",
+    "外国用户学习中文",
+    "中美网友交流猫税",
+    "审查机制引发讨论",
+    "账号被封禁",
+    "敏感词被屏蔽",
+    "官方媒体发表评论",
+    "最高法院维持禁令",
+    "应用商店下载排名第一",
+    "实名认证需要中国手机号",
+    "翻译功能上线",
+    "中美民间交流的窗口",
+    "关于台湾的帖子被删除",
+    "用户数量迅速增长",
+    "网友讨论生活成本",
+    "平台社区规范更新",
+    "多名用户反映内容被限流",
+    "外交部发言人回应",
+    "青年人的跨文化对话",
+    "难民潮带来新的流量",
+    "内容审核标准不透明",
+    "政府要求删除相关内容",
 ]
 EN_WORDS = (
     "users platform account moderation censorship review court ruling app store ranking "
@@ -45,15 +97,67 @@ EN_WORDS = (
     "ban divestiture law senate hearing appeal lawsuit deadline blackout outage restore "
     "download growth estimate survey analyst market advertiser brand privacy security data"
 ).split()
-NAMES_FIRST = ["Ada", "Bo", "Chen", "Dana", "Eli", "Fang", "Gus", "Hui", "Ivy", "Jun", "Kai",
-               "Lan", "Mei", "Nia", "Omar", "Ping", "Qing", "Rosa", "Sam", "Tao", "Uma", "Wei",
-               "Xin", "Yu", "Zoe"]
-NAMES_LAST = ["Li", "Wang", "Zhang", "Liu", "Smith", "Garcia", "Nguyen", "Kim", "Lopez", "Chen",
-              "Huang", "Patel", "Okafor", "Novak", "Rossi", "Sato", "Dubois", "Haddad"]
+NAMES_FIRST = [
+    "Ada",
+    "Bo",
+    "Chen",
+    "Dana",
+    "Eli",
+    "Fang",
+    "Gus",
+    "Hui",
+    "Ivy",
+    "Jun",
+    "Kai",
+    "Lan",
+    "Mei",
+    "Nia",
+    "Omar",
+    "Ping",
+    "Qing",
+    "Rosa",
+    "Sam",
+    "Tao",
+    "Uma",
+    "Wei",
+    "Xin",
+    "Yu",
+    "Zoe",
+]
+NAMES_LAST = [
+    "Li",
+    "Wang",
+    "Zhang",
+    "Liu",
+    "Smith",
+    "Garcia",
+    "Nguyen",
+    "Kim",
+    "Lopez",
+    "Chen",
+    "Huang",
+    "Patel",
+    "Okafor",
+    "Novak",
+    "Rossi",
+    "Sato",
+    "Dubois",
+    "Haddad",
+]
 ZH_NAMES = ["李明", "王芳", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄婷", "周杰", "吴倩"]
 ACTOR_KINDS = ["person", "account", "organisation", "government", "platform", "media"]
-PUBLISHERS = ["Reuters", "The Guardian", "Wired", "Global Voices", "China Digital Times",
-              "Newsweek", "Radio Free Asia", "Xinhua", "Global Times", "The Diplomat"]
+PUBLISHERS = [
+    "Reuters",
+    "The Guardian",
+    "Wired",
+    "Global Voices",
+    "China Digital Times",
+    "Newsweek",
+    "Radio Free Asia",
+    "Xinhua",
+    "Global Times",
+    "The Diplomat",
+]
 START, DAYS = date(2015, 1, 1), 365 * 11
 
 
@@ -99,13 +203,15 @@ class _Writer:
         out = []
         for _ in range(k or self.rng.randint(1, 3)):
             n = self.rng.randint(1, 10**6)
-            out.append({
-                "url": f"https://news.example.org/{n}",
-                "title": self.sentence(4, 9).rstrip("."),
-                "publisher": self.rng.choice(PUBLISHERS),
-                "date": self.day().isoformat(),
-                "lang": "en",
-            })
+            out.append(
+                {
+                    "url": f"https://news.example.org/{n}",
+                    "title": self.sentence(4, 9).rstrip("."),
+                    "publisher": self.rng.choice(PUBLISHERS),
+                    "date": self.day().isoformat(),
+                    "lang": "en",
+                }
+            )
         return out
 
 
@@ -139,8 +245,11 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
         write("actor", entry_id, data)
 
     for entry_id in events:
-        data = {"title": w.sentence(5, 10).rstrip("."), "date": w.partial(),
-                "summary": w.paragraph(rng.randint(2, 6))}
+        data = {
+            "title": w.sentence(5, 10).rstrip("."),
+            "date": w.partial(),
+            "summary": w.paragraph(rng.randint(2, 6)),
+        }
         if actors:
             data["actors"] = rng.sample(actors, min(len(actors), rng.randint(1, 3)))
         if rng.random() < 0.6:
@@ -153,8 +262,10 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
 
     for entry_id in ids["quote"]:
         chinese = rng.random() < 0.5
-        data = {"text": w.zh(2) if chinese else w.sentence(10, 30),
-                "lang": "zh-Hans" if chinese else "en"}
+        data = {
+            "text": w.zh(2) if chinese else w.sentence(10, 30),
+            "lang": "zh-Hans" if chinese else "en",
+        }
         if chinese:
             data["translation"] = w.sentence(10, 25)
         data["speaker"] = rng.choice(actors)
@@ -170,17 +281,25 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
     for entry_id in ids["list"]:
         items = []
         for j in range(rng.randint(10, 50)):
-            items.append({
-                "term": f"{rng.choice(ZH_PHRASES)}{j}",
-                "translation": w.sentence(2, 5).rstrip("."),
-                "category": rng.choice(["politics", "health", "foreign affairs", "slang"]),
-                "note": w.sentence(),
-                "first_seen": w.partial(),
-            })
-        data = {"title": w.sentence(4, 8).rstrip("."), "platform": "Xiaohongshu",
-                "compiled_by": rng.choice(actors), "date": w.partial(),
-                "summary": w.paragraph(2), "tags": w.tags(), "items": items,
-                "sources": w.sources()}
+            items.append(
+                {
+                    "term": f"{rng.choice(ZH_PHRASES)}{j}",
+                    "translation": w.sentence(2, 5).rstrip("."),
+                    "category": rng.choice(["politics", "health", "foreign affairs", "slang"]),
+                    "note": w.sentence(),
+                    "first_seen": w.partial(),
+                }
+            )
+        data = {
+            "title": w.sentence(4, 8).rstrip("."),
+            "platform": "Xiaohongshu",
+            "compiled_by": rng.choice(actors),
+            "date": w.partial(),
+            "summary": w.paragraph(2),
+            "tags": w.tags(),
+            "items": items,
+            "sources": w.sources(),
+        }
         write("list", entry_id, data)
     return per_kind
 

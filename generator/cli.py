@@ -85,22 +85,43 @@ def validate(entries_dir: Path | None, fmt: str) -> None:
 @click.argument("entry_id", metavar="ID")
 @entries_option
 @click.option("--title", default="TODO: a short, neutral title", help="event, list: the title.")
-@click.option("--date", "when", default=None,
-              help="event, quote, list: YYYY, YYYY-MM or YYYY-MM-DD.  [default: today]")
+@click.option(
+    "--date",
+    "when",
+    default=None,
+    help="event, quote, list: YYYY, YYYY-MM or YYYY-MM-DD.  [default: today]",
+)
 @click.option("--url", default=None, help="The source's URL (http or https).")
-@click.option("--source-title", default="TODO: the source page's title",
-              help="The source page's title.")
+@click.option(
+    "--source-title", default="TODO: the source page's title", help="The source page's title."
+)
 @click.option("--speaker", default=None, help="quote: the speaker's actor id (required).")
 @click.option("--lang", default="en", show_default=True, help="quote: BCP 47 language tag.")
 @click.option("--compiled-by", default=None, help="list: the compiler's actor id (required).")
 @click.option("--platform", default="Xiaohongshu", show_default=True, help="list: the platform.")
 @click.option("--name", default=None, help="actor: the name.  [default: the id]")
-@click.option("--actor-kind", type=click.Choice(
-    ["person", "account", "organisation", "government", "platform", "media"]),
-    default="person", show_default=True, help="actor: what the actor is.")
-def new(kind: str, entry_id: str, entries_dir: Path | None, title: str, when: str | None,
-        url: str | None, source_title: str, speaker: str | None, lang: str,
-        compiled_by: str | None, platform: str, name: str | None, actor_kind: str) -> None:
+@click.option(
+    "--actor-kind",
+    type=click.Choice(["person", "account", "organisation", "government", "platform", "media"]),
+    default="person",
+    show_default=True,
+    help="actor: what the actor is.",
+)
+def new(
+    kind: str,
+    entry_id: str,
+    entries_dir: Path | None,
+    title: str,
+    when: str | None,
+    url: str | None,
+    source_title: str,
+    speaker: str | None,
+    lang: str,
+    compiled_by: str | None,
+    platform: str,
+    name: str | None,
+    actor_kind: str,
+) -> None:
     """Write a skeleton entry named ID that passes validation, and print its path.
 
     It never overwrites a file. Fill in the TODOs, then run `validate`.
@@ -196,8 +217,10 @@ def build(entries_dir: Path | None, site_dir: Path | None, config_file: Path | N
     except ValidationFailed as exc:
         click.echo(format_text(exc.problems), nl=False)
         raise
-    click.echo(f"Built {display_path(result.site_dir)}/: {result.pages} pages from "
-               f"{result.entries} entries in {result.seconds:.1f} s")
+    click.echo(
+        f"Built {display_path(result.site_dir)}/: {result.pages} pages from "
+        f"{result.entries} entries in {result.seconds:.1f} s"
+    )
 
 
 @cli.command()
@@ -228,23 +251,59 @@ def serve(entries_dir: Path | None, config_file: Path | None, dev_addr: str) -> 
 
 @cli.command("check-links")
 @entries_option
-@click.option("--allowlist", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              default=None, help="Hosts or URL prefixes to skip, one a line.  "
-              "[default: linkcheck-allowlist.txt in the repository root, if there]")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="How many links to check at once.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds to wait for a server's answer.")
-@click.option("--retries", type=click.IntRange(0, 5), default=1, show_default=True,
-              help="Tries after the first for links that time out or answer 5xx.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for tools, github for annotations.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write every link's result to FILE as JSON.")
+@click.option(
+    "--allowlist",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Hosts or URL prefixes to skip, one a line.  "
+    "[default: linkcheck-allowlist.txt in the repository root, if there]",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="How many links to check at once.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for a server's answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 5),
+    default=1,
+    show_default=True,
+    help="Tries after the first for links that time out or answer 5xx.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for annotations.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every link's result to FILE as JSON.",
+)
 @click.option("--fail-on-dead", is_flag=True, help="Exit 1 when a link is dead.")
-def check_links(entries_dir: Path | None, allowlist: Path | None, concurrency: int,
-                timeout: float, retries: int, fmt: str, report: Path | None,
-                fail_on_dead: bool) -> None:
+def check_links(
+    entries_dir: Path | None,
+    allowlist: Path | None,
+    concurrency: int,
+    timeout: float,
+    retries: int,
+    fmt: str,
+    report: Path | None,
+    fail_on_dead: bool,
+) -> None:
     """Check that every source link still answers, and report the dead ones.
 
     Each `url` and `archive_url` is asked for: HEAD first, GET when a server refuses
@@ -261,8 +320,13 @@ def check_links(entries_dir: Path | None, allowlist: Path | None, concurrency: i
     from generator.problems import format_text
 
     try:
-        results = linkcheck.run(entries_dir or default_entries_dir(), allowlist=allowlist,
-                                concurrency=concurrency, timeout=timeout, retries=retries)
+        results = linkcheck.run(
+            entries_dir or default_entries_dir(),
+            allowlist=allowlist,
+            concurrency=concurrency,
+            timeout=timeout,
+            retries=retries,
+        )
     except ValidationFailed as exc:
         click.echo(format_text(exc.problems), nl=False)
         raise

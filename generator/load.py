@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from generator import validate
 from generator.errors import ValidationFailed
 from generator.model import KIND_OF_FOLDER, KINDS, PLURAL, Corpus, Entry
 from generator.problems import Problem, display_path
@@ -32,8 +33,8 @@ MAX_DEPTH = 16
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 # The tags libyaml gives plain YAML; anything else (!!python/…, !custom) was written by hand.
 _ALLOWED_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp",
-                                      "seq", "map")
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
 
 # Where YAML can start a node's properties (an anchor &a or an alias *a): at a line's start,
@@ -216,11 +217,15 @@ def _value(node: yaml.Node, at: Path_, out: LoadedFile, seen: set[int], depth: i
             # Reported, not fatal, so the rest of the file is still checked. PyYAML would
             # silently keep the last value; the first is kept here, and the file fails anyway.
             first = out.key_marks[key_at][0]
-            out.problems.append(Problem(
-                display_path(out.path), key_mark[0], key_mark[1],
-                f"duplicate key '{key}' (first on line {first}); YAML would silently keep only "
-                "the last one: remove one of them",
-            ))
+            out.problems.append(
+                Problem(
+                    display_path(out.path),
+                    key_mark[0],
+                    key_mark[1],
+                    f"duplicate key '{key}' (first on line {first}); YAML would silently keep only "
+                    "the last one: remove one of them",
+                )
+            )
             continue
         out.key_marks[key_at] = key_mark
         result[key] = _value(value_node, key_at, out, seen, depth + 1)
@@ -260,8 +265,13 @@ def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     problems: list[Problem] = []
     if not entries_dir.is_dir():
         problems.append(
-            Problem(display_path(entries_dir), 1, 1, "no such folder; expected the entries folder "
-                    "with events/, quotes/, lists/ and actors/")
+            Problem(
+                display_path(entries_dir),
+                1,
+                1,
+                "no such folder; expected the entries folder "
+                "with events/, quotes/, lists/ and actors/",
+            )
         )
         return found, problems
     for path in sorted(entries_dir.rglob("*")):
@@ -270,15 +280,18 @@ def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
             continue
         folder = rel.parts[0] if len(rel.parts) > 1 else None
         if path.suffix == ".yml":
-            problems.append(Problem(display_path(path), 1, 1,
-                                    "entry files end in .yaml, not .yml: rename the file"))
+            problems.append(
+                Problem(
+                    display_path(path), 1, 1, "entry files end in .yaml, not .yml: rename the file"
+                )
+            )
             continue
         if path.suffix != ".yaml":
             continue
         if folder not in KIND_OF_FOLDER:
             where = ", ".join(f"{PLURAL[k]}/" for k in KINDS)
-            problems.append(Problem(display_path(path), 1, 1,
-                                    f"entry is not in a kind's folder: move it under one of {where}"))
+            message = f"entry is not in a kind's folder: move it under one of {where}"
+            problems.append(Problem(display_path(path), 1, 1, message))
             continue
         found.append((KIND_OF_FOLDER[folder], path))
     return found, problems
@@ -286,8 +299,6 @@ def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
 
 def collect(entries_dir: Path) -> Result:
     """Load and validate every entry under ``entries_dir``; never raises for bad input."""
-    from generator import validate  # validate needs LoadedFile from here
-
     files, problems = discover(entries_dir)
     loaded: list[tuple[str, LoadedFile]] = []
     for kind, path in files:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import ClassVar, Iterable
+from typing import ClassVar
 
 # The four kinds, in the order the site presents them. The folder under entries/ and the
 # URL prefix are both the plural.
@@ -111,11 +112,11 @@ class PartialDate:
     @property
     def sort_key(self) -> tuple:
         """Chronological order; a coarser date sorts before finer ones that start with it."""
-        instant = self.moment.astimezone(timezone.utc).replace(tzinfo=None) if self.moment else None
+        instant = self.moment.astimezone(UTC).replace(tzinfo=None) if self.moment else None
         return (self.start, self.PRECISIONS.index(self.precision), instant or datetime.min)
 
     def display(self) -> str:
-        """Human text at the date's real precision: ``2024``, ``April 2024``, ``19 January 2025``."""
+        """Text at the date's real precision: ``2024``, ``April 2024``, ``19 January 2025``."""
         if self.month is None:
             return str(self.year)
         month = calendar.month_name[self.month]
@@ -153,7 +154,8 @@ def display_range(start: PartialDate, end: PartialDate | None) -> str:
                 f"{start.day} {calendar.month_name[start.month or 1]} – "
                 f"{end.day} {calendar.month_name[end.month or 1]} {start.year}"
             )
-        return f"{calendar.month_name[start.month or 1]}–{calendar.month_name[end.month or 1]} {start.year}"
+        first, last = calendar.month_name[start.month or 1], calendar.month_name[end.month or 1]
+        return f"{first}–{last} {start.year}"
     return f"{start.display()} – {end.display()}"
 
 
@@ -327,15 +329,6 @@ CLASS_OF_KIND: dict[str, type[Entry]] = {
     "quote": Quote,
     "list": CensorshipList,
     "actor": Actor,
-}
-
-# Which kind each reference field must point at (None: any kind).
-REFERENCE_TARGETS: dict[str, str | None] = {
-    "related": None,
-    "actors": "actor",
-    "speaker": "actor",
-    "compiled_by": "actor",
-    "event": "event",
 }
 
 

@@ -26,8 +26,9 @@ def existing_ids(entries_dir: Path) -> dict[str, Path]:
     return found
 
 
-def create_entry(kind: str, entry_id: str, entries_dir: Path, values: dict[str, Any],
-                 today: date | None = None) -> Path:
+def create_entry(
+    kind: str, entry_id: str, entries_dir: Path, values: dict[str, Any], today: date | None = None
+) -> Path:
     """Render the kind's skeleton into ``entries/<kinds>/<id>.yaml``; returns its path."""
     if not ID_RE.match(entry_id):
         raise RecordError(
@@ -36,8 +37,10 @@ def create_entry(kind: str, entry_id: str, entries_dir: Path, values: dict[str, 
         )
     ids = existing_ids(entries_dir)
     if entry_id in ids:
-        raise RecordError(f"{ids[entry_id]} already exists; ids are unique across all kinds, "
-                          "so pick another id (nothing was written)")
+        raise RecordError(
+            f"{ids[entry_id]} already exists; ids are unique across all kinds, "
+            "so pick another id (nothing was written)"
+        )
     for field in ("speaker", "compiled_by"):
         target = values.get(field)
         if target is not None and ids.get(target, Path()).parent.name != "actors":

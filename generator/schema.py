@@ -1,4 +1,4 @@
-"""The entry format, defined once: JSON Schemas that the validator interprets and the site publishes.
+"""The entry format, defined once: JSON Schemas the validator interprets and the site publishes.
 
 Keywords starting with ``x-`` are ours (JSON Schema lets tools ignore unknown keywords):
 ``x-format`` names a check the schema language cannot express (a real calendar date, a safe
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,11 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-DATETIME_PATTERN = (
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$"
-)
+DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$"
 # BCP 47, the common shapes: language, optional script, region and variants (en, zh-Hans, pt-BR).
 LANG_PATTERN = (
-    r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-([a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*$"
+    r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?"
+    r"(-([a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*$"
 )
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 ENGLISH_PATTERN = r"^[eE][nN](-|$)"
@@ -229,8 +228,16 @@ KIND_SPECS: dict[str, dict[str, Any]] = {
     "list": {
         "title": "RedNote Record censorship list",
         "description": "Topics or terms that get posts removed or accounts suspended.",
-        "required": ["title", "platform", "compiled_by", "date", "summary", "items", "sources",
-                     "added"],
+        "required": [
+            "title",
+            "platform",
+            "compiled_by",
+            "date",
+            "summary",
+            "items",
+            "sources",
+            "added",
+        ],
         "properties": {
             "title": {"$ref": "#/$defs/text", "description": "The list's title."},
             "platform": {"$ref": "#/$defs/text", "description": "The platform it concerns."},
@@ -298,7 +305,7 @@ KIND_SPECS: dict[str, dict[str, Any]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schemas() -> dict[str, dict[str, Any]]:
     out = {}
     for kind in KINDS:

@@ -19,7 +19,6 @@ from generator.model import (
     ID_RE,
     KIND_LABEL,
     PLURAL,
-    REFERENCE_TARGETS,
     Actor,
     CensorshipList,
     Correction,
@@ -99,8 +98,11 @@ class _Checker:
             self.check_string(value, node, at, name)
         elif expected == "array" or (expected is None and isinstance(value, list)):
             if not isinstance(value, list):
-                self.report(at, f"'{name}' must be a list, for example `{name}: [a, b]` "
-                                f"or one `- item` per line")
+                self.report(
+                    at,
+                    f"'{name}' must be a list, for example `{name}: [a, b]` "
+                    f"or one `- item` per line",
+                )
                 return
             self.check_array(value, node, at, name)
         elif expected == "object" or (expected is None and isinstance(value, dict)):
@@ -116,8 +118,11 @@ class _Checker:
                 # Point at the field the condition is about (the quote's 'lang').
                 about = next(iter(node["if"].get("properties", {})), None)
                 where = at + (about,) if about in (value if isinstance(value, dict) else {}) else at
-                self.report(where, f"'{name}' {then['x-message']}" if at else
-                            f"the entry {then['x-message']}", key=True)
+                self.report(
+                    where,
+                    f"'{name}' {then['x-message']}" if at else f"the entry {then['x-message']}",
+                    key=True,
+                )
 
     def check_string(self, value: str, node: dict[str, Any], at: Path_, name: str) -> None:
         if node.get("minLength") and not value.strip():
@@ -155,15 +160,19 @@ class _Checker:
         for target in targets:
             if not is_safe_url(target):
                 scheme = url_as_browser_reads(target).split(":", 1)[0].lower()
-                self.report(at, f"'{name}': a link to a '{scheme}:' URL is not allowed; "
-                                "links must be http:// or https:// URLs")
+                self.report(
+                    at,
+                    f"'{name}': a link to a '{scheme}:' URL is not allowed; "
+                    "links must be http:// or https:// URLs",
+                )
                 return
 
     def check_array(self, value: list[Any], node: dict[str, Any], at: Path_, name: str) -> None:
         if len(value) < node.get("minItems", 0):
             message = node.get("x-message", f"needs at least {node['minItems']} item(s)")
-            self.report(at, f"'{name}' is empty: it {message}" if not value
-                        else f"'{name}' {message}")
+            self.report(
+                at, f"'{name}' is empty: it {message}" if not value else f"'{name}' {message}"
+            )
             return
         items = node.get("items")
         seen: dict[str, int] = {}
@@ -179,8 +188,9 @@ class _Checker:
         properties: dict[str, Any] = node.get("properties", {})
         for key in value:
             if key not in properties and node.get("additionalProperties") is False:
-                self.report(at + (key,), _unknown_field(key, list(properties), at, self.kind),
-                            key=True)
+                self.report(
+                    at + (key,), _unknown_field(key, list(properties), at, self.kind), key=True
+                )
         for key in node.get("required", []):
             if key not in value:
                 where = f"'{_field(at)}' is missing" if at else "missing"
@@ -220,8 +230,9 @@ def check_entry(kind: str, loaded: LoadedFile) -> _Checker:
     checker.check(loaded.data, checker.root, ())
     start, end = checker.dates.get(("date",)), checker.dates.get(("end_date",))
     if start and end and end.end < start.start:
-        checker.report(("end_date",), f"'end_date': {end} is before 'date' {start}; "
-                                      "swap them or fix the date")
+        checker.report(
+            ("end_date",), f"'end_date': {end} is before 'date' {start}; swap them or fix the date"
+        )
     return checker
 
 
@@ -335,32 +346,47 @@ def check_all(
         paths_of_id.setdefault(entry_id, []).append(path)
         kind_of_id.setdefault(entry_id, kind)
         if entry_id in RESERVED_IDS:
-            problems.append(Problem(
-                display_path(path), 1, 1,
-                f"id {entry_id!r} is reserved for the site's listing pages: rename the file, "
-                f"e.g. {entry_id}-{kind}.yaml",
-            ))
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    f"id {entry_id!r} is reserved for the site's listing pages: rename the file, "
+                    f"e.g. {entry_id}-{kind}.yaml",
+                )
+            )
         if not ID_RE.match(entry_id):
-            problems.append(Problem(
-                display_path(path), 1, 1,
-                f"file name {path.name!r} is not a valid id: use lowercase letters, digits and "
-                f"single hyphens, e.g. {_suggest_id(entry_id)}.yaml",
-            ))
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    f"file name {path.name!r} is not a valid id: use lowercase letters, digits and "
+                    f"single hyphens, e.g. {_suggest_id(entry_id)}.yaml",
+                )
+            )
     for entry_id, paths in paths_of_id.items():
         if len(paths) > 1:
             for path in paths:
                 others = ", ".join(display_path(p) for p in paths if p != path)
-                problems.append(Problem(display_path(path), 1, 1,
-                                        f"id {entry_id!r} is also used by {others}; ids must be "
-                                        "unique across all kinds: rename one file"))
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        1,
+                        1,
+                        f"id {entry_id!r} is also used by {others}; ids must be "
+                        "unique across all kinds: rename one file",
+                    )
+                )
     entries: dict[str, Entry] = {}
     suggest = _Suggester(kind_of_id)
     for kind, item in loaded:
         checker = check_entry(kind, item)
         problems.extend(checker.problems)
         for at, target, required in checker.references:
-            message = _reference_problem(_field(at), target, required, kind_of_id,
-                                         item.path.stem, suggest)
+            message = _reference_problem(
+                _field(at), target, required, kind_of_id, item.path.stem, suggest
+            )
             if message:
                 checker.report(at, message)
                 problems.append(checker.problems[-1])
@@ -370,7 +396,7 @@ def check_all(
 
 
 class _Suggester:
-    """"Did you mean" for unknown ids, within a budget.
+    """ "Did you mean" for unknown ids, within a budget.
 
     difflib compares against every id of the kind, so thousands of broken references (a bulk
     rename gone wrong) in a large corpus would take minutes; past the budget, no suggestion.
@@ -388,13 +414,16 @@ class _Suggester:
         if self.left <= 0:
             return None
         self.left -= 1
-        close = difflib.get_close_matches(target, self.ids_of_kind.get(kind, []), n=1,
-                                          cutoff=0.75)
+        close = difflib.get_close_matches(target, self.ids_of_kind.get(kind, []), n=1, cutoff=0.75)
         return close[0] if close else None
 
 
 def _reference_problem(
-    name: str, target: str, required: str, kind_of_id: dict[str, str], self_id: str,
+    name: str,
+    target: str,
+    required: str,
+    kind_of_id: dict[str, str],
+    self_id: str,
     suggest: _Suggester,
 ) -> str | None:
     if target == self_id and required == "any":
@@ -407,8 +436,10 @@ def _reference_problem(
         folder = f"entries/{PLURAL[required]}/" if required != "any" else "entries/"
         return f"'{name}': no entry has the id {target!r}: add it under {folder} or fix the id"
     if required != "any" and actual != required:
-        return (f"'{name}': {target!r} is {_article(KIND_LABEL[actual])}, but "
-                f"'{name.split('[')[0]}' must name {_article(KIND_LABEL[required])}")
+        return (
+            f"'{name}': {target!r} is {_article(KIND_LABEL[actual])}, but "
+            f"'{name.split('[')[0]}' must name {_article(KIND_LABEL[required])}"
+        )
     return None
 
 
@@ -422,4 +453,4 @@ def _suggest_id(text: str) -> str:
     return slug or "my-entry"
 
 
-__all__ = ["REFERENCE_TARGETS", "build_entry", "check_all", "check_entry"]
+__all__ = ["build_entry", "check_all", "check_entry"]

@@ -65,7 +65,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.cli import cli
 
     site_dir = tmp_path_factory.mktemp("hostile") / "site"
-    result = CliRunner().invoke(cli, ["build", "--entries", str(HOSTILE / "xss" / "entries"),
-                                      "--site-dir", str(site_dir)])
+    result = CliRunner().invoke(
+        cli, ["build", "--entries", str(HOSTILE / "xss" / "entries"), "--site-dir", str(site_dir)]
+    )
     assert result.exit_code == 0, result.output
     return site_dir

@@ -30,10 +30,21 @@ def new(entries_dir: Path, *args: str):
 @pytest.mark.parametrize(
     ("args", "path"),
     [
-        (["event", "2025-01-19-tiktok-goes-dark", "--date", "2025-01-18", "--title", "TikTok: dark"],
-         "events/2025-01-19-tiktok-goes-dark.yaml"),
-        (["quote", "quote-lu", "--speaker", "christine-lu", "--lang", "zh-Hant"],
-         "quotes/quote-lu.yaml"),
+        (
+            [
+                "event",
+                "2025-01-19-tiktok-goes-dark",
+                "--date",
+                "2025-01-18",
+                "--title",
+                "TikTok: dark",
+            ],
+            "events/2025-01-19-tiktok-goes-dark.yaml",
+        ),
+        (
+            ["quote", "quote-lu", "--speaker", "christine-lu", "--lang", "zh-Hant"],
+            "quotes/quote-lu.yaml",
+        ),
         (["quote", "quote-lu-en", "--speaker", "christine-lu"], "quotes/quote-lu-en.yaml"),
         (["list", "banned-terms", "--compiled-by", "christine-lu"], "lists/banned-terms.yaml"),
         (["actor", "rei-xia", "--name", "Rei Xia"], "actors/rei-xia.yaml"),
@@ -45,9 +56,9 @@ def test_skeleton_passes_validation(entries_dir: Path, args: list[str], path: st
     written = entries_dir / path
     assert result.output == f"{written}\n"
     text = written.read_text(encoding="utf-8")
-    assert f"added: \"{date.today().isoformat()}\"" in text
+    assert f'added: "{date.today().isoformat()}"' in text
     kind = path.split("/")[0].rstrip("s")
-    assert text.startswith(f"# yaml-language-server: $schema=")
+    assert text.startswith("# yaml-language-server: $schema=")
     assert text.splitlines()[0].endswith(f"schemas/{kind}.schema.json")
     assert collect(entries_dir).problems == []
 

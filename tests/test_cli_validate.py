@@ -189,18 +189,24 @@ def test_github_format_escapes_newlines_and_commas() -> None:
     from generator.problems import Problem, format_github
 
     out = format_github([Problem("a,b:c.yaml", 2, 3, "50% bad\nsecond line")])
-    assert out == "::error file=a%2Cb%3Ac.yaml,line=2,col=3,title=Entry validation::" \
-                  "50%25 bad%0Asecond line\n"
+    assert (
+        out == "::error file=a%2Cb%3Ac.yaml,line=2,col=3,title=Entry validation::"
+        "50%25 bad%0Asecond line\n"
+    )
 
 
 def test_json_format(in_case) -> None:
     in_case("bad-date")
     result = run("--format", "json")
     data = json.loads(result.output.split("Error:")[0])
-    assert data == [{
-        "file": EVENT, "line": 2, "col": 7,
-        "message": "'date': 2025-02-30 is not a real date: February 2025 has 28 days",
-    }]
+    assert data == [
+        {
+            "file": EVENT,
+            "line": 2,
+            "col": 7,
+            "message": "'date': 2025-02-30 is not a real date: February 2025 has 28 days",
+        }
+    ]
     assert result.exit_code == 1
 
 

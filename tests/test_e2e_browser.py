@@ -34,9 +34,15 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium phones home at start-up, which a closed
 # network refuses; the others keep a headless run quiet and deterministic.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -45,8 +51,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}. `make test` installs both "
-                    "(`pip install -e '.[test]'` and `make browser`).", pytrace=False)
+        pytest.fail(
+            f"browser tests cannot run in CI: {reason}. `make test` installs both "
+            "(`pip install -e '.[test]'` and `make browser`).",
+            pytrace=False,
+        )
     pytest.skip(f"browser tests need {reason}; run `make install-test browser`")
 
 
@@ -128,13 +137,16 @@ def page(browser: Any) -> Iterator[Any]:
 
 def _search(page: Any, base: str, query: str) -> list[str]:
     """Type ``query`` into Material's search box and return the result links' paths."""
-    page.goto(base)
+    # Let Material's deferred scripts bind the search box and fetch the index first.
+    page.goto(base, wait_until="networkidle")
     box = page.locator("input.md-search__input")
     box.click()
     box.press_sequentially(query, delay=30)
-    # The search worker builds the index (jieba-segmented) before the first result; on a
-    # loaded 2-core machine that took over 20 s once. A readiness wait, not a speed check.
-    page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
+    # Characters not on the keyboard layout (Chinese) are inserted without key events, and
+    # Material reads the query on key events; a reader's input method commits with a key press,
+    # which End stands in for. Without it, whether 官媒 found anything depended on a race.
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
     hrefs = page.locator("a.md-search-result__link").evaluate_all(
         "links => links.map(a => new URL(a.href).pathname)"
     )
@@ -196,8 +208,11 @@ def test_an_entry_page_and_its_feed_links_work(page: Any, site_url: str) -> None
     feeds = page.locator("head link[rel=alternate]").evaluate_all(
         "links => links.map(l => ({href: l.href, type: l.type}))"
     )
-    assert {f["type"] for f in feeds} >= {"application/atom+xml", "application/rss+xml",
-                                          "application/feed+json"}
+    assert {f["type"] for f in feeds} >= {
+        "application/atom+xml",
+        "application/rss+xml",
+        "application/feed+json",
+    }
     for feed in feeds:
         response = page.request.get(feed["href"])
         assert response.status == 200, feed
@@ -212,17 +227,31 @@ def test_an_entry_page_and_its_feed_links_work(page: Any, site_url: str) -> None
 
 # --- console errors ---------------------------------------------------------------------------
 
-MAIN_PAGES = ["", "timeline/", "timeline/2025/", "quotes/", "lists/",
-              "lists/cdt-xiaohongshu-censorship-tracking/", "lists/terms/", "actors/",
-              "tags/", "tags/censorship/", "events/2025-01-18-tiktok-goes-dark/",
-              "quotes/quote-angelica-oung-new-accounts/", "actors/christine-lu/", "subscribe/",
-              "data/"]
+MAIN_PAGES = [
+    "",
+    "timeline/",
+    "timeline/2025/",
+    "quotes/",
+    "lists/",
+    "lists/cdt-xiaohongshu-censorship-tracking/",
+    "lists/terms/",
+    "actors/",
+    "tags/",
+    "tags/censorship/",
+    "events/2025-01-18-tiktok-goes-dark/",
+    "quotes/quote-angelica-oung-new-accounts/",
+    "actors/christine-lu/",
+    "subscribe/",
+    "data/",
+]
 
 
 def test_no_console_errors_on_the_main_pages(page: Any, site_url: str) -> None:
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}")
-            if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None,
+    )
     page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
     for path in MAIN_PAGES:
         response = page.goto(site_url + path, wait_until="load")
@@ -275,8 +304,7 @@ def test_hostile_scripts_never_run_and_show_as_text(page: Any, hostile_url: str)
 
 def _unsafe_anchors(page: Any) -> list[str]:
     return page.locator("article a[href], article [src]").evaluate_all(
-        "els => els.map(e => e.href || e.src)"
-        ".filter(u => /^(javascript|data|vbscript):/i.test(u))"
+        "els => els.map(e => e.href || e.src).filter(u => /^(javascript|data|vbscript):/i.test(u))"
     )
 
 
@@ -301,8 +329,15 @@ def test_hostile_links_never_run_when_clicked(page: Any, hostile_url: str, path:
     assert (unsafe, dialogs) == ([], [])
 
 
-@pytest.mark.parametrize("path", ["actors/link-actor/", "events/2025-01-13-link-event/",
-                                  "quotes/quote-link/", "lists/link-list/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "actors/link-actor/",
+        "events/2025-01-13-link-event/",
+        "quotes/quote-link/",
+        "lists/link-list/",
+    ],
+)
 def test_unvalidated_javascript_links_are_dropped_by_the_renderer(
     page: Any, unvalidated_links_url: str, path: str
 ) -> None:
@@ -331,8 +366,9 @@ def test_screenshots_in_both_palettes(browser: Any, site_url: str, scheme: str, 
     """Material follows prefers-color-scheme (mkdocs.yml's palette has a media query per
     scheme) until the reader picks one, so emulating the preference really switches it."""
     viewport = DESKTOP if width == "desktop" else PHONE
-    context = browser.new_context(viewport=viewport, color_scheme=scheme,
-                                  device_scale_factor=1, is_mobile=width == "phone")
+    context = browser.new_context(
+        viewport=viewport, color_scheme=scheme, device_scale_factor=1, is_mobile=width == "phone"
+    )
     page = context.new_page()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
@@ -364,4 +400,3 @@ def _luminance(css_color: str) -> float:
     parts = css_color[css_color.index("(") + 1 : css_color.index(")")].split(",")
     r, g, b = (float(p) / 255 for p in parts[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
-

@@ -71,8 +71,13 @@ def test_billion_laughs_is_refused_at_the_first_anchor(tmp_path: Path) -> None:
         prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
         lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
     entries = write(tmp_path, {"actors/bomb.yaml": "\n".join(lines) + "\n"})
-    refused(entries, "actors/bomb.yaml", 1, 4,
-            "YAML anchor '&a' is not allowed: write the value out in full")
+    refused(
+        entries,
+        "actors/bomb.yaml",
+        1,
+        4,
+        "YAML anchor '&a' is not allowed: write the value out in full",
+    )
 
 
 def test_an_alias_without_an_anchor_is_refused(tmp_path: Path) -> None:
@@ -87,8 +92,13 @@ def test_an_alias_without_an_anchor_is_refused(tmp_path: Path) -> None:
 def test_a_merge_key_is_refused_like_any_alias(tmp_path: Path) -> None:
     text = "base: &base {kind: person}\nname: A\n<<: *base\nadded: 2025-01-01\n"
     entries = write(tmp_path, {"actors/merge.yaml": text})
-    refused(entries, "actors/merge.yaml", 1, 7,
-            "YAML anchor '&base' is not allowed: write the value out in full")
+    refused(
+        entries,
+        "actors/merge.yaml",
+        1,
+        7,
+        "YAML anchor '&base' is not allowed: write the value out in full",
+    )
 
 
 def test_python_tags_never_construct_objects(tmp_path: Path) -> None:
@@ -103,8 +113,13 @@ def test_python_tags_are_refused(tmp_path: Path) -> None:
     # tags PyYAML defines there must not pass as if they were core types.
     text = ACTOR + 'description: !!python/object/apply:os.system "touch pwned"\n'
     entries = write(tmp_path, {"actors/tag.yaml": text})
-    refused(entries, "actors/tag.yaml", 4, 14,
-            "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it")
+    refused(
+        entries,
+        "actors/tag.yaml",
+        4,
+        14,
+        "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it",
+    )
 
 
 def test_local_tags_are_refused(tmp_path: Path) -> None:
@@ -114,9 +129,12 @@ def test_local_tags_are_refused(tmp_path: Path) -> None:
 
 def test_nesting_deeper_than_16_levels_is_refused(tmp_path: Path) -> None:
     flow = "name: A\nkind: person\nadded: 2025-01-01\nhandles: " + "[" * 30 + "]" * 30 + "\n"
-    block = "name: A\nkind: person\nadded: 2025-01-01\nhandles:\n" + "".join(
-        "  " * i + f"k{i}:\n" for i in range(40)
-    ) + "  " * 40 + "v\n"
+    block = (
+        "name: A\nkind: person\nadded: 2025-01-01\nhandles:\n"
+        + "".join("  " * i + f"k{i}:\n" for i in range(40))
+        + "  " * 40
+        + "v\n"
+    )
     entries = write(tmp_path, {"actors/flow.yaml": flow, "actors/block.yaml": block})
     result = validate(entries)
     assert result.exit_code == 1
@@ -129,19 +147,31 @@ def test_nesting_deeper_than_16_levels_is_refused(tmp_path: Path) -> None:
 
 def test_nesting_past_libyamls_own_limit_is_a_syntax_error(tmp_path: Path) -> None:
     entries = write(tmp_path, {"actors/deep.yaml": "name: " + "[" * 5000 + "]" * 5000 + "\n"})
-    refused(entries, "actors/deep.yaml", 1, 1006,
-            "YAML syntax error: exceeded maximum nesting depth while increasing flow level")
+    refused(
+        entries,
+        "actors/deep.yaml",
+        1,
+        1006,
+        "YAML syntax error: exceeded maximum nesting depth while increasing flow level",
+    )
 
 
 def test_a_20_mb_file_is_refused_without_parsing_it(tmp_path: Path) -> None:
     entries = write(tmp_path, {"actors/huge.yaml": ACTOR + "description: " + "x" * 20_000_000})
-    refused(entries, "actors/huge.yaml", 1, 1,
-            "file is 20.0 MB; an entry may be at most 1 MB: split it or trim it")
+    refused(
+        entries,
+        "actors/huge.yaml",
+        1,
+        1,
+        "file is 20.0 MB; an entry may be at most 1 MB: split it or trim it",
+    )
 
 
 def test_duplicate_keys_are_reported_at_the_second_one(tmp_path: Path) -> None:
-    text = ACTOR + ("sources:\n  - url: https://example.org/a\n    title: A\n"
-                    "    url: https://example.org/b\nname: B\n")
+    text = ACTOR + (
+        "sources:\n  - url: https://example.org/a\n    title: A\n"
+        "    url: https://example.org/b\nname: B\n"
+    )
     entries = write(tmp_path, {"actors/dup.yaml": text})
     result = validate(entries)
     assert result.exit_code == 1
@@ -156,16 +186,24 @@ def test_duplicate_keys_are_reported_at_the_second_one(tmp_path: Path) -> None:
 
 
 def test_invalid_utf8_names_the_byte_and_its_place(tmp_path: Path) -> None:
-    entries = write(tmp_path, {"actors/latin1.yaml": b"name: A\nkind: person\n"
-                                                     b"description: caf\xe9\nadded: 2025-01-01\n"})
-    refused(entries, "actors/latin1.yaml", 3, 17,
-            "file is not valid UTF-8 (byte 0xe9); save it as UTF-8")
+    entries = write(
+        tmp_path,
+        {"actors/latin1.yaml": b"name: A\nkind: person\ndescription: caf\xe9\nadded: 2025-01-01\n"},
+    )
+    refused(
+        entries,
+        "actors/latin1.yaml",
+        3,
+        17,
+        "file is not valid UTF-8 (byte 0xe9); save it as UTF-8",
+    )
 
 
 def test_utf16_is_refused_as_not_utf8(tmp_path: Path) -> None:
     entries = write(tmp_path, {"actors/utf16.yaml": ACTOR.encode("utf-16")})
-    refused(entries, "actors/utf16.yaml", 1, 1,
-            "file is not valid UTF-8 (byte 0xff); save it as UTF-8")
+    refused(
+        entries, "actors/utf16.yaml", 1, 1, "file is not valid UTF-8 (byte 0xff); save it as UTF-8"
+    )
 
 
 def test_a_byte_order_mark_is_accepted_and_stripped(tmp_path: Path) -> None:
@@ -203,10 +241,14 @@ def test_a_nul_byte_is_refused_not_a_crash(tmp_path: Path) -> None:
     [
         ("", "file is empty; an entry is a YAML mapping of fields"),
         ("# only a comment\n\n", "file is empty; an entry is a YAML mapping of fields"),
-        ("- a\n- b\n", "the top level is a list; an entry must be a mapping of fields such as "
-                       "`title: …`"),
-        (ACTOR + "---\n" + ACTOR, "file holds more than one YAML document (a second '---'); "
-                                  "keep one entry per file"),
+        (
+            "- a\n- b\n",
+            "the top level is a list; an entry must be a mapping of fields such as `title: …`",
+        ),
+        (
+            ACTOR + "---\n" + ACTOR,
+            "file holds more than one YAML document (a second '---'); keep one entry per file",
+        ),
     ],
 )
 def test_files_that_are_not_one_mapping(tmp_path: Path, text: str, message: str) -> None:
@@ -221,14 +263,17 @@ def test_files_that_are_not_one_mapping(tmp_path: Path, text: str, message: str)
 
 
 def test_odd_file_names_each_get_a_fix(tmp_path: Path) -> None:
-    entries = write(tmp_path, {
-        "actors/My Actor.yaml": ACTOR,
-        "actors/Upper.yaml": ACTOR,
-        "actors/名字.yaml": ACTOR,
-        "actors/a..b.yaml": ACTOR,
-        "actors/x.yml": ACTOR,
-        "stray.yaml": ACTOR,
-    })
+    entries = write(
+        tmp_path,
+        {
+            "actors/My Actor.yaml": ACTOR,
+            "actors/Upper.yaml": ACTOR,
+            "actors/名字.yaml": ACTOR,
+            "actors/a..b.yaml": ACTOR,
+            "actors/x.yml": ACTOR,
+            "stray.yaml": ACTOR,
+        },
+    )
     result = validate(entries)
     assert result.exit_code == 1
     e = entries.as_posix()
@@ -254,15 +299,17 @@ def test_a_symlink_to_a_file_outside_is_refused(tmp_path: Path) -> None:
     secret.write_text("name: SECRET OUTSIDE\nkind: person\nadded: 2025-01-01\n", encoding="utf-8")
     entries = write(tmp_path, {"actors/a.yaml": ACTOR})
     (entries / "actors" / "evil.yaml").symlink_to(secret)
-    refused(entries, "actors/evil.yaml", 1, 1,
-            "is a symbolic link; an entry must be a regular file")
+    refused(
+        entries, "actors/evil.yaml", 1, 1, "is a symbolic link; an entry must be a regular file"
+    )
 
 
 def test_a_symlinked_folder_is_not_followed_outside(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     (outside).mkdir()
     (outside / "secret.yaml").write_text(
-        "name: SECRET OUTSIDE\nkind: person\nadded: 2025-01-01\n", encoding="utf-8")
+        "name: SECRET OUTSIDE\nkind: person\nadded: 2025-01-01\n", encoding="utf-8"
+    )
     entries = write(tmp_path, {"actors/a.yaml": ACTOR})
     (entries / "events").symlink_to(outside, target_is_directory=True)
     (entries / "actors" / "more").symlink_to(outside, target_is_directory=True)
@@ -273,9 +320,14 @@ def test_a_symlinked_folder_is_not_followed_outside(tmp_path: Path) -> None:
 
 def test_a_reference_cannot_walk_out_of_the_folder(tmp_path: Path) -> None:
     entries = write(tmp_path, {"actors/a.yaml": ACTOR + "related: [../../etc/passwd]\n"})
-    refused(entries, "actors/a.yaml", 4, 11,
-            "'related[0]': '../../etc/passwd' must be a lowercase slug such as us-law "
-            "(a-z, 0-9 and single hyphens)")
+    refused(
+        entries,
+        "actors/a.yaml",
+        4,
+        11,
+        "'related[0]': '../../etc/passwd' must be a lowercase slug such as us-law "
+        "(a-z, 0-9 and single hyphens)",
+    )
 
 
 # --- links and URLs ---------------------------------------------------------------------------
@@ -333,16 +385,26 @@ def test_rendered_markdown_never_links_to_an_unsafe_scheme(markdown: str) -> Non
 
 @pytest.mark.parametrize("markdown", DISGUISED_LINKS)
 def test_the_validator_refuses_every_disguised_link(tmp_path: Path, markdown: str) -> None:
-    entries = write(tmp_path, {"actors/a.yaml": ACTOR + "description: " + json.dumps(markdown)
-                               + "\n"})
+    entries = write(
+        tmp_path, {"actors/a.yaml": ACTOR + "description: " + json.dumps(markdown) + "\n"}
+    )
     result = validate(entries)
     assert result.exit_code == 1, f"{markdown!r} passed validation"
     assert "is not allowed; links must be http:// or https:// URLs" in result.output
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:,x",
-                                 "java\tscript:alert(1)", " javascript:alert(1)",
-                                 "\x01javascript:alert(1)", "vbscript:x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:,x",
+        "java\tscript:alert(1)",
+        " javascript:alert(1)",
+        "\x01javascript:alert(1)",
+        "vbscript:x",
+    ],
+)
 def test_is_safe_url_refuses_script_schemes(url: str) -> None:
     assert not is_safe_url(url)
 
@@ -416,33 +478,53 @@ def test_no_page_gains_a_script_element_or_handler(hostile_site: Path) -> None:
 
 
 def test_no_page_links_to_an_unsafe_scheme(hostile_site: Path) -> None:
-    found = {str(p.relative_to(hostile_site)): _parse(p).unsafe_links
-             for p in _html_pages(hostile_site)}
+    found = {
+        str(p.relative_to(hostile_site)): _parse(p).unsafe_links for p in _html_pages(hostile_site)
+    }
     assert {k: v for k, v in found.items() if v} == {}
 
 
 @pytest.mark.parametrize(
     "page, shown",
     [
-        ("events/2025-01-13-xss-event/index.html",
-         ['<script>alert("event-title")</script>XSS-EVENT-TITLE & "double" \'single\' {{ 7*7 }}',
-          'XSS-EVENT-SUMMARY <script>alert("event-summary")</script>',
-          '{{ config }} {% include "base.html" %}', '--8<-- "mkdocs.yml"',
-          '<script>alert("zh-title")</script>审查事件', "<script>alert(\"correction\")</script>"]),
-        ("actors/xss-actor/index.html",
-         ['<script>alert("actor-name")</script>XSS-ACTOR-NAME',
-          '<img src=x onerror=alert("actor-name-zh")>审查者',
-          '"><script>alert("handle")</script>',
-          '</title><script>alert("source-title")</script>XSS-SOURCE-TITLE']),
-        ("quotes/quote-xss/index.html",
-         ['<script>alert("quote-text")</script>XSS-QUOTE-TEXT',
-          '<img src=x onerror=alert("quote-translation")>XSS-QUOTE-TRANSLATION',
-          'XSS-QUOTE-CONTEXT <script>alert("quote-context")</script>']),
-        ("lists/xss-list/index.html",
-         ['<script>alert("list-title")</script>XSS-LIST-TITLE',
-          '<script>alert("term")</script>XSS-TERM',
-          '<img src=x onerror=alert("term-translation")>XSS-TERM-TRANSLATION',
-          'XSS-TERM-NOTE <script>alert("term-note")</script>']),
+        (
+            "events/2025-01-13-xss-event/index.html",
+            [
+                '<script>alert("event-title")</script>XSS-EVENT-TITLE & "double" \'single\' '
+                "{{ 7*7 }}",
+                'XSS-EVENT-SUMMARY <script>alert("event-summary")</script>',
+                '{{ config }} {% include "base.html" %}',
+                '--8<-- "mkdocs.yml"',
+                '<script>alert("zh-title")</script>审查事件',
+                '<script>alert("correction")</script>',
+            ],
+        ),
+        (
+            "actors/xss-actor/index.html",
+            [
+                '<script>alert("actor-name")</script>XSS-ACTOR-NAME',
+                '<img src=x onerror=alert("actor-name-zh")>审查者',
+                '"><script>alert("handle")</script>',
+                '</title><script>alert("source-title")</script>XSS-SOURCE-TITLE',
+            ],
+        ),
+        (
+            "quotes/quote-xss/index.html",
+            [
+                '<script>alert("quote-text")</script>XSS-QUOTE-TEXT',
+                '<img src=x onerror=alert("quote-translation")>XSS-QUOTE-TRANSLATION',
+                'XSS-QUOTE-CONTEXT <script>alert("quote-context")</script>',
+            ],
+        ),
+        (
+            "lists/xss-list/index.html",
+            [
+                '<script>alert("list-title")</script>XSS-LIST-TITLE',
+                '<script>alert("term")</script>XSS-TERM',
+                '<img src=x onerror=alert("term-translation")>XSS-TERM-TRANSLATION',
+                'XSS-TERM-NOTE <script>alert("term-note")</script>',
+            ],
+        ),
     ],
 )
 def test_payloads_are_shown_as_text(hostile_site: Path, page: str, shown: list[str]) -> None:
@@ -504,8 +586,10 @@ def test_hostile_titles_stay_text_in_every_feed() -> None:
                 assert page.unsafe_links == [], (name, tag, page.unsafe_links)
     atom = feedparser.parse(files["feeds/all.atom.xml"])
     titles = [e.title for e in atom.entries]
-    assert ('<script>alert("event-title")</script>XSS-EVENT-TITLE & "double" \'single\' '
-            '{{ 7*7 }} {: onclick="alert(1)" }') in titles
+    assert (
+        '<script>alert("event-title")</script>XSS-EVENT-TITLE & "double" \'single\' '
+        '{{ 7*7 }} {: onclick="alert(1)" }'
+    ) in titles
     doc = json.loads(files["feeds/all.json"])
     for item in doc["items"]:
         page = _Page()

@@ -15,15 +15,26 @@ from generator.model import PartialDate, display_range
         ("2024", "year", "2024", date(2024, 1, 1), date(2024, 12, 31)),
         ("2024-04", "month", "April 2024", date(2024, 4, 1), date(2024, 4, 30)),
         ("2025-01-19", "day", "19 January 2025", date(2025, 1, 19), date(2025, 1, 19)),
-        ("2025-01-18T22:30:00-05:00", "datetime", "18 January 2025, 22:30 UTC−05:00",
-         date(2025, 1, 18), date(2025, 1, 18)),
-        ("2025-01-18T03:30Z", "datetime", "18 January 2025, 03:30 UTC",
-         date(2025, 1, 18), date(2025, 1, 18)),
+        (
+            "2025-01-18T22:30:00-05:00",
+            "datetime",
+            "18 January 2025, 22:30 UTC−05:00",
+            date(2025, 1, 18),
+            date(2025, 1, 18),
+        ),
+        (
+            "2025-01-18T03:30Z",
+            "datetime",
+            "18 January 2025, 03:30 UTC",
+            date(2025, 1, 18),
+            date(2025, 1, 18),
+        ),
     ],
 )
 def test_precision_is_kept(text: str, precision: str, shown: str, start: date, end: date) -> None:
     d = PartialDate.parse(text)
-    assert (d.precision, d.display(), d.start, d.end, str(d)) == (precision, shown, start, end, text)
+    got = (d.precision, d.display(), d.start, d.end, str(d))
+    assert got == (precision, shown, start, end, text)
 
 
 @pytest.mark.parametrize(
@@ -31,8 +42,11 @@ def test_precision_is_kept(text: str, precision: str, shown: str, start: date, e
     [
         ("2025-02-30", "2025-02-30 is not a real date: February 2025 has 28 days"),
         ("2024-13", "2024-13 is not a real date: there is no month 13"),
-        ("2025/01/13", "'2025/01/13' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD, or a "
-                       "date-time with offset such as 2025-01-18T22:30:00-05:00)"),
+        (
+            "2025/01/13",
+            "'2025/01/13' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD, or a "
+            "date-time with offset such as 2025-01-18T22:30:00-05:00)",
+        ),
         ("2025-01-18T25:00:00Z", "2025-01-18T25:00:00Z is not a real date and time"),
     ],
 )

@@ -24,20 +24,33 @@ SETTINGS = settings(
 
 VALID = {
     "events": {
-        "title": "A title", "date": "2025-01-13", "summary": "What *happened*.",
-        "actors": ["someone"], "zh": {"title": "标题", "summary": "摘要"}, "tags": ["censorship"],
+        "title": "A title",
+        "date": "2025-01-13",
+        "summary": "What *happened*.",
+        "actors": ["someone"],
+        "zh": {"title": "标题", "summary": "摘要"},
+        "tags": ["censorship"],
         "sources": [{"url": "https://example.org/a", "title": "A", "date": "2025-01"}],
         "added": "2025-01-20",
     },
     "quotes": {
-        "text": "说的话", "lang": "zh-Hans", "translation": "Words", "speaker": "someone",
-        "date": "2025-01-14", "sources": [{"url": "https://example.org/q", "title": "Q"}],
+        "text": "说的话",
+        "lang": "zh-Hans",
+        "translation": "Words",
+        "speaker": "someone",
+        "date": "2025-01-14",
+        "sources": [{"url": "https://example.org/q", "title": "Q"}],
         "added": "2025-01-20",
     },
     "lists": {
-        "title": "Terms", "platform": "Xiaohongshu", "compiled_by": "someone", "date": "2025",
-        "summary": "A list.", "items": [{"term": "词", "translation": "word"}],
-        "sources": [{"url": "https://example.org/l", "title": "L"}], "added": "2025-01-20",
+        "title": "Terms",
+        "platform": "Xiaohongshu",
+        "compiled_by": "someone",
+        "date": "2025",
+        "summary": "A list.",
+        "items": [{"term": "词", "translation": "word"}],
+        "sources": [{"url": "https://example.org/l", "title": "L"}],
+        "added": "2025-01-20",
     },
     "actors": {"name": "Someone", "kind": "person", "added": "2025-01-20"},
 }
@@ -46,17 +59,39 @@ NAMES = ["entry", "x-1", "Bad Name", "名字", "a..b", "someone", "UPPER", "-das
 SUFFIXES = [".yaml", ".yaml", ".yaml", ".yml", ".txt"]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-    st.text(max_size=30), st.sampled_from(["2025-02-30", "2025-13", "javascript:x", "", "~",
-                                           "https://example.org/", "no", "1.10", "someone"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "2025-02-30",
+            "2025-13",
+            "javascript:x",
+            "",
+            "~",
+            "https://example.org/",
+            "no",
+            "1.10",
+            "someone",
+        ]
+    ),
 )
 structures = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.one_of(st.text(max_size=10), st.sampled_from(
-            ["title", "date", "summary", "sources", "url", "items", "zh", "kind"])),
-            children, max_size=5),
+        st.dictionaries(
+            st.one_of(
+                st.text(max_size=10),
+                st.sampled_from(
+                    ["title", "date", "summary", "sources", "url", "items", "zh", "kind"]
+                ),
+            ),
+            children,
+            max_size=5,
+        ),
     ),
     max_leaves=20,
 )
@@ -93,15 +128,37 @@ contents = st.one_of(
     structures.map(_dump),
     mutated_entries().map(lambda pair: pair[1]),
     # YAML syntax that tends to go wrong: anchors, tags, flow collections, documents, tabs
-    st.lists(st.sampled_from(["a: &x 1", "b: *x", "- [", "}", "---", "\tkey: v", "k: !!binary x",
-                              "key: 'unterminated", "? complex", ": v", "%YAML 1.1", "title:",
-                              "date: 2025-01-13", "\ufeff", "\x00", "\x85", "  - item"]),
-               max_size=8).map("\n".join),
+    st.lists(
+        st.sampled_from(
+            [
+                "a: &x 1",
+                "b: *x",
+                "- [",
+                "}",
+                "---",
+                "\tkey: v",
+                "k: !!binary x",
+                "key: 'unterminated",
+                "? complex",
+                ": v",
+                "%YAML 1.1",
+                "title:",
+                "date: 2025-01-13",
+                "\ufeff",
+                "\x00",
+                "\x85",
+                "  - item",
+            ]
+        ),
+        max_size=8,
+    ).map("\n".join),
 )
 files = st.lists(
-    st.tuples(st.sampled_from(FOLDERS), st.sampled_from(NAMES), st.sampled_from(SUFFIXES),
-              contents),
-    min_size=1, max_size=4,
+    st.tuples(
+        st.sampled_from(FOLDERS), st.sampled_from(NAMES), st.sampled_from(SUFFIXES), contents
+    ),
+    min_size=1,
+    max_size=4,
 )
 
 
@@ -161,8 +218,12 @@ def test_mutated_entries_are_either_valid_or_located(pair: tuple[str, str]) -> N
 
 def test_the_unmutated_entries_are_valid(tmp_path: Path) -> None:
     for folder, data in VALID.items():
-        path = tmp_path / "entries" / folder / ("someone.yaml" if folder == "actors" else
-                                                f"valid-{folder}.yaml")
+        path = (
+            tmp_path
+            / "entries"
+            / folder
+            / ("someone.yaml" if folder == "actors" else f"valid-{folder}.yaml")
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = collect(tmp_path / "entries")

@@ -17,9 +17,17 @@ DATA = Path(__file__).parent / "data" / "validate"
 
 def check_jsonschema(kind: str, files: list[Path]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--schemafile",
-         str(ROOT / "schemas" / f"{kind}.schema.json"), *map(str, files)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--schemafile",
+            str(ROOT / "schemas" / f"{kind}.schema.json"),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
