@@ -30,9 +30,13 @@ install: $(VENV)/.installed ## Install the generator and its dependencies into .
 
 install-test: $(VENV)/.installed-test ## Install the test dependencies too
 
-browser: ## Install Debian's Chromium for the browser tests (Playwright cannot download one here)
-	@if [ -x $(CHROMIUM) ]; then echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"; else \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null && $(CHROMIUM) --version; fi
+# Debian packages for the browser tests: Chromium (Playwright cannot download a browser here)
+# and a CJK font, without which Chinese text shows as empty boxes in the screenshots.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+
+browser: ## Install Debian's Chromium and a CJK font for the browser tests
+	@if dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"; else \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null && $(CHROMIUM) --version; fi
 
 site: install ## Validate the entries and build the site into site/
 	$(PY) -m generator build
