@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import SITE_URL, site_config
 
 from generator import data, feeds, schema
 from generator.config import SiteConfig, load_config
@@ -33,17 +34,7 @@ from generator.model import (
 from generator.render import make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_URL = "https://example.org/record/"
-
-
-def config(site_url: str | None = SITE_URL) -> SiteConfig:
-    return SiteConfig(
-        path=Path("mkdocs.yml"),
-        site_name="RedNote Record",
-        site_url=site_url,
-        site_description="A test record.",
-        raw={"copyright": "CC BY 4.0"},
-    )
+config = site_config
 
 
 FULL_EVENT = Event(

@@ -17,6 +17,7 @@ import feedparser
 import jsonschema
 import pytest
 from feedgen.feed import FeedGenerator
+from helpers import SITE_URL, site_config
 
 from generator import feeds
 from generator.config import SiteConfig, load_config
@@ -39,7 +40,6 @@ from generator.render import make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "feeds"
-SITE_URL = "https://example.org/record/"
 AUTHORITY = "rednote-record.github.io,2025"
 SOURCE = Source(
     url="https://example.com/report",
@@ -66,15 +66,7 @@ def corpus_of(*entries) -> Corpus:
     return Corpus({e.id: e for e in entries})
 
 
-def config(site_url: str | None = SITE_URL, limit: int = 50, **record) -> SiteConfig:
-    return SiteConfig(
-        path=Path("mkdocs.yml"),
-        site_name="RedNote Record",
-        site_url=site_url,
-        site_description="A test record.",
-        feed_limit=limit,
-        raw={"copyright": "CC BY 4.0", "extra": {"record": dict(record, feed_limit=limit)}},
-    )
+config = site_config
 
 
 @pytest.fixture

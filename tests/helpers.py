@@ -1,0 +1,24 @@
+"""Small builders shared by test modules (pytest puts tests/ on sys.path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.config import SiteConfig
+
+SITE_URL = "https://example.org/record/"
+
+
+def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str) -> SiteConfig:
+    """A SiteConfig as mkdocs.yml would give it, without reading a file.
+
+    ``record`` becomes ``extra.record`` (for example ``feed_id_authority``).
+    """
+    return SiteConfig(
+        path=Path("mkdocs.yml"),
+        site_name="RedNote Record",
+        site_url=site_url,
+        site_description="A test record.",
+        feed_limit=limit,
+        raw={"copyright": "CC BY 4.0", "extra": {"record": dict(record, feed_limit=limit)}},
+    )
