@@ -55,20 +55,31 @@ def cli(verbose: int, quiet: bool) -> None:
     show_default=True,
     help="text for people, github for pull-request annotations, json for tools.",
 )
-def validate(entries_dir: Path | None, fmt: str) -> None:
+@click.option(
+    "--base",
+    "base",
+    metavar="REV",
+    default=None,
+    help="A git revision (e.g. origin/main) to compare with: a change may add at most 10 new tags.",
+)
+def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
     """Check every entry and report every problem, with its file, line and column.
 
-    Exits 0 when the knowledge base is valid and 1 otherwise.
+    Exits 0 when the knowledge base is valid and 1 otherwise. With --base, tags that no
+    entry used at that revision count as new, and a change may add at most 10 of them.
 
     \b
     Example:
       python -m generator validate
       python -m generator validate --entries tests/data/valid/entries --format github
+      python -m generator validate --base origin/main
     """
-    from generator.load import collect
+    from generator.load import collect, tags_at
     from generator.problems import FORMATTERS
 
-    result = collect(entries_dir or default_entries_dir())
+    entries_dir = entries_dir or default_entries_dir()
+    base_tags = tags_at(entries_dir, base) if base else None
+    result = collect(entries_dir, base_tags)
     if fmt == "json":
         click.echo(FORMATTERS["json"](result.problems), nl=False)
     elif result.problems:

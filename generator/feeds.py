@@ -191,7 +191,9 @@ def _item(
     return _Item(
         id=entry_id(entry, authority),
         url=base + entry.url,
-        title=strip_control_chars(entry.title),
+        # Atom needs a title; one made only of characters a feed cannot hold (which the
+        # validator refuses anyway) falls back to the id.
+        title=strip_control_chars(entry.title).strip() or entry.id,
         summary=_summary_text(entry),
         content_html=_content_html(entry, corpus, env),
         published=_midnight(entry.added),

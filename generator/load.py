@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import yaml
 
 from generator import validate
-from generator.errors import ValidationFailed
+from generator.errors import RecordError, ValidationFailed
 from generator.model import KIND_OF_FOLDER, KINDS, PLURAL, Corpus, Entry
 from generator.problems import Problem, display_path
 
@@ -43,8 +44,14 @@ _ALLOWED_TAGS = frozenset(
 # token scan decides (tests/test_load.py checks the superset; an alias it missed would still be
 # caught by node identity in _value). Plain prose ("Dorsey & Whitney",
 # "an *emphasised* word") does not, so most files skip the scan.
+#
+# A tag ("!!str &a") is matched only where one can start (a line's start, white space or a flow
+# indicator) and runs to white space or a flow indicator, possessively: matched from every "!"
+# of a long run of "!" it would take time with the square of the run's length.
 _MAYBE_ANCHOR_RE = re.compile(
-    r"(?:^[ \t]*|[\[\]{},:?'\"][ \t]*|[-?:][ \t]+|![^\s]*[ \t]+)[&*][^\s\[\]{},]", re.MULTILINE
+    r"(?:^[ \t]*|[\[\]{},:?'\"][ \t]*|[-?:][ \t]+|(?:^|(?<=[\s\[\]{},]))![^\s\[\]{},]*+[ \t]+)"
+    r"[&*][^\s\[\]{},]",
+    re.MULTILINE,
 )
 
 Path_ = tuple[Any, ...]  # a path into the data: ("sources", 0, "url")
@@ -156,6 +163,8 @@ def _reject_anchors(text: str) -> None:
                 )
     except yaml.MarkedYAMLError as exc:
         raise _Reject(exc.problem_mark, _syntax_message(exc)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
+        raise _reader_error(text, exc) from None
 
 
 def _reader_error(text: str, exc: yaml.reader.ReaderError) -> _Reject:
@@ -279,10 +288,13 @@ def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
         if any(part.startswith(".") for part in rel.parts) or path.is_dir():
             continue
         folder = rel.parts[0] if len(rel.parts) > 1 else None
-        if path.suffix == ".yml":
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":
             problems.append(
                 Problem(
-                    display_path(path), 1, 1, "entry files end in .yaml, not .yml: rename the file"
+                    display_path(path),
+                    1,
+                    1,
+                    f"entry files end in .yaml, not {path.suffix}: rename the file",
                 )
             )
             continue
@@ -297,8 +309,66 @@ def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     return found, problems
 
 
-def collect(entries_dir: Path) -> Result:
-    """Load and validate every entry under ``entries_dir``; never raises for bad input."""
+def tags_at(entries_dir: Path, revision: str) -> set[str]:
+    """Every tag used by the entries under ``entries_dir`` as they were at git ``revision``.
+
+    What a change may add is judged against this (validate --base). Files that do not parse
+    at that revision are skipped. Raises RecordError when git cannot read the revision.
+    """
+    folder = entries_dir.resolve()
+    if not folder.is_dir():  # collect reports the missing folder
+        return set()
+
+    def git(*args: str, stdin: bytes | None = None) -> bytes:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=folder, input=stdin, capture_output=True, check=False
+            )
+        except OSError as exc:
+            raise RecordError(f"--base {revision}: cannot run git: {exc.strerror}") from None
+        if done.returncode != 0:
+            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise RecordError(
+                f"--base {revision}: git cannot read it ({reason[-1] if reason else 'no reason'})"
+                "; give a branch, tag or commit of this repository, e.g. origin/main"
+            )
+        return done.stdout
+
+    prefix = git("rev-parse", "--show-prefix").decode("utf-8").strip()
+    listing = git("ls-tree", "-r", "-z", "--name-only", revision, "--", ".")
+    paths = [n for n in listing.decode("utf-8", "replace").split("\0") if n.endswith(".yaml")]
+    tags: set[str] = set()
+    if not paths:
+        return tags
+    # Paths from ls-tree are relative to the folder; cat-file wants them from the top.
+    wanted = "".join(f"{revision}:{prefix}{name}\n" for name in paths).encode("utf-8")
+    out = git("cat-file", "--batch", stdin=wanted)
+    pos = 0
+    while pos < len(out):
+        header_end = out.index(b"\n", pos)
+        header = out[pos:header_end].split()
+        pos = header_end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue
+        size = int(header[2])
+        blob = out[pos : pos + size]
+        pos += size + 1
+        try:
+            data = parse(Path("base.yaml"), blob.decode("utf-8")).data
+        except (_Reject, UnicodeDecodeError):
+            continue
+        listed = data.get("tags")
+        if isinstance(listed, list):
+            tags.update(tag for tag in listed if isinstance(tag, str))
+    return tags
+
+
+def collect(entries_dir: Path, base_tags: set[str] | None = None) -> Result:
+    """Load and validate every entry under ``entries_dir``; never raises for bad input.
+
+    With ``base_tags`` (the tags before this change, from tags_at), a change that adds more
+    than validate.NEW_TAGS_MAX distinct new tags is a problem.
+    """
     files, problems = discover(entries_dir)
     loaded: list[tuple[str, LoadedFile]] = []
     for kind, path in files:
@@ -309,6 +379,8 @@ def collect(entries_dir: Path) -> Result:
             loaded.append((kind, entry))
     entries, check_problems = validate.check_all(files, loaded)
     problems.extend(check_problems)
+    if base_tags is not None:
+        problems.extend(validate.check_new_tags(loaded, base_tags))
     problems = sorted(set(problems), key=_problem_order)
     corpus = None if problems else Corpus(entries)
     log.debug("validated %d files: %d problems", len(files), len(problems))

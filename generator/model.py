@@ -23,11 +23,15 @@ KIND_LABEL: dict[str, str] = {
 }
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ID_RE = re.compile(ID_PATTERN)
+# Used with fullmatch: "$" would also match before a final newline ("us-law\n").
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only ([0-9], not \d, which also matches full-width and Arabic-Indic digits),
+# and fullmatch, so that nothing can follow the date, not even a newline.
+_DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _DATETIME_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})"
 )
 
 
@@ -52,10 +56,11 @@ class PartialDate:
 
         Raises ValueError with a message fit to show a contributor.
         """
-        text = text.strip()
-        m = _DATE_RE.match(text)
+        m = _DATE_RE.fullmatch(text)
         if m:
             year, month, day = int(m[1]), m[2], m[3]
+            if year == 0:
+                raise ValueError(f"{text} is not a real date: there is no year 0")
             if month is None:
                 return cls(year, text=text)
             mon = int(month)
@@ -70,15 +75,23 @@ class PartialDate:
                     f"{text} is not a real date: {calendar.month_name[mon]} {year} has {last} days"
                 )
             return cls(year, mon, d, text=text)
-        m = _DATETIME_RE.match(text)
+        m = _DATETIME_RE.fullmatch(text)
         if m:
             iso = text.replace(" ", "T", 1)
             if iso.endswith("Z"):
                 iso = iso[:-1] + "+00:00"
+            if int(m[1]) == 0:
+                raise ValueError(f"{text} is not a real date: there is no year 0")
             try:
                 moment = datetime.fromisoformat(iso)
             except ValueError:
                 raise ValueError(f"{text} is not a real date and time") from None
+            try:  # sorting and feeds convert to UTC, which must stay within years 1 to 9999
+                moment.astimezone(UTC)
+            except OverflowError:
+                raise ValueError(
+                    f"{text} is out of range: in UTC it falls outside the years 1 to 9999"
+                ) from None
             return cls(moment.year, moment.month, moment.day, moment=moment, text=text)
         raise ValueError(
             f"{text!r} is not a date (use YYYY, YYYY-MM, YYYY-MM-DD, "

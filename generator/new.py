@@ -30,7 +30,7 @@ def create_entry(
     kind: str, entry_id: str, entries_dir: Path, values: dict[str, Any], today: date | None = None
 ) -> Path:
     """Render the kind's skeleton into ``entries/<kinds>/<id>.yaml``; returns its path."""
-    if not ID_RE.match(entry_id):
+    if not ID_RE.fullmatch(entry_id):
         raise RecordError(
             f"{entry_id!r} is not a valid id: use lowercase letters, digits and single hyphens, "
             "for example 2025-01-13-rednote-tops-app-store"

@@ -28,6 +28,8 @@ from generator.markup import (
     plain_text,
     render_inline,
     render_markdown,
+    strip_control_chars,
+    yaml_quote,
 )
 from generator.model import (
     KIND_LABEL,
@@ -134,9 +136,12 @@ def _md(text: str | None) -> Markup:
 def _front_matter_text(text: str | None) -> Markup:
     """Text for a front-matter value, which Material prints into HTML without escaping.
 
-    Escaped here (unless it is already Markup), then quoted as a JSON string, which YAML reads.
+    HTML-escaped here (unless it is already Markup), then written as a YAML double-quoted
+    string of printable ASCII, so that no character of entry text can end the value or the
+    front matter (NEL, LS and PS end a line for YAML). The build checks that every page's
+    front matter parses (build._RecordPlugin).
     """
-    return Markup(json.dumps(str(escape(text or "")), ensure_ascii=False))
+    return Markup(yaml_quote(strip_control_chars(str(escape(text or "")))))
 
 
 def _description(text: str | None) -> str:

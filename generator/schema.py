@@ -16,12 +16,18 @@ from typing import Any
 
 from generator.model import ID_PATTERN, KINDS, PLURAL
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1.0: limits on lengths, counts and characters
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$"
+# Patterns are ECMA-262 regular expressions, as JSON Schema says: "$" ends the text (the
+# validator reads it as Python's \Z, not as "before a final newline"), and digits are written
+# [0-9], because Python's \d also matches full-width and Arabic-Indic digits.
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+DATETIME_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
 # BCP 47, the common shapes: language, optional script, region and variants (en, zh-Hans, pt-BR).
 LANG_PATTERN = (
     r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?"
@@ -30,19 +36,52 @@ LANG_PATTERN = (
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 ENGLISH_PATTERN = r"^[eE][nN](-|$)"
 
+# Limits that no real entry meets, so that no entry can make validation or the build slow: the
+# longest text in the record is a 1,300-character summary, and no entry has more than 3 tags.
+# CONTRIBUTING.md states them; tests/test_limits.py proves the time they bound.
+TEXT_MAX = 500  # a title, a name, a term
+LONG_TEXT_MAX = 5_000  # a quotation and its translation
+MARKDOWN_MAX = 10_000  # a summary, a description, a context
+NOTE_MAX = 2_000  # a list item's note, a correction's note
+URL_MAX = 2_000
+SLUG_MAX = 80  # an id or a tag: a file and folder name on every system
+TAGS_MAX = 20
+SOURCES_MAX = 50
+IDS_MAX = 50  # actors, related
+ITEMS_MAX = 5_000  # the items of one censorship list
+CORRECTIONS_MAX = 100
+HANDLES_MAX = 20
+
 ACTOR_KINDS = ["person", "account", "organisation", "government", "platform", "media"]
 
 DEFS: dict[str, Any] = {
     "text": {
         "type": "string",
         "minLength": 1,
+        "maxLength": TEXT_MAX,
         "description": "Plain text.",
+    },
+    "long_text": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": LONG_TEXT_MAX,
+        "description": "Plain text, verbatim; blank lines separate paragraphs.",
     },
     "markdown": {
         "type": "string",
         "minLength": 1,
+        "maxLength": MARKDOWN_MAX,
         "x-format": "markdown",
-        "description": "Markdown text. Raw HTML is shown as text; links must be http(s).",
+        "description": (
+            "Markdown text. Raw HTML is shown as text; links must be http(s); no images."
+        ),
+    },
+    "note": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": NOTE_MAX,
+        "x-format": "markdown",
+        "description": "A short Markdown note. Raw HTML is shown as text; links must be http(s).",
     },
     "day": {
         "type": "string",
@@ -81,6 +120,7 @@ DEFS: dict[str, Any] = {
     },
     "url": {
         "type": "string",
+        "maxLength": URL_MAX,
         "pattern": URL_PATTERN,
         "format": "uri",
         "x-message": "must be a full http:// or https:// URL",
@@ -94,6 +134,7 @@ DEFS: dict[str, Any] = {
     },
     "slug": {
         "type": "string",
+        "maxLength": SLUG_MAX,
         "pattern": ID_PATTERN,
         "x-message": "must be a lowercase slug such as us-law (a-z, 0-9 and single hyphens)",
         "description": "A lowercase slug: a-z, 0-9 and single hyphens.",
@@ -101,6 +142,7 @@ DEFS: dict[str, Any] = {
     "tags": {
         "type": "array",
         "uniqueItems": True,
+        "maxItems": TAGS_MAX,
         "items": {"$ref": "#/$defs/slug"},
         "description": "Tags (slugs) a reader can follow, e.g. [censorship, migration].",
     },
@@ -120,6 +162,7 @@ DEFS: dict[str, Any] = {
     "sources": {
         "type": "array",
         "minItems": 1,
+        "maxItems": SOURCES_MAX,
         "items": {"$ref": "#/$defs/source"},
         "x-message": "needs at least one source (url and title)",
         "description": "Published sources that support the entry.",
@@ -130,7 +173,7 @@ DEFS: dict[str, Any] = {
         "required": ["date", "note"],
         "properties": {
             "date": {"$ref": "#/$defs/day", "description": "When the fix was made."},
-            "note": {"$ref": "#/$defs/markdown", "description": "What was fixed, and why."},
+            "note": {"$ref": "#/$defs/note", "description": "What was fixed, and why."},
         },
     },
 }
@@ -140,6 +183,7 @@ def _id_list(target: str | None, description: str) -> dict[str, Any]:
     return {
         "type": "array",
         "uniqueItems": True,
+        "maxItems": IDS_MAX,
         "items": {"$ref": "#/$defs/slug", "x-ref": target or "any"},
         "description": description,
     }
@@ -159,6 +203,7 @@ COMMON: dict[str, Any] = {
     "related": _id_list(None, "Ids of related entries of any kind."),
     "corrections": {
         "type": "array",
+        "maxItems": CORRECTIONS_MAX,
         "items": {"$ref": "#/$defs/correction"},
         "description": "A public log of fixes to the entry.",
     },
@@ -198,12 +243,12 @@ KIND_SPECS: dict[str, dict[str, Any]] = {
         "required": ["text", "lang", "speaker", "date", "sources", "added"],
         "properties": {
             "text": {
-                "$ref": "#/$defs/text",
+                "$ref": "#/$defs/long_text",
                 "description": "The quotation, verbatim, in the original language.",
             },
             "lang": {"$ref": "#/$defs/lang", "description": "The language of text."},
             "translation": {
-                "$ref": "#/$defs/text",
+                "$ref": "#/$defs/long_text",
                 "description": "English translation; required when lang is not English.",
             },
             "speaker": _id("actor", "Id of the actor who said or wrote it."),
@@ -247,6 +292,7 @@ KIND_SPECS: dict[str, dict[str, Any]] = {
             "items": {
                 "type": "array",
                 "minItems": 1,
+                "maxItems": ITEMS_MAX,
                 "x-message": "needs at least one item (term and translation)",
                 "items": {
                     "type": "object",
@@ -256,7 +302,7 @@ KIND_SPECS: dict[str, dict[str, Any]] = {
                         "term": {"$ref": "#/$defs/text", "description": "The term as written."},
                         "translation": {"$ref": "#/$defs/text", "description": "In English."},
                         "category": {"$ref": "#/$defs/text", "description": "A grouping."},
-                        "note": {"$ref": "#/$defs/markdown", "description": "Notes (Markdown)."},
+                        "note": {"$ref": "#/$defs/note", "description": "Notes (Markdown)."},
                         "first_seen": {
                             "$ref": "#/$defs/partial_date",
                             "description": "When the term was first reported.",
@@ -282,6 +328,7 @@ KIND_SPECS: dict[str, dict[str, Any]] = {
             "name_zh": {"$ref": "#/$defs/text", "description": "Name in Chinese."},
             "handles": {
                 "type": "array",
+                "maxItems": HANDLES_MAX,
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
@@ -297,6 +344,7 @@ KIND_SPECS: dict[str, dict[str, Any]] = {
             "description": {"$ref": "#/$defs/markdown", "description": "Who they are (Markdown)."},
             "sources": {
                 "type": "array",
+                "maxItems": SOURCES_MAX,
                 "items": {"$ref": "#/$defs/source"},
                 "description": "Published sources (optional for actors).",
             },

@@ -7,13 +7,15 @@ rules a contributor's editor shows and the rules this validator applies are the 
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import schema as schema_mod
-from generator.markup import is_safe_url, url_as_browser_reads
+from generator.markup import CONTROL_CHARS_RE, is_safe_url, url_as_browser_reads
 from generator.model import (
     CLASS_OF_KIND,
     ID_RE,
@@ -39,11 +41,29 @@ if TYPE_CHECKING:
 # [text](target) and ![alt](target) in Markdown, and <scheme:...> autolinks.
 # The target runs to the first ")" or ">", whitespace included: "java\tscript:" is a link too.
 _MD_LINK_RE = re.compile(r"\]\(\s*<?([^)>]*)")
-_MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)", re.MULTILINE)
+_MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\[\]]*\]:\s*<?(\S+?)>?(\s|$)", re.MULTILINE)
 
 
 # Ids that would publish at the same URL as a listing page (/lists/terms/, /events/index/).
 RESERVED_IDS = frozenset({"index", "terms"})
+# Tags that would publish at the same URL as the tag index (/tags/index/, /tags/page/2/).
+RESERVED_TAGS = frozenset({"index", "page"})
+
+# Characters no text may hold, written raw or as a character reference (&#x85;): the control
+# characters but tab and newline (a carriage return included: YAML has already turned line
+# breaks into newlines), DEL, NEL, the line and paragraph separators, U+FFFE and U+FFFF.
+FORBIDDEN_CHARS_RE = re.compile(CONTROL_CHARS_RE.pattern[:-1] + r"\r]")
+_CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+# Markdown that would make Python-Markdown slow or crash, bounded far above what prose needs.
+# Its link parser scans from every "[" or "(" to the bracket that closes it (or to the end of
+# the paragraph when none does), so unclosed and deeply nested brackets cost time with the
+# square of the text's length; and it nests lists by recursion.
+BRACKETS_OPEN_MAX = 5
+NESTING_MAX = 8
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_NESTING_RE = re.compile(r"[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)|>[ \t]*)+")
+_IMAGE_RE = re.compile(r"!\[[^\[\]]*\]\s*[(\[]")
 
 
 def _field(at: Path_) -> str:
@@ -128,13 +148,25 @@ class _Checker:
         if node.get("minLength") and not value.strip():
             self.report(at, f"'{name}' is empty: give it a value, or delete the line")
             return
+        longest = node.get("maxLength")
+        if longest is not None and len(value) > longest:
+            self.report(
+                at,
+                f"'{name}' is {len(value):,} characters long; at most {longest:,} are allowed: "
+                "shorten it, or split the entry",
+            )
+            return
+        bad = _forbidden_char(value)
+        if bad:
+            self.report(at, f"'{name}': {bad}")
+            return
         if "enum" in node and value not in node["enum"]:
             close = difflib.get_close_matches(value, node["enum"], n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             self.report(at, f"'{name}': {value!r} is not one of {', '.join(node['enum'])}{hint}")
             return
         pattern_ok = True
-        if "pattern" in node and not re.search(node["pattern"], value):
+        if "pattern" in node and not _regex(node["pattern"]).search(value):
             pattern_ok = False
         if "anyOf" in node and not any(self.matches(value, alt) for alt in node["anyOf"]):
             pattern_ok = False
@@ -156,6 +188,10 @@ class _Checker:
             self.references.append((at, value, node["x-ref"]))
 
     def check_markdown(self, value: str, at: Path_, name: str) -> None:
+        problem = _markdown_shape_problem(value)
+        if problem:
+            self.report(at, f"'{name}' {problem}")
+            return
         targets = _MD_LINK_RE.findall(value) + [m[0] for m in _MD_REFDEF_RE.findall(value)]
         for target in targets:
             if not is_safe_url(target):
@@ -166,8 +202,20 @@ class _Checker:
                     "links must be http:// or https:// URLs",
                 )
                 return
+        if _IMAGE_RE.search(value):
+            self.report(
+                at,
+                f"'{name}': images are not allowed: every reader's browser would fetch them from "
+                "another site. Link to the image instead: [what it shows](https://…)",
+            )
 
     def check_array(self, value: list[Any], node: dict[str, Any], at: Path_, name: str) -> None:
+        most = node.get("maxItems")
+        if most is not None and len(value) > most:
+            self.report(
+                at, f"'{name}' has {len(value):,} items; at most {most:,} are allowed: remove some"
+            )
+            return
         if len(value) < node.get("minItems", 0):
             message = node.get("x-message", f"needs at least {node['minItems']} item(s)")
             self.report(
@@ -222,12 +270,99 @@ def _show(value: str) -> str:
     return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern with ECMA-262's meaning, which JSON Schema uses: "$" outside a
+    character class ends the text (Python's \\Z); Python's own "$" also matches before a
+    final newline, which would let "us-law\\n" through as a tag."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        out.append("\\Z" if ch == "$" and not in_class else ch)
+        i += 1
+    return re.compile("".join(out))
+
+
+def _forbidden_char(value: str) -> str | None:
+    """Why ``value`` holds a character no text may hold, or None."""
+    m = FORBIDDEN_CHARS_RE.search(value)
+    if m:
+        return (
+            f"character {m.start() + 1} is the control character U+{ord(m.group()):04X}, "
+            "which no text may hold: delete it"
+        )
+    if "&" not in value:
+        return None
+    for ref in _CHAR_REF_RE.finditer(value):
+        code = int(ref[1], 16) if ref[1] else int(ref[2])
+        decoded = chr(code) if code <= 0x10FFFF else "\ufffd"
+        for text in (decoded, html.unescape(ref.group())):
+            if FORBIDDEN_CHARS_RE.search(text) or (code == 0 or 0xD800 <= code <= 0xDFFF):
+                return (
+                    f"the character reference {ref.group()!r} stands for the control character "
+                    f"U+{code:04X}, which no text may hold: delete it"
+                )
+    return None
+
+
+def _markdown_shape_problem(text: str) -> str | None:
+    """Why Markdown ``text`` would be too slow or deep to render, or None. Linear time."""
+    closer = {"]": "[", ")": "("}
+    # Python-Markdown reads links within one paragraph, so brackets are counted per paragraph.
+    for paragraph in _BLANK_LINE_RE.split(text):
+        depth = {"[": 0, "(": 0}
+        escaped = False
+        for ch in paragraph:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch in depth:
+                depth[ch] += 1
+                if depth[ch] > BRACKETS_OPEN_MAX:
+                    return (
+                        f"has more than {BRACKETS_OPEN_MAX} '{ch}' open at once in a paragraph "
+                        "(nested, or never closed): Markdown would take too long to read it. "
+                        f"Close each one, or write it as \\{ch}"
+                    )
+            elif ch in closer and depth[closer[ch]]:
+                depth[closer[ch]] -= 1
+    for line in text.split("\n"):
+        m = _NESTING_RE.match(line)
+        if m:
+            prefix = m.group()
+            levels = len(re.findall(r"[-*+>]|[0-9]+[.)]", prefix))
+            levels += (len(prefix) - len(prefix.lstrip(" \t"))) // 4
+            if levels > NESTING_MAX:
+                return (
+                    f"nests lists or quotes {levels} deep; at most {NESTING_MAX} levels are "
+                    "allowed: flatten it"
+                )
+    return None
+
+
 # --- one file ---------------------------------------------------------------------------------
 
 
 def check_entry(kind: str, loaded: LoadedFile) -> _Checker:
     checker = _Checker(loaded, kind)
     checker.check(loaded.data, checker.root, ())
+    tags = loaded.data.get("tags") if isinstance(loaded.data, dict) else None
+    for i, tag in enumerate(tags if isinstance(tags, list) else ()):
+        if isinstance(tag, str) and tag in RESERVED_TAGS:
+            checker.report(
+                ("tags", i),
+                f"'tags[{i}]': the tag {tag!r} is reserved for the site's list of tags: "
+                f"choose another, e.g. {tag}-tag",
+            )
     start, end = checker.dates.get(("date",)), checker.dates.get(("end_date",))
     if start and end and end.end < start.start:
         checker.report(
@@ -355,7 +490,17 @@ def check_all(
                     f"e.g. {entry_id}-{kind}.yaml",
                 )
             )
-        if not ID_RE.match(entry_id):
+        if len(entry_id) > schema_mod.SLUG_MAX:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    f"file name is {len(entry_id)} characters long before .yaml; an id may be at "
+                    f"most {schema_mod.SLUG_MAX}: shorten it",
+                )
+            )
+        elif not ID_RE.fullmatch(entry_id):
             problems.append(
                 Problem(
                     display_path(path),
@@ -393,6 +538,38 @@ def check_all(
         if not checker.problems:
             entries[item.path.stem] = build_entry(kind, item)
     return entries, problems
+
+
+# Each new tag adds a page, feeds and a filter choice to the site: a change may add this many.
+NEW_TAGS_MAX = 10
+
+
+def check_new_tags(loaded: list[tuple[str, LoadedFile]], base_tags: set[str]) -> list[Problem]:
+    """A problem at each use of a new tag past the first NEW_TAGS_MAX (in file order)."""
+    first_use: dict[str, tuple[LoadedFile, int]] = {}
+    for _kind, item in sorted(loaded, key=lambda pair: pair[1].path):
+        tags = item.data.get("tags")
+        for i, tag in enumerate(tags if isinstance(tags, list) else ()):
+            if isinstance(tag, str) and tag not in base_tags and tag not in first_use:
+                first_use[tag] = (item, i)
+    if len(first_use) <= NEW_TAGS_MAX:
+        return []
+    problems = []
+    names = list(first_use)
+    for number, tag in enumerate(names[NEW_TAGS_MAX:], start=NEW_TAGS_MAX + 1):
+        item, i = first_use[tag]
+        line, col = item.mark(("tags", i))
+        problems.append(
+            Problem(
+                display_path(item.path),
+                line,
+                col,
+                f"'tags[{i}]': {tag!r} is new tag number {number} in this change; at most "
+                f"{NEW_TAGS_MAX} new tags may be added at once: reuse an existing tag, or "
+                "propose the rest in another pull request",
+            )
+        )
+    return problems
 
 
 class _Suggester:
@@ -453,4 +630,4 @@ def _suggest_id(text: str) -> str:
     return slug or "my-entry"
 
 
-__all__ = ["build_entry", "check_all", "check_entry"]
+__all__ = ["build_entry", "check_all", "check_entry", "check_new_tags"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.config import SiteConfig
+from generator.load import discover, read_entry
+from generator.model import Corpus
+from generator.validate import build_entry
 
 SITE_URL = "https://example.org/record/"
 
@@ -22,3 +25,16 @@ def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str)
         feed_limit=limit,
         raw={"copyright": "CC BY 4.0", "extra": {"record": dict(record, feed_limit=limit)}},
     )
+
+
+def typed_without_validation(entries: Path) -> Corpus:
+    """The entries under ``entries`` typed without the validator's checks, for testing the
+    renderers' own defence against text the validator would refuse."""
+    files, problems = discover(entries)
+    assert not problems, problems
+    typed = {}
+    for kind, path in files:
+        loaded, file_problems = read_entry(path)
+        assert loaded is not None and not file_problems, file_problems
+        typed[path.stem] = build_entry(kind, loaded)
+    return Corpus(typed)

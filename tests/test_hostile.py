@@ -20,6 +20,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from click.testing import CliRunner, Result
+from helpers import typed_without_validation
 
 from generator import feeds
 from generator.cli import cli
@@ -546,11 +547,32 @@ def _feed_files(entries: Path) -> dict[str, bytes]:
     return feeds.build_feeds(load_corpus(entries), load_config(ROOT / "mkdocs.yml"))
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
-def test_control_characters_leave_every_feed_valid() -> None:
-    files = _feed_files(HOSTILE / "control" / "entries")
+def test_the_validator_refuses_control_characters_in_every_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    result = validate(Path("tests/data/hostile/control/entries"))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1] == "Error: 17 problems in 4 files"
+    assert all("which no text may hold: delete it" in line for line in lines[:-1]), lines
+    assert (
+        "tests/data/hostile/control/entries/actors/ctl-actor.yaml:3:7: 'name': character 4 is "
+        "the control character U+0001, which no text may hold: delete it"
+    ) in lines
+    assert (
+        "tests/data/hostile/control/entries/lists/ctl-list.yaml:9:11: 'items[0].note': "
+        "character 5 is the control character U+0006, which no text may hold: delete it"
+    ) in lines
+
+
+def test_control_characters_leave_every_feed_valid_even_unvalidated() -> None:
+    files = feeds.build_feeds(
+        typed_without_validation(HOSTILE / "control" / "entries"), load_config(ROOT / "mkdocs.yml")
+    )
     xml_feeds = [name for name in files if name.endswith(".xml")]
     assert "feeds/all.atom.xml" in xml_feeds and "feeds/all.rss.xml" in xml_feeds
     for name in xml_feeds:
