@@ -394,7 +394,11 @@ def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path: Path) -> None:
 def test_rebuilding_replaces_the_site(tmp_path: Path, built_site: BuildResult) -> None:
     site = tmp_path / "site"
     shutil.copytree(built_site.site_dir, site)
+    # a page the last build wrote (its manifest says so) that this one no longer makes
     (site / "stale.html").write_text("old", encoding="utf-8")
+    manifest = json.loads((site / build.MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"].append("stale.html")
+    (site / build.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     build_site(GOLDEN / "entries", site, ROOT / "mkdocs.yml", progress=False)
     assert not (site / "stale.html").exists()
     assert (site / "index.html").is_file()

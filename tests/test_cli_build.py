@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.build import MANIFEST
 from generator.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +45,8 @@ def test_build_reports_every_problem_and_keeps_the_old_site(tmp_path: Path) -> N
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("old site", encoding="utf-8")
+    manifest = {"generator": "rednote-record", "format": 1, "folders": [], "files": ["index.html"]}
+    (site / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", "--entries", str(entries), "--site-dir", str(site)])
     assert result.exit_code == 1
     assert "2026-project-ends.yaml:2:7: " in result.output
