@@ -281,7 +281,7 @@ def serve(entries_dir: Path | None, config_file: Path | None, dev_addr: str) -> 
     type=click.FloatRange(min=0.1),
     default=10.0,
     show_default=True,
-    help="Seconds to wait for a server's answer.",
+    help="Seconds one try of a link may take in all: connecting, redirects and the answer.",
 )
 @click.option(
     "--retries",
@@ -305,6 +305,14 @@ def serve(entries_dir: Path | None, config_file: Path | None, dev_addr: str) -> 
     help="Also write every link's result to FILE as JSON.",
 )
 @click.option("--fail-on-dead", is_flag=True, help="Exit 1 when a link is dead.")
+@click.option(
+    "--allow-private-address",
+    "allow_private",
+    metavar="ADDRESS",
+    multiple=True,
+    help="For testing only: check links on this loopback or private address or network "
+    "(127.0.0.1, 10.0.0.0/8), which are refused otherwise. Repeatable.",
+)
 def check_links(
     entries_dir: Path | None,
     allowlist: Path | None,
@@ -314,6 +322,7 @@ def check_links(
     fmt: str,
     report: Path | None,
     fail_on_dead: bool,
+    allow_private: tuple[str, ...],
 ) -> None:
     """Check that every source link still answers, and report the dead ones.
 
@@ -331,12 +340,17 @@ def check_links(
     from generator.problems import format_text
 
     try:
+        networks = linkcheck.parse_networks(allow_private)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--allow-private-address'") from None
+    try:
         results = linkcheck.run(
             entries_dir or default_entries_dir(),
             allowlist=allowlist,
             concurrency=concurrency,
             timeout=timeout,
             retries=retries,
+            allow_private=networks,
         )
     except ValidationFailed as exc:
         click.echo(format_text(exc.problems), nl=False)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "http://127.0.0.1:1"  # what the sample entries say instead of the server's address
 EVENT = "entries/events/2025-01-18-local-event.yaml"
 QUOTE = "entries/quotes/quote-test-outlet.yaml"
-FAST = ["--timeout", "2", "--retries", "1"]
+# The server is on the loopback, which the checker refuses unless told otherwise.
+FAST = ["--timeout", "2", "--retries", "1", "--allow-private-address", "127.0.0.1"]
 
 
 @pytest.fixture
@@ -152,5 +155,91 @@ def test_help_has_an_example() -> None:
         "--format",
         "--report",
         "--fail-on-dead",
+        "--allow-private-address",
     ):
         assert option in result.output
+    assert "For testing only" in result.output
+
+
+def point(entries_dir: Path, server: ServerState, replace: dict[str, str]) -> None:
+    """Make the sample entries' links ask for other pages of the server: {"/moved": "/loop"}."""
+    for path in entries_dir.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for old, new in replace.items():
+            text = text.replace(f'"{server.base}{old}"', f'"{server.base}{new}"')
+        path.write_text(text, encoding="utf-8")
+
+
+def test_private_addresses_are_refused_without_the_testing_flag(
+    entries_dir: Path, server: ServerState
+) -> None:
+    result = invoke("--entries", "entries", "--timeout", "2", "--retries", "1")
+    assert result.exit_code == 0
+    assert result.output.count("(private address 127.0.0.1 refused)\n") == 5
+    assert result.output.endswith("Checked 6 links: 0 alive, 5 dead, 1 skipped.\n")
+    assert server.requests == []
+
+
+def test_a_wrong_private_address_is_an_error(entries_dir: Path) -> None:
+    result = invoke("--entries", "entries", "--allow-private-address", "localhost")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for '--allow-private-address': 'localhost' is not an IP address or network"
+    ) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_redirects_the_checker_will_not_follow_are_dead_with_the_reason(
+    entries_dir: Path, server: ServerState
+) -> None:
+    point(
+        entries_dir,
+        server,
+        {"/moved": "/loop", "/no-head": "/to?u=file%3A%2F%2F%2Fetc%2Fpasswd", "/ok": "/chain/11"},
+    )
+    result = invoke("--entries", "entries", *FAST)
+    b = server.base
+    assert result.output == (
+        f"{EVENT}:8: dead: {b}/chain/11 (too many redirects (more than 10))\n"
+        f"{EVENT}:10: dead: {b}/missing (404 Not Found)\n"
+        f"{EVENT}:11: dead: {b}/loop (redirect loop)\n"
+        f"{QUOTE}:6: dead: {b}/to?u=file%3A%2F%2F%2Fetc%2Fpasswd "
+        "(redirect to a file: URL refused)\n"
+        f"{QUOTE}:8: dead: {b}/broken (500 Internal Server Error, 2 attempts)\n"
+        f"{EVENT}:13: skipped: https://www.xiaohongshu.com/explore/0123456789 "
+        "(allowlisted: xiaohongshu.com)\n"
+        "Checked 6 links: 0 alive, 5 dead, 1 skipped.\n"
+    )
+
+
+def test_a_dripping_server_is_cut_off_at_the_timeout(
+    entries_dir: Path, server: ServerState
+) -> None:
+    # A byte every 0.4 s against --timeout 1: every read is in time, the whole answer is not.
+    point(entries_dir, server, {"/moved": "/drip?every=0.4&count=12"})
+    started = time.monotonic()
+    result = invoke(
+        "--entries", "entries", "--timeout", "1", "--retries", "0", *FAST[-2:], "--format", "github"
+    )
+    elapsed = time.monotonic() - started
+    assert f"{EVENT}:11: dead: {server.base}/drip?every=0.4&count=12 (timed out after 1 s)\n" in (
+        result.output
+    )
+    assert elapsed < 2, elapsed  # the timeout, and a second for loading and the other links
+
+
+def test_github_output_carries_no_line_a_server_wrote(
+    entries_dir: Path, server: ServerState
+) -> None:
+    # /bad-status answers with a bare CR and then an ::error workflow command.
+    point(entries_dir, server, {"/broken": "/bad-status"})
+    result = invoke("--entries", "entries", *FAST, "--format", "github")
+    assert result.exit_code == 0
+    lines = re.split(r"\r\n|\r|\n", result.output)  # a bare CR ends a line in GitHub's log
+    commands = [line for line in lines if line.lstrip().startswith("::")]
+    assert len(commands) == 2  # the two dead links' warnings, and nothing else
+    assert all(line.startswith("::warning file=entries/") for line in commands)
+    assert "::error" not in result.output
+    assert f"{QUOTE}:8: dead: {server.base}/bad-status (junk :error title=injected:pwned" in (
+        result.output
+    )

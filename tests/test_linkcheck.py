@@ -14,6 +14,8 @@ from generator.linkcheck import Link, allowlisted, check_links, check_url, read_
 
 # Short enough to keep the suite quick, long enough for a loaded 2-core CI machine to answer.
 TIMEOUT = 0.5
+# The test server's address: loopback, which the checker refuses unless told otherwise.
+LOCAL = ("127.0.0.1",)
 
 
 @pytest.fixture
@@ -23,19 +25,23 @@ def server() -> Iterator[ServerState]:
 
 
 def test_ok_is_alive_after_one_head_request(server: ServerState) -> None:
-    out = check_url(f"{server.base}/ok", timeout=TIMEOUT, retries=1, backoff=0)
+    out = check_url(f"{server.base}/ok", timeout=TIMEOUT, retries=1, backoff=0, allow_private=LOCAL)
     assert (out.alive, out.code, out.detail, out.attempts) == (True, 200, "200 OK", 1)
     assert server.requests == [("HEAD", "/ok")]
 
 
 def test_404_is_dead_and_not_retried(server: ServerState) -> None:
-    out = check_url(f"{server.base}/missing", timeout=TIMEOUT, retries=2, backoff=0)
+    out = check_url(
+        f"{server.base}/missing", timeout=TIMEOUT, retries=2, backoff=0, allow_private=LOCAL
+    )
     assert (out.alive, out.code, out.detail, out.attempts) == (False, 404, "404 Not Found", 1)
     assert server.count("/missing") == 1
 
 
 def test_500_is_dead_after_every_retry(server: ServerState) -> None:
-    out = check_url(f"{server.base}/broken", timeout=TIMEOUT, retries=2, backoff=0)
+    out = check_url(
+        f"{server.base}/broken", timeout=TIMEOUT, retries=2, backoff=0, allow_private=LOCAL
+    )
     assert (out.alive, out.code, out.detail, out.attempts) == (
         False,
         500,
@@ -46,17 +52,25 @@ def test_500_is_dead_after_every_retry(server: ServerState) -> None:
 
 
 def test_redirect_is_followed_and_alive(server: ServerState) -> None:
-    out = check_url(f"{server.base}/moved", timeout=TIMEOUT, retries=0, backoff=0)
+    out = check_url(
+        f"{server.base}/moved", timeout=TIMEOUT, retries=0, backoff=0, allow_private=LOCAL
+    )
     assert (out.alive, out.code, out.final_url) == (True, 200, f"{server.base}/ok")
 
 
 def test_redirect_to_a_missing_page_is_dead(server: ServerState) -> None:
-    out = check_url(f"{server.base}/moved-to-missing", timeout=TIMEOUT, retries=0, backoff=0)
+    out = check_url(
+        f"{server.base}/moved-to-missing",
+        timeout=TIMEOUT,
+        retries=0,
+        backoff=0,
+        allow_private=LOCAL,
+    )
     assert (out.alive, out.code, out.final_url) == (False, 404, f"{server.base}/missing")
 
 
 def test_slow_endpoint_times_out(server: ServerState) -> None:
-    out = check_url(f"{server.base}/slow", timeout=0.2, retries=1, backoff=0)
+    out = check_url(f"{server.base}/slow", timeout=0.2, retries=1, backoff=0, allow_private=LOCAL)
     assert (out.alive, out.code, out.detail, out.attempts) == (
         False,
         None,
@@ -66,31 +80,39 @@ def test_slow_endpoint_times_out(server: ServerState) -> None:
 
 
 def test_head_refused_falls_back_to_get(server: ServerState) -> None:
-    out = check_url(f"{server.base}/no-head", timeout=TIMEOUT, retries=0, backoff=0)
+    out = check_url(
+        f"{server.base}/no-head", timeout=TIMEOUT, retries=0, backoff=0, allow_private=LOCAL
+    )
     assert (out.alive, out.code) == (True, 200)
     assert server.requests == [("HEAD", "/no-head"), ("GET", "/no-head")]
 
 
 def test_flaky_endpoint_passes_on_the_retry(server: ServerState) -> None:
-    out = check_url(f"{server.base}/flaky", timeout=TIMEOUT, retries=1, backoff=0)
+    out = check_url(
+        f"{server.base}/flaky", timeout=TIMEOUT, retries=1, backoff=0, allow_private=LOCAL
+    )
     assert (out.alive, out.code, out.attempts) == (True, 200, 2)
 
 
 def test_flaky_endpoint_is_dead_without_retries(server: ServerState) -> None:
-    out = check_url(f"{server.base}/flaky", timeout=TIMEOUT, retries=0, backoff=0)
+    out = check_url(
+        f"{server.base}/flaky", timeout=TIMEOUT, retries=0, backoff=0, allow_private=LOCAL
+    )
     assert (out.alive, out.code, out.detail) == (False, 503, "503 Service Unavailable")
 
 
 def test_refused_connection_is_dead(server: ServerState) -> None:
     # Port 9 on the loopback: nothing listens there, so the connection is refused at once.
-    out = check_url("http://127.0.0.1:9/", timeout=TIMEOUT, retries=0, backoff=0)
+    out = check_url(
+        "http://127.0.0.1:9/", timeout=TIMEOUT, retries=0, backoff=0, allow_private=LOCAL
+    )
     assert (out.alive, out.code) == (False, None)
     assert out.detail.endswith("] Connection refused"), out.detail  # errno differs by OS
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "not a url"])
 def test_only_http_urls_are_opened(url: str) -> None:
-    out = check_url(url, timeout=TIMEOUT, retries=3, backoff=0)
+    out = check_url(url, timeout=TIMEOUT, retries=3, backoff=0, allow_private=LOCAL)
     assert (out.alive, out.detail, out.attempts) == (False, "not an http or https URL", 0)
 
 
@@ -123,7 +145,13 @@ def test_check_links_all_endpoints_concurrently(server: ServerState) -> None:
         Link(f"{b}/broken", "entries/lists/c.yaml:15"),
     ]
     results = check_links(
-        links, allowlist=(f"{b}/ok",), concurrency=4, timeout=TIMEOUT, retries=1, backoff=0
+        links,
+        allowlist=(f"{b}/ok",),
+        concurrency=4,
+        timeout=TIMEOUT,
+        retries=1,
+        backoff=0,
+        allow_private=LOCAL,
     )
     assert [r.link for r in results] == links
     assert [r.status for r in results] == [
@@ -154,6 +182,7 @@ def test_json_report_lists_every_link(server: ServerState) -> None:
         timeout=TIMEOUT,
         retries=0,
         backoff=0,
+        allow_private=LOCAL,
     )
     data = json.loads(linkcheck.format_json(results))
     assert {k: data[k] for k in ("checked", "alive", "dead", "skipped")} == {
@@ -181,6 +210,7 @@ def test_github_report_warns_on_dead_links_then_reports(server: ServerState) -> 
         timeout=TIMEOUT,
         retries=0,
         backoff=0,
+        allow_private=LOCAL,
     )
     port = b.rsplit(":", 1)[1]
     assert linkcheck.format_github(results) == (
