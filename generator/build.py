@@ -433,10 +433,12 @@ def _write_manifest(work: Path) -> None:
     files: list[str] = []
     for root, dirs, names in os.walk(work):
         base = Path(root).relative_to(work)
-        for name in dirs + names:
-            path = Path(root, name)
-            rel = (base / name).as_posix()
-            (folders if path.is_dir() and not path.is_symlink() else files).append(rel)
+        # os.walk has already told folders from files; it lists a link to a folder among the
+        # folders without entering it, and that is a file here, as _unlisted reads it.
+        for name in dirs:
+            is_link = os.path.islink(os.path.join(root, name))
+            (files if is_link else folders).append((base / name).as_posix())
+        files.extend((base / name).as_posix() for name in names)
     doc = {
         "generator": "rednote-record",
         "format": MANIFEST_FORMAT,

@@ -22,7 +22,8 @@ _SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # invalid in XML 1.0 (so in feeds) and never meaningful in entry text; NEL, LS and PS also end
 # a line for YAML and for Python's str.splitlines, so one could split a page's front matter.
 # The validator refuses them (generator.validate); renderers strip them as a second line.
-CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"  # a [class]
+CONTROL_CHARS_RE = re.compile(f"[{CONTROL_CHARS}]")
 
 
 def is_safe_url(url: str) -> bool:

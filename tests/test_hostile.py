@@ -48,9 +48,9 @@ def write(root: Path, files: dict[str, str | bytes]) -> Path:
     return entries
 
 
-def validate(entries: Path) -> Result:
+def validate(entries: Path, *args: str) -> Result:
     """`validate --entries` through the real CLI; never a traceback, whatever the input."""
-    result = CliRunner().invoke(cli, ["validate", "--entries", str(entries)])
+    result = CliRunner().invoke(cli, ["validate", "--entries", str(entries), *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code in (0, 1), result.output
     return result

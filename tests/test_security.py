@@ -11,35 +11,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from test_hostile import ACTOR, refused, validate, write
 
 from generator.cli import cli
 from generator.markup import plain_text, render_markdown, yaml_quote
 
-ACTOR = "name: A\nkind: person\nadded: 2025-01-01\n"
 SOURCES = "sources: [{url: 'https://example.org/', title: t}]\n"
-ONE_PROBLEM = "Error: 1 problem in 1 file\n"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    entries = root / "entries"
-    for rel, content in files.items():
-        path = entries / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    return entries
-
-
-def validate(entries: Path, *args: str) -> Result:
-    result = CliRunner().invoke(cli, ["validate", "--entries", str(entries), *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result
-
-
-def refused(entries: Path, rel: str, line: int, col: int, message: str) -> None:
-    result = validate(entries)
-    assert result.exit_code == 1, result.output
-    assert result.output == f"{(entries / rel).as_posix()}:{line}:{col}: {message}\n{ONE_PROBLEM}"
 
 
 def event(**fields: str) -> str:
