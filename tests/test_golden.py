@@ -1,8 +1,9 @@
 """Golden files: the sample corpus in tests/data/golden/entries/ rendered end to end.
 
-The generated Markdown pages, and the main content of a few built HTML pages, must equal the
-committed files under tests/data/golden/expected/. After an intended change, regenerate them
-with ``pytest tests/test_golden.py --regen-golden`` (or REGEN_GOLDEN=1) and review the diff.
+The generated Markdown pages, the main content of a few built HTML pages, every feed and every
+open-data file must equal the committed files under tests/data/golden/expected/. After an
+intended change, regenerate them with ``pytest tests/test_golden.py --regen-golden`` (or
+REGEN_GOLDEN=1) and review the diff.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from generator import render
+from generator import data, feeds, render
 from generator.build import BuildResult
 from generator.config import SiteConfig
 from generator.model import Corpus
@@ -31,16 +32,18 @@ HTML_PAGES = [
 _ARTICLE_RE = re.compile(r'<article class="md-content__inner md-typeset">.*?</article>', re.S)
 
 
-def _compare(actual: dict[str, str], folder: Path, regen: bool) -> None:
+def _compare(actual: dict[str, str] | dict[str, bytes], folder: Path, regen: bool) -> None:
+    """Byte for byte (the terms CSV ends its lines in CRLF, which text mode would hide)."""
+    actual = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in actual.items()}
     if regen:
         shutil.rmtree(folder, ignore_errors=True)
-        for name, text in actual.items():
+        for name, content in actual.items():
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path.write_bytes(content)
         return
     expected = {
-        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
@@ -65,3 +68,13 @@ def test_built_html_content(built_site: BuildResult, regen_golden: bool) -> None
         assert match, name
         actual[name] = match.group(0) + "\n"
     _compare(actual, EXPECTED / "html", regen_golden)
+
+
+def test_feeds(golden_corpus: Corpus, site_config: SiteConfig, regen_golden: bool) -> None:
+    files = feeds.build_feeds(golden_corpus, site_config)
+    _compare(files, EXPECTED / "feeds", regen_golden)
+
+
+def test_open_data(golden_corpus: Corpus, site_config: SiteConfig, regen_golden: bool) -> None:
+    files = data.build_data(golden_corpus, site_config)
+    _compare(files, EXPECTED / "data", regen_golden)
