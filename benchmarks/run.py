@@ -28,16 +28,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 CONFIG = ROOT / "mkdocs.yml"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SEARCH_WORD = "refugee"  # in synth.EN_WORDS, so it appears in many entries
 
 # Targets at 10,000 entries on a 2-core machine (see README.md).
@@ -66,7 +56,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
             yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         return time.perf_counter() - start
     if step == "validate":
-        from generator.load import collect
+        from generator.validate import collect
 
         start = time.perf_counter()
         result = collect(entries)
@@ -83,7 +73,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
 
     from generator import build, data, feeds
     from generator.config import load_config
-    from generator.load import load_corpus
+    from generator.validate import load_corpus
 
     corpus = load_corpus(entries)
     config = load_config(CONFIG)
@@ -150,6 +140,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def first_search_result(site_dir: Path, word: str = SEARCH_WORD) -> dict[str, float]:
     """Seconds from opening the home page to the first search result for ``word``."""
+    from browser import CHROMIUM, CHROMIUM_ARGS  # tests/browser.py, on sys.path from main()
     from playwright.sync_api import sync_playwright
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=site_dir))
@@ -335,7 +326,8 @@ def main() -> None:
         step, entries, site_dir = args.step
         print(json.dumps({"seconds": run_step(step, Path(entries), Path(site_dir))}))
         return
-    sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(HERE))  # synth.py
+    sys.path.insert(0, str(ROOT / "tests"))  # browser.py: how the browser tests start Chromium
     if args.profile:
         profile(args.profile, args.sizes[0])
         return

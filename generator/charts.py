@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from generator.model import Event, PartialDate
+from generator.dates import PartialDate
 
 BAR_WIDTH = 10
 BAR_GAP = 2
@@ -52,7 +54,7 @@ class Chart:
         return not self.bars
 
 
-def events_per_month(events: list[Event]) -> Chart:
+def events_per_month(events: Sequence[Any]) -> Chart:
     """Events per month from the first month to the last, empty months included."""
     counts = Counter((e.date.year, e.date.month) for e in events if e.date.month is not None)
     undated = sum(1 for e in events if e.date.month is None)

@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from generator import __version__
+from generator import __version__, kinds
 from generator.config import default_entries_dir
 from generator.errors import ValidationFailed
-from generator.model import KINDS, PLURAL
+from generator.kinds.actor import ACTOR_KINDS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -74,8 +74,9 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
       python -m generator validate --entries tests/data/valid/entries --format github
       python -m generator validate --base origin/main
     """
-    from generator.load import collect, tags_at
+    from generator.load import tags_at
     from generator.problems import FORMATTERS
+    from generator.validate import collect
 
     entries_dir = entries_dir or default_entries_dir()
     base_tags = tags_at(entries_dir, base) if base else None
@@ -87,12 +88,15 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
     if result.problems:
         raise ValidationFailed(result.problems)
     if fmt == "text":
-        counts = ", ".join(f"{n} {PLURAL[k] if n != 1 else k}" for k, n in result.counts().items())
+        registry = kinds.current()
+        counts = ", ".join(
+            f"{n} {registry[k].folder if n != 1 else k}" for k, n in result.counts().items()
+        )
         click.echo(f"OK: {result.files} entries ({counts})")
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("kind", type=click.Choice(kinds.current().names))
 @click.argument("entry_id", metavar="ID")
 @entries_option
 @click.option("--title", default="TODO: a short, neutral title", help="event, list: the title.")
@@ -113,7 +117,7 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
 @click.option("--name", default=None, help="actor: the name.  [default: the id]")
 @click.option(
     "--actor-kind",
-    type=click.Choice(["person", "account", "organisation", "government", "platform", "media"]),
+    type=click.Choice(ACTOR_KINDS),
     default="person",
     show_default=True,
     help="actor: what the actor is.",
@@ -355,7 +359,7 @@ def check_links(
     except ValidationFailed as exc:
         click.echo(format_text(exc.problems), nl=False)
         raise
-    click.echo(linkcheck.FORMATTERS[fmt](results), nl=False)
+    click.echo(linkcheck.REPORTERS[fmt](results), nl=False)
     if report is not None:
         report.write_text(linkcheck.format_json(results), encoding="utf-8")
     dead = linkcheck.dead_count(results)

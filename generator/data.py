@@ -11,19 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator import schema
+from generator import fields, kinds, schema, urls
 from generator.config import SiteConfig
+from generator.corpus import Corpus
+from generator.dates import PartialDate
 from generator.markup import strip_control_chars
-from generator.model import KIND_LABEL, KINDS, PLURAL, CensorshipList, Corpus, Entry, PartialDate
+from generator.model import SCHEMA_DEFS, Entry, own_fields
 
 log = logging.getLogger(__name__)
-
-# Schema field → model attribute, where the model had to use another name.
-_ATTRIBUTE = {
-    ("event", "title"): "headline",
-    ("list", "title"): "headline",
-    ("actor", "kind"): "actor_kind",
-}
 
 TERMS_COLUMNS = (
     "list_id",
@@ -53,7 +48,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
     if dataclasses.is_dataclass(value):
-        return _fields((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+        declared = fields.schema_fields(type(value))
+        return _fields((f.name, getattr(value, f.name)) for f in declared)
     return value
 
 
@@ -64,17 +60,14 @@ def _fields(pairs: Any) -> dict[str, Any]:
 
 def entry_fields(entry: Entry) -> dict[str, Any]:
     """The entry's fields, named and ordered as in its kind's JSON Schema."""
-    return _fields(
-        (name, getattr(entry, _ATTRIBUTE.get((entry.kind, name), name)))
-        for name in schema.field_names(entry.kind)
-    )
+    return _fields((f.name, getattr(entry, f.name)) for f in own_fields(type(entry)))
 
 
 def entry_record(entry: Entry, base: str) -> dict[str, Any]:
     """``{id, kind, permalink, fields}``; ``fields`` validates against the kind's schema."""
     return {
         "id": entry.id,
-        "kind": entry.kind,
+        "kind": entry.KIND.name,
         "permalink": base + entry.url,
         "fields": entry_fields(entry),
     }
@@ -82,8 +75,9 @@ def entry_record(entry: Entry, base: str) -> dict[str, Any]:
 
 def _ordered(corpus: Corpus, kind: str | None = None) -> list[Entry]:
     """By kind (in the site's order: events, quotes, lists, actors), then id."""
-    chosen = [e for e in corpus.entries.values() if kind is None or e.kind == kind]
-    return sorted(chosen, key=lambda e: (KINDS.index(e.kind), e.id))
+    registry = kinds.current()
+    chosen = [e for e in corpus.entries.values() if kind is None or e.KIND.name == kind]
+    return sorted(chosen, key=lambda e: (registry.position(e.KIND.name), e.id))
 
 
 def _json(doc: dict[str, Any]) -> bytes:
@@ -91,7 +85,7 @@ def _json(doc: dict[str, Any]) -> bytes:
 
 
 def _schema_url(base: str, kind: str) -> str:
-    return f"{base}schemas/{kind}.schema.json"
+    return base + urls.SCHEMA.src(name=kind)
 
 
 # --- terms as CSV -----------------------------------------------------------------------------
@@ -109,8 +103,7 @@ def terms_csv(corpus: Corpus, base: str) -> bytes:
     writer = csv.writer(out)  # RFC 4180: comma, double quotes, CRLF
     writer.writerow(TERMS_COLUMNS)
     for entry in _ordered(corpus, "list"):
-        assert isinstance(entry, CensorshipList)
-        for item in entry.items:
+        for item in entry.items:  # type: ignore[attr-defined]
             writer.writerow(
                 [
                     csv_cell(entry.id),
@@ -133,28 +126,29 @@ def build_data(corpus: Corpus, config: SiteConfig) -> dict[str, bytes]:
     base = config.require_site_url()
     files: dict[str, bytes] = {}
     everything = _ordered(corpus)
-    files["api/entries.json"] = _json(
+    registry = kinds.current()
+    files[urls.API_ALL.src()] = _json(
         {
-            "schema_version": schema.SCHEMA_VERSION,
-            "schemas": {kind: _schema_url(base, kind) for kind in KINDS},
+            "schema_version": fields.SCHEMA_VERSION,
+            "schemas": {kind: _schema_url(base, kind) for kind in registry.names},
             "count": len(everything),
             "entries": [entry_record(e, base) for e in everything],
         }
     )
-    for kind in KINDS:
-        chosen = _ordered(corpus, kind)
-        files[f"api/{PLURAL[kind]}.json"] = _json(
+    for kind in registry:
+        chosen = _ordered(corpus, kind.name)
+        files[urls.API_KIND.src(folder=kind.folder)] = _json(
             {
-                "schema_version": schema.SCHEMA_VERSION,
-                "kind": kind,
-                "schema": _schema_url(base, kind),
+                "schema_version": fields.SCHEMA_VERSION,
+                "kind": kind.name,
+                "schema": _schema_url(base, kind.name),
                 "count": len(chosen),
                 "entries": [entry_record(e, base) for e in chosen],
             }
         )
-    files["api/terms.csv"] = terms_csv(corpus, base)
+    files[urls.API_TERMS.src()] = terms_csv(corpus, base)
     for kind, kind_schema in schema.json_schemas().items():
-        files[f"schemas/{kind}.schema.json"] = schema.dumps(kind_schema).encode("utf-8")
+        files[urls.SCHEMA.src(name=kind)] = schema.dumps(kind_schema).encode("utf-8")
     return files
 
 
@@ -182,7 +176,7 @@ def _description(prop: dict[str, Any]) -> str:
     if prop.get("description"):
         return str(prop["description"])
     ref = prop.get("$ref", "")
-    target = schema.DEFS.get(ref.rpartition("/")[2], {})
+    target = SCHEMA_DEFS.get(ref.rpartition("/")[2], {})
     return str(target.get("description", ""))
 
 
@@ -199,26 +193,27 @@ def field_docs(kind: str) -> list[FieldDoc]:
 def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
     """What data.md.j2 needs: the files with their absolute URLs, counts, the schema fields."""
     base = config.require_site_url()
-    counts = {kind: sum(1 for e in corpus.entries.values() if e.kind == kind) for kind in KINDS}
-    terms = sum(len(e.items) for e in corpus.entries.values() if isinstance(e, CensorshipList))
+    registry = kinds.current()
+    counts = {kind.name: corpus.count(kind.name) for kind in registry}
+    terms = sum(len(e.items) for e in corpus.of("list"))
     return {
-        "schema_version": schema.SCHEMA_VERSION,
-        "entries_url": f"{base}api/entries.json",
-        "terms_url": f"{base}api/terms.csv",
+        "schema_version": fields.SCHEMA_VERSION,
+        "entries_url": base + urls.API_ALL.src(),
+        "terms_url": base + urls.API_TERMS.src(),
         "total": sum(counts.values()),
         "terms_count": terms,
         "terms_columns": TERMS_COLUMNS,
         "kinds": [
             {
-                "kind": kind,
-                "label": KIND_LABEL[kind],
-                "plural": PLURAL[kind],
-                "count": counts[kind],
-                "data_url": f"{base}api/{PLURAL[kind]}.json",
-                "schema_url": _schema_url(base, kind),
-                "fields": field_docs(kind),
+                "kind": kind.name,
+                "label": kind.label,
+                "plural": kind.folder,
+                "count": counts[kind.name],
+                "data_url": base + urls.API_KIND.src(folder=kind.folder),
+                "schema_url": _schema_url(base, kind.name),
+                "fields": field_docs(kind.name),
             }
-            for kind in KINDS
+            for kind in registry
         ],
         "licence": str(config.raw.get("copyright") or ""),
     }

@@ -14,17 +14,15 @@ import jinja2
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
-from generator import data
+from generator import data, kinds, urls
 from generator.config import SiteConfig
+from generator.corpus import Corpus
 from generator.errors import ConfigError
 from generator.markup import escape_markdown, plain_text, strip_control_chars
-from generator.model import KIND_LABEL, PLURAL, Corpus, Entry, Quote
+from generator.model import Entry
+from generator.render import make_environment
 
 log = logging.getLogger(__name__)
-
-# Actors are a directory of who is who, not news: an actor's `added` date says when we wrote
-# the profile, which is nothing a subscriber waits for. Feeds carry the other three kinds.
-FEED_KINDS: tuple[str, ...] = ("event", "quote", "list")
 
 # Entry and feed ids are tag: URIs (RFC 4151) minted under this authority, never under
 # site_url, so moving the site changes no id and readers show nothing twice. A fork sets its
@@ -94,7 +92,7 @@ def feed_id_authority(config: SiteConfig) -> str:
 
 def entry_id(entry: Entry, authority: str) -> str:
     """The permanent id of an entry in every feed: ``tag:<authority>:<kind>/<id>``."""
-    return f"tag:{authority}:{entry.kind}/{entry.id}"
+    return f"tag:{authority}:{entry.KIND.name}/{entry.id}"
 
 
 def _feed_id(feed: Feed, authority: str) -> str:
@@ -106,9 +104,14 @@ def _midnight(day: date) -> datetime:
 
 
 def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
-    """Every feed the site publishes: all entries, one per kind, one per tag."""
+    """Every feed the site publishes: all entries, one per kind, one per tag.
+
+    Only kinds whose new entries are news have feeds (``Kind.feed``): an actor's ``added``
+    date says when the profile was written, which is nothing a subscriber waits for.
+    """
     limit = config.feed_limit
-    news = [e for e in corpus.entries.values() if e.kind in FEED_KINDS]
+    feed_kinds = kinds.current().feed_kinds
+    news = [e for e in corpus.entries.values() if e.KIND.feed]
     # An empty feed (a tag only actors carry) is dated by the newest entry of the corpus.
     fallback = max((e.last_modified for e in news), default=EPOCH)
     site = config.site_name
@@ -120,33 +123,33 @@ def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
 
     feeds = [
         make(
-            "feeds/all",
+            urls.FEED_ALL.src(),
             site,
             config.site_description or f"New and corrected entries of {site}.",
             "",
             news,
         )
     ]
-    kind_pages = {"event": "timeline/", "quote": "quotes/", "list": "lists/"}
-    for kind in FEED_KINDS:
-        label = KIND_LABEL[kind].lower() + "s"
+    for kind in feed_kinds:
+        label = kind.plural_label.lower()
         feeds.append(
             make(
-                f"feeds/{PLURAL[kind]}",
+                urls.FEED_KIND.src(folder=kind.folder),
                 f"{site}: {label}",
                 f"New and corrected {label}.",
-                kind_pages[kind],
-                [e for e in news if e.kind == kind],
+                urls.page_url(kind.index_src),
+                [e for e in news if e.KIND is kind],
             )
         )
+    carried = _carried(feed_kinds)
     for tag, tagged in corpus.tags.items():
         feeds.append(
             make(
-                f"feeds/tags/{tag}",
+                urls.FEED_TAG.src(tag=tag),
                 f"{site}: tagged {tag}",
-                f"New and corrected events, quotes and lists tagged {tag}.",
-                f"tags/{tag}/",
-                [e for e in tagged if e.kind in FEED_KINDS],
+                f"New and corrected {carried} tagged {tag}.",
+                urls.page_url(urls.tag_src(tag)),
+                [e for e in tagged if e.KIND.feed],
             )
         )
     return feeds
@@ -155,22 +158,20 @@ def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
 # --- one item ---------------------------------------------------------------------------------
 
 
+def _carried(feed_kinds: tuple[kinds.Kind, ...]) -> str:
+    """ "events, quotes and lists": what a tag's feed carries."""
+    names = [k.folder for k in feed_kinds]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
 def _content_html(entry: Entry, corpus: Corpus, env: jinja2.Environment) -> str:
-    speaker = corpus.entries.get(entry.speaker) if isinstance(entry, Quote) else None
-    html = env.get_template("feeds/item.html.j2").render(
-        entry=entry, speaker=speaker.title if speaker else None
-    )
+    html = env.get_template(entry.KIND.template("feed.html.j2")).render(entry=entry, corpus=corpus)
     return strip_control_chars(html.strip())
 
 
 def _summary_text(entry: Entry) -> str:
     """One paragraph of plain text saying what the entry is."""
-    if isinstance(entry, Quote):
-        parts = [entry.translation or entry.text]
-        if entry.context:
-            parts.append(entry.context)
-        return strip_control_chars(plain_text("\n\n".join(parts)))
-    return strip_control_chars(plain_text(getattr(entry, "summary", "") or ""))
+    return strip_control_chars(plain_text(entry.KIND.summary(entry)))
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def build_feeds(
     """Every feed file as bytes, keyed by site-relative path, without writing anything."""
     base = config.require_site_url()
     authority = feed_id_authority(config)
-    env = env or _environment()
+    env = env or make_environment()
     cache: dict[str, _Item] = {}
 
     def items_of(feed: Feed) -> list[_Item]:
@@ -294,8 +295,8 @@ def build_feeds(
         items = items_of(feed)
         for fmt in ("atom", "rss"):
             files[f"{feed.path}.{fmt}.xml"] = _feedgen(feed, items, config, base, authority, fmt)
-        if feed.path == "feeds/all":
-            files["feeds/all.json"] = _json_feed(feed, items, config, base)
+        if feed.path == urls.FEED_ALL.src():
+            files[f"{feed.path}.json"] = _json_feed(feed, items, config, base)
     return files
 
 
@@ -315,12 +316,14 @@ def write_feeds(
     log.info("wrote %d feed files", len(files) - 1)
 
 
-def render_pages(corpus: Corpus, config: SiteConfig, env: jinja2.Environment) -> dict[str, str]:
+def subscribe_and_data_pages(
+    corpus: Corpus, config: SiteConfig, env: jinja2.Environment
+) -> dict[str, str]:
     """The generated Subscribe and Data pages, keyed by docs-relative path."""
     base = config.require_site_url()
     feeds = catalogue(corpus, config)
-    kind_feeds = [f for f in feeds if f.path.count("/") == 1 and f.path != "feeds/all"]
-    tag_feeds = [f for f in feeds if f.path.startswith("feeds/tags/")]
+    kind_feeds = feeds[1 : 1 + len(kinds.current().feed_kinds)]
+    tag_feeds = feeds[1 + len(kind_feeds) :]
     context = {
         "site_name": Markup(escape_markdown(config.site_name)),
         "base": base,
@@ -336,9 +339,3 @@ def render_pages(corpus: Corpus, config: SiteConfig, env: jinja2.Environment) ->
             **context, **data.page_context(corpus, config)
         ),
     }
-
-
-def _environment() -> jinja2.Environment:
-    from generator.render import make_environment
-
-    return make_environment()

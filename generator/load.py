@@ -1,4 +1,4 @@
-"""YAML text → plain data with line/column marks, strictly; then a whole folder → a Corpus.
+"""The load step: entry files → plain data with line/column marks, strictly.
 
 PyYAML follows YAML 1.1 (``no`` is False, ``2025-01-13`` a date, ``1.10`` the float 1.1) and
 keeps the last of two duplicate keys. The contract here is the text the contributor wrote:
@@ -8,7 +8,6 @@ Parsing goes through libyaml (CSafeLoader's composer) for speed, keeping node ma
 
 from __future__ import annotations
 
-import logging
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -17,12 +16,10 @@ from typing import Any
 
 import yaml
 
-from generator import validate
-from generator.errors import RecordError, ValidationFailed
-from generator.model import KIND_OF_FOLDER, KINDS, PLURAL, Corpus, Entry
+from generator import kinds
+from generator.errors import RecordError
+from generator.kinds.base import Kind
 from generator.problems import Problem, display_path
-
-log = logging.getLogger(__name__)
 
 try:  # libyaml is 8× faster; fall back to the pure-Python loader where it is missing
     _Loader: type = yaml.CSafeLoader
@@ -254,24 +251,12 @@ def read_entry(path: Path) -> tuple[LoadedFile | None, list[Problem]]:
 # --- the whole knowledge base ---------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    """What validating a folder found: the corpus (when there were no problems) and problems."""
-
-    problems: list[Problem]
-    corpus: Corpus | None
-    files: int
-
-    def counts(self) -> dict[str, int]:
-        if self.corpus is None:
-            return {}
-        return {k: sum(1 for e in self.corpus.entries.values() if e.kind == k) for k in KINDS}
-
-
-def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+def discover(entries_dir: Path) -> tuple[list[tuple[Kind, Path]], list[Problem]]:
     """Every entry file as (kind, path), and problems with files in the wrong place."""
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[Kind, Path]] = []
     problems: list[Problem] = []
+    registry = kinds.current()
+    folders = [f"{k.folder}/" for k in registry]
     if not entries_dir.is_dir():
         problems.append(
             Problem(
@@ -279,7 +264,7 @@ def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
                 1,
                 1,
                 "no such folder; expected the entries folder "
-                "with events/, quotes/, lists/ and actors/",
+                f"with {', '.join(folders[:-1])} and {folders[-1]}",
             )
         )
         return found, problems
@@ -300,12 +285,12 @@ def discover(entries_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
             continue
         if path.suffix != ".yaml":
             continue
-        if folder not in KIND_OF_FOLDER:
-            where = ", ".join(f"{PLURAL[k]}/" for k in KINDS)
-            message = f"entry is not in a kind's folder: move it under one of {where}"
+        kind = registry.by_folder(folder)
+        if kind is None:
+            message = f"entry is not in a kind's folder: move it under one of {', '.join(folders)}"
             problems.append(Problem(display_path(path), 1, 1, message))
             continue
-        found.append((KIND_OF_FOLDER[folder], path))
+        found.append((kind, path))
     return found, problems
 
 
@@ -363,40 +348,4 @@ def tags_at(entries_dir: Path, revision: str) -> set[str]:
     return tags
 
 
-def collect(entries_dir: Path, base_tags: set[str] | None = None) -> Result:
-    """Load and validate every entry under ``entries_dir``; never raises for bad input.
-
-    With ``base_tags`` (the tags before this change, from tags_at), a change that adds more
-    than validate.NEW_TAGS_MAX distinct new tags is a problem.
-    """
-    files, problems = discover(entries_dir)
-    loaded: list[tuple[str, LoadedFile]] = []
-    for kind, path in files:
-        entry, file_problems = read_entry(path)
-        problems.extend(file_problems)
-        if entry is not None:
-            problems.extend(entry.problems)
-            loaded.append((kind, entry))
-    entries, check_problems = validate.check_all(files, loaded)
-    problems.extend(check_problems)
-    if base_tags is not None:
-        problems.extend(validate.check_new_tags(loaded, base_tags))
-    problems = sorted(set(problems), key=_problem_order)
-    corpus = None if problems else Corpus(entries)
-    log.debug("validated %d files: %d problems", len(files), len(problems))
-    return Result(problems=problems, corpus=corpus, files=len(files))
-
-
-def _problem_order(p: Problem) -> tuple:
-    return (p.file, p.line, p.col, p.message)
-
-
-def load_corpus(entries_dir: Path) -> Corpus:
-    """The validated corpus; raises ValidationFailed listing every problem."""
-    result = collect(entries_dir)
-    if result.corpus is None:
-        raise ValidationFailed(result.problems)
-    return result.corpus
-
-
-__all__ = ["Entry", "LoadedFile", "Result", "collect", "load_corpus", "parse", "read_entry"]
+__all__ = ["LoadedFile", "discover", "parse", "read_entry", "tags_at"]

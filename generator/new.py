@@ -7,22 +7,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator import kinds, load, urls
 from generator.config import repo_root
 from generator.errors import RecordError
-from generator.model import ID_RE, KINDS, PLURAL
+from generator.kinds.base import Kind
 from generator.render import make_environment
+from generator.validate import ID_RE
 
 PLACEHOLDER_URL = "https://example.org/replace-with-the-source-url"
 
 
-def existing_ids(entries_dir: Path) -> dict[str, Path]:
-    """id → file, for every entry file of every kind."""
-    found: dict[str, Path] = {}
-    for kind in KINDS:
-        folder = entries_dir / PLURAL[kind]
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*.yaml")):
-                found.setdefault(path.stem, path)
+def existing_ids(entries_dir: Path) -> dict[str, tuple[Kind, Path]]:
+    """id → (kind, file), for every entry file of every kind."""
+    found: dict[str, tuple[Kind, Path]] = {}
+    files, _problems = load.discover(entries_dir)  # validate reports misplaced files
+    for kind, path in files:
+        found.setdefault(path.stem, (kind, path))
     return found
 
 
@@ -38,24 +38,26 @@ def create_entry(
     ids = existing_ids(entries_dir)
     if entry_id in ids:
         raise RecordError(
-            f"{ids[entry_id]} already exists; ids are unique across all kinds, "
+            f"{ids[entry_id][1]} already exists; ids are unique across all kinds, "
             "so pick another id (nothing was written)"
         )
     for field in ("speaker", "compiled_by"):
         target = values.get(field)
-        if target is not None and ids.get(target, Path()).parent.name != "actors":
+        if target is not None and (target not in ids or ids[target][0].name != "actor"):
             raise RecordError(
                 f"--{field.replace('_', '-')} {target!r} is not an actor: create it first with "
                 f"`python -m generator new actor {target} --name …`"
             )
-    path = entries_dir / PLURAL[kind] / f"{entry_id}.yaml"
-    schema = repo_root() / "schemas" / f"{kind}.schema.json"
+    the_kind = kinds.current()[kind]
+    path = entries_dir / the_kind.folder / f"{entry_id}.yaml"
+    schema = repo_root() / urls.SCHEMA.src(name=kind)
     context = {
         "added": (today or date.today()).isoformat(),
         "schema_path": Path(os.path.relpath(schema, path.parent)).as_posix(),
         **values,
     }
-    text = make_environment().get_template(f"skeletons/{kind}.yaml.j2").render(context)
+    template = make_environment().get_template(the_kind.template("skeleton.yaml.j2"))
+    text = template.render(context)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite

@@ -32,20 +32,24 @@ def format_text(problems: list[Problem]) -> str:
     return "".join(f"{p}\n" for p in problems)
 
 
-def _escape_data(text: str) -> str:
-    # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands
+def github_escape_data(text: str) -> str:
+    """``text`` as the message of a GitHub workflow command (``::error …::message``).
+
+    https://docs.github.com/actions/reference/workflow-commands
+    """
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def github_escape_property(text: str) -> str:
+    """``text`` as a property of a workflow command (``file=…``): ``:`` and ``,`` too."""
+    return github_escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def format_github(problems: list[Problem]) -> str:
     """GitHub workflow commands, so each problem annotates its line in the pull request."""
     return "".join(
-        f"::error file={_escape_property(p.file)},line={p.line},col={p.col},"
-        f"title={_escape_property('Entry validation')}::{_escape_data(p.message)}\n"
+        f"::error file={github_escape_property(p.file)},line={p.line},col={p.col},"
+        f"title={github_escape_property('Entry validation')}::{github_escape_data(p.message)}\n"
         for p in problems
     )
 

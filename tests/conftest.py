@@ -9,8 +9,8 @@ import pytest
 
 from generator.build import BuildResult, build_site
 from generator.config import SiteConfig, load_config
-from generator.load import load_corpus
-from generator.model import Corpus
+from generator.corpus import Corpus
+from generator.validate import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"

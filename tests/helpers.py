@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from generator.config import SiteConfig
+from generator.corpus import Corpus
+from generator.dates import PartialDate
+from generator.kinds.event import Event
 from generator.load import discover, read_entry
-from generator.model import Corpus
+from generator.model import Entry, Source
 from generator.validate import build_entry
 
 SITE_URL = "https://example.org/record/"
+SOURCE = Source(
+    url="https://example.com/report",
+    title="A report",
+    publisher="Example News",
+    date=PartialDate.parse("2025-01-13"),
+)
 
 
 def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str) -> SiteConfig:
@@ -25,6 +36,39 @@ def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str)
         feed_limit=limit,
         raw={"copyright": "CC BY 4.0", "extra": {"record": dict(record, feed_limit=limit)}},
     )
+
+
+def event(
+    *,
+    id: str = "an-event",
+    date: str | PartialDate = "2025-01-13",
+    added: str | dt.date = "2025-01-20",
+    path: Path | None = None,
+    title: str | None = None,
+    summary: str | None = None,
+    sources: tuple[Source, ...] = (SOURCE,),
+    **fields: Any,
+) -> Event:
+    """An event with every required field filled in; any field can be given instead.
+
+    ``date`` and ``added`` may be given as text. The title is "Event <id>", the summary
+    "Summary of *<id>*.", the path ``entries/events/<id>.yaml``.
+    """
+    return Event(
+        id=id,
+        path=path or Path(f"entries/events/{id}.yaml"),
+        added=dt.date.fromisoformat(added) if isinstance(added, str) else added,
+        title=f"Event {id}" if title is None else title,
+        date=PartialDate.parse(date) if isinstance(date, str) else date,
+        summary=f"Summary of *{id}*." if summary is None else summary,
+        sources=sources,
+        **fields,
+    )
+
+
+def corpus_of(*entries: Entry) -> Corpus:
+    """A corpus of exactly these entries."""
+    return Corpus({e.id: e for e in entries})
 
 
 def typed_without_validation(entries: Path) -> Corpus:

@@ -13,24 +13,19 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from helpers import corpus_of
 
 from generator import build, feeds
 from generator.build import BuildResult, build_site, publish
 from generator.config import load_config
+from generator.corpus import Corpus
+from generator.dates import PartialDate
 from generator.errors import BuildError, ValidationFailed
-from generator.model import (
-    Actor,
-    CensorshipList,
-    Corpus,
-    Correction,
-    Event,
-    Handle,
-    ListItem,
-    PartialDate,
-    Quote,
-    Source,
-    ZhText,
-)
+from generator.kinds.actor import Actor, Handle
+from generator.kinds.censorship_list import CensorshipList, ListItem
+from generator.kinds.event import Event, ZhText
+from generator.kinds.quote import Quote
+from generator.model import Correction, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
@@ -274,26 +269,26 @@ def _hostile_corpus() -> Corpus:
         "added": date(2025, 1, 1),
         "tags": ("t",),
         "sources": (src,),
-        "corrections": (Correction(PartialDate.parse("2025-01-02"), PAYLOAD + LINK),),
+        "corrections": (Correction(date=PartialDate.parse("2025-01-02"), note=PAYLOAD + LINK),),
     }
     person = Actor(
         id="villain",
         path=Path("a.yaml"),
         name=PAYLOAD,
-        actor_kind=PAYLOAD,
+        kind=PAYLOAD,
         name_zh=PAYLOAD,
         description=PAYLOAD + LINK,
-        handles=(Handle(PAYLOAD, PAYLOAD, 'javascript:alert("xss")'),),
+        handles=(Handle(platform=PAYLOAD, handle=PAYLOAD, url='javascript:alert("xss")'),),
         **common,
     )
     event = Event(
         id="evil",
         path=Path("e.yaml"),
-        headline=PAYLOAD,
+        title=PAYLOAD,
         date=PartialDate.parse("2025-01"),
         summary=PAYLOAD + LINK,
         actors=("villain",),
-        zh=ZhText(PAYLOAD, PAYLOAD + LINK),
+        zh=ZhText(title=PAYLOAD, summary=PAYLOAD + LINK),
         **common,
     )
     quote = Quote(
@@ -312,15 +307,15 @@ def _hostile_corpus() -> Corpus:
     lst = CensorshipList(
         id="evil-list",
         path=Path("l.yaml"),
-        headline=PAYLOAD,
+        title=PAYLOAD,
         platform=PAYLOAD,
         compiled_by="villain",
         date=PartialDate.parse("2025-01-03"),
         summary=PAYLOAD + LINK,
-        items=(ListItem(PAYLOAD, PAYLOAD, PAYLOAD, PAYLOAD + LINK),),
+        items=(ListItem(term=PAYLOAD, translation=PAYLOAD, category=PAYLOAD, note=PAYLOAD + LINK),),
         **common,
     )
-    return Corpus({e.id: e for e in (person, event, quote, lst)})
+    return corpus_of(person, event, quote, lst)
 
 
 def test_html_in_any_field_is_shown_as_text(tmp_path: Path) -> None:

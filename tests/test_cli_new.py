@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.load import collect
+from generator.validate import collect
 
 VALID = Path(__file__).parent / "data" / "validate" / "valid" / "entries"
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.load import collect
+from generator.validate import collect
 
 DATA = Path(__file__).parent / "data" / "validate"
 EVENT = "entries/events/2025-01-13-rednote-tops-app-store.yaml"

@@ -11,27 +11,20 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import SITE_URL, site_config
+from helpers import SITE_URL, corpus_of, site_config
 
-from generator import data, feeds, schema
+from generator import data, feeds, kinds, schema
 from generator.config import SiteConfig, load_config
+from generator.corpus import Corpus
+from generator.dates import PartialDate
 from generator.errors import ConfigError
-from generator.load import load_corpus
-from generator.model import (
-    KINDS,
-    Actor,
-    CensorshipList,
-    Corpus,
-    Correction,
-    Event,
-    Handle,
-    ListItem,
-    PartialDate,
-    Quote,
-    Source,
-    ZhText,
-)
+from generator.kinds.actor import Actor, Handle
+from generator.kinds.censorship_list import CensorshipList, ListItem
+from generator.kinds.event import Event, ZhText
+from generator.kinds.quote import Quote
+from generator.model import Correction, Source
 from generator.render import make_environment
+from generator.validate import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 config = site_config
@@ -56,7 +49,7 @@ FULL_EVENT = Event(
         ),
         Source(url="https://example.com/b", title="只有标题"),
     ),
-    headline="Biden signs the divest-or-ban law",
+    title="Biden signs the divest-or-ban law",
     date=PartialDate.parse("2024-04"),
     end_date=PartialDate.parse("2024-05"),
     summary="The law gives *ByteDance* 270 days.\n\nSecond paragraph.",
@@ -72,7 +65,7 @@ def corpus() -> Corpus:
         path=Path("entries/actors/joe-biden.yaml"),
         added=date(2025, 1, 1),
         name="Joe Biden",
-        actor_kind="person",
+        kind="person",
         handles=(Handle(platform="X", handle="@POTUS", url="https://x.com/POTUS"),),
         description="46th US president.",
     )
@@ -91,7 +84,7 @@ def corpus() -> Corpus:
         id="reported-removals",
         path=Path("entries/lists/reported-removals.yaml"),
         added=date(2025, 1, 21),
-        headline="Reported removals",
+        title="Reported removals",
         platform="Xiaohongshu",
         compiled_by="joe-biden",
         date=PartialDate.parse("2025-01"),
@@ -111,7 +104,7 @@ def corpus() -> Corpus:
         ),
         sources=(Source(url="https://example.com/l", title="L"),),
     )
-    return Corpus({e.id: e for e in (lst, actor, quote, FULL_EVENT)})
+    return corpus_of(lst, actor, quote, FULL_EVENT)
 
 
 def build(corpus: Corpus, cfg: SiteConfig | None = None) -> dict[str, bytes]:
@@ -137,7 +130,7 @@ def test_the_files_written(corpus, tmp_path):
             "api/actors.json",
             "api/terms.csv",
         ]
-        + [f"schemas/{kind}.schema.json" for kind in KINDS]
+        + [f"schemas/{kind}.schema.json" for kind in kinds.current().names]
     )
 
 
@@ -347,7 +340,7 @@ def test_without_site_url_nothing_is_written(corpus, tmp_path):
 
 
 def test_data_page_documents_every_file_and_the_promises(corpus):
-    page = feeds.render_pages(corpus, config(), make_environment())["data.md"]
+    page = feeds.subscribe_and_data_pages(corpus, config(), make_environment())["data.md"]
     assert [line for line in page.splitlines() if line.startswith("# ")] == ["# Data"]
     links = set(re.findall(r"\]\((https://[^)\s]+)\)", page))
     assert {SITE_URL + path for path in build(corpus)} <= links

@@ -17,53 +17,25 @@ import feedparser
 import jsonschema
 import pytest
 from feedgen.feed import FeedGenerator
-from helpers import SITE_URL, site_config
+from helpers import SITE_URL, SOURCE, corpus_of, event, site_config
 
 from generator import feeds
 from generator.config import SiteConfig, load_config
+from generator.corpus import Corpus
+from generator.dates import PartialDate
 from generator.errors import ConfigError
-from generator.load import load_corpus
+from generator.kinds.actor import Actor
+from generator.kinds.censorship_list import CensorshipList, ListItem
+from generator.kinds.event import ZhText
+from generator.kinds.quote import Quote
 from generator.markup import plain_text
-from generator.model import (
-    Actor,
-    CensorshipList,
-    Corpus,
-    Correction,
-    Event,
-    ListItem,
-    PartialDate,
-    Quote,
-    Source,
-    ZhText,
-)
+from generator.model import Correction
 from generator.render import make_environment
+from generator.validate import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "feeds"
 AUTHORITY = "rednote-record.github.io,2025"
-SOURCE = Source(
-    url="https://example.com/report",
-    title="A report",
-    publisher="Example News",
-    date=PartialDate.parse("2025-01-13"),
-)
-
-
-def event(id: str, added: str = "2025-01-20", **fields) -> Event:
-    values = {
-        "headline": f"Headline of {id}",
-        "date": PartialDate.parse("2025-01-13"),
-        "summary": f"Summary of *{id}*.",
-        "sources": (SOURCE,),
-    }
-    values.update(fields)
-    return Event(
-        id=id, path=Path(f"entries/events/{id}.yaml"), added=date.fromisoformat(added), **values
-    )
-
-
-def corpus_of(*entries) -> Corpus:
-    return Corpus({e.id: e for e in entries})
 
 
 config = site_config
@@ -82,7 +54,7 @@ def small_corpus() -> Corpus:
         path=Path("entries/actors/hu-xijin.yaml"),
         added=date(2025, 1, 2),
         name="Hu Xijin",
-        actor_kind="person",
+        kind="person",
         name_zh="胡锡进",
         tags=("state-media", "only-actors"),
     )
@@ -103,7 +75,7 @@ def small_corpus() -> Corpus:
         id="reported-removals",
         path=Path("entries/lists/reported-removals.yaml"),
         added=date(2025, 1, 21),
-        headline="Reported removals",
+        title="Reported removals",
         platform="Xiaohongshu",
         compiled_by="hu-xijin",
         date=PartialDate.parse("2025-01"),
@@ -114,15 +86,13 @@ def small_corpus() -> Corpus:
     )
     return corpus_of(
         event(
-            "2025-01-13-migration",
+            id="2025-01-13-migration",
             added="2025-01-14",
             tags=("migration",),
-            headline="小红书 “TikTok 难民” 涌入 & more",
+            title="小红书 “TikTok 难民” 涌入 & more",
             zh=ZhText(title="TikTok难民涌入小红书", summary="数十万美国用户**涌入**小红书。"),
         ),
-        event(
-            "2024-04-law", added="2025-01-10", date=PartialDate.parse("2024-04"), tags=("us-law",)
-        ),
+        event(id="2024-04-law", added="2025-01-10", date="2024-04", tags=("us-law",)),
         quote,
         lst,
         actor,
@@ -217,7 +187,7 @@ def test_every_feed_of_the_real_knowledge_base_parses_cleanly():
             assert len(parsed.entries) <= cfg.feed_limit
             assert all(e.link.startswith(cfg.require_site_url()) for e in parsed.entries)
     assert len(atom(files).entries) == min(
-        cfg.feed_limit, sum(1 for e in corpus.entries.values() if e.kind != "actor")
+        cfg.feed_limit, sum(1 for e in corpus.entries.values() if e.KIND.name != "actor")
     )
 
 
@@ -271,7 +241,7 @@ def test_item_content_is_the_rendered_entry(small_corpus):
 def test_html_in_text_comes_out_as_text(env):
     title = '<script>alert("x")</script> & <b>Tom</b>'
     summary = "Uses <script>alert(1)</script> & says 1 < 2."
-    files = build(corpus_of(event("xss", headline=title, summary=summary)), env=env)
+    files = build(corpus_of(event(id="xss", title=title, summary=summary)), env=env)
     for path in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
         raw = files[path]
         assert b"<script" not in raw and b"<b>" not in raw
@@ -317,7 +287,7 @@ def test_control_characters_are_stripped():
         fg.atom_str()
     files = build(
         corpus_of(
-            event("ctrl", headline=bad, summary="Sum\x02mary\x08.", zh=ZhText(title="标\x03题"))
+            event(id="ctrl", title=bad, summary="Sum\x02mary\x08.", zh=ZhText(title="标\x03题"))
         )
     )
     for parsed in (atom(files), rss(files)):
@@ -332,10 +302,10 @@ def test_control_characters_are_stripped():
 
 
 def test_ids_do_not_change_with_the_title_or_the_site_url():
-    before = build(corpus_of(event("steady", headline="First headline")))
-    retitled = build(corpus_of(event("steady", headline="A better headline")))
+    before = build(corpus_of(event(id="steady", title="First headline")))
+    retitled = build(corpus_of(event(id="steady", title="A better headline")))
     moved = build(
-        corpus_of(event("steady", headline="First headline")),
+        corpus_of(event(id="steady", title="First headline")),
         config(site_url="https://mirror.example.net/elsewhere/"),
     )
     expected = tag_id("event", "steady")
@@ -356,14 +326,14 @@ def test_ids_do_not_change_with_the_title_or_the_site_url():
     ],
 )
 def test_the_id_authority_comes_from_the_config(setting, expected):
-    files = build(corpus_of(event("x")), config(feed_id_authority=setting))
+    files = build(corpus_of(event(id="x")), config(feed_id_authority=setting))
     assert ids(atom(files)) == [expected]
 
 
 @pytest.mark.parametrize("setting", ["https://example.org/", "Example.org", "example", 42])
 def test_a_bad_id_authority_is_a_clear_error(setting, tmp_path):
     with pytest.raises(ConfigError, match="extra.record.feed_id_authority"):
-        feeds.write_feeds(corpus_of(event("x")), config(feed_id_authority=setting), tmp_path)
+        feeds.write_feeds(corpus_of(event(id="x")), config(feed_id_authority=setting), tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -373,11 +343,11 @@ def test_a_bad_id_authority_is_a_clear_error(setting, tmp_path):
 def test_newest_first_by_last_modified_then_id():
     files = build(
         corpus_of(
-            event("c-same-day", added="2025-02-01"),
-            event("a-same-day", added="2025-02-01"),
-            event("old", added="2025-01-01"),
-            event("edited", added="2024-12-01", updated=date(2025, 3, 1)),
-            event("b-same-day", added="2025-02-01"),
+            event(id="c-same-day", added="2025-02-01"),
+            event(id="a-same-day", added="2025-02-01"),
+            event(id="old", added="2025-01-01"),
+            event(id="edited", added="2024-12-01", updated=date(2025, 3, 1)),
+            event(id="b-same-day", added="2025-02-01"),
         )
     )
     expected = ["edited", "a-same-day", "b-same-day", "c-same-day", "old"]
@@ -387,8 +357,8 @@ def test_newest_first_by_last_modified_then_id():
 
 
 def test_a_correction_bumps_updated_and_reorders_the_feed():
-    old = event("old-story", added="2025-01-01")
-    new = event("new-story", added="2025-02-01")
+    old = event(id="old-story", added="2025-01-01")
+    new = event(id="new-story", added="2025-02-01")
     before = build(corpus_of(old, new))
     assert [i.rpartition("/")[2] for i in ids(atom(before))] == ["new-story", "old-story"]
 
@@ -413,7 +383,7 @@ def test_a_correction_bumps_updated_and_reorders_the_feed():
 
 def test_the_limit_is_honoured_in_every_feed():
     corpus = corpus_of(
-        *(event(f"e{n}", added=f"2025-01-{n:02d}", tags=("t",)) for n in range(1, 8))
+        *(event(id=f"e{n}", added=f"2025-01-{n:02d}", tags=("t",)) for n in range(1, 8))
     )
     files = build(corpus, config(limit=3))
     newest = [tag_id("event", f"e{n}") for n in (7, 6, 5)]
@@ -421,7 +391,8 @@ def test_the_limit_is_honoured_in_every_feed():
         assert ids(atom(files, name)) == newest
         assert ids(rss(files, name)) == newest
     assert [i["id"] for i in json_feed(files)["items"]] == newest
-    page = feeds.render_pages(corpus, config(limit=3), make_environment())["subscribe.md"]
+    pages = feeds.subscribe_and_data_pages(corpus, config(limit=3), make_environment())
+    page = pages["subscribe.md"]
     assert "carries the 3 most recently added" in page
     assert "tagged t (7 entries)" in page  # what the tag has, not what the feed shows
 
@@ -492,7 +463,7 @@ def test_feeds_are_also_byte_identical_in_a_fresh_interpreter(tmp_path):
     """Dict order, hashing and caches could differ between processes; the bytes must not."""
     script = (
         "import sys; from pathlib import Path;"
-        "from generator.config import load_config; from generator.load import load_corpus;"
+        "from generator.config import load_config; from generator.validate import load_corpus;"
         "from generator.feeds import write_feeds;"
         f"write_feeds(load_corpus(Path({str(ROOT / 'entries')!r})),"
         f" load_config(Path({str(ROOT / 'mkdocs.yml')!r})), Path(sys.argv[1]))"
@@ -522,7 +493,7 @@ def test_without_site_url_nothing_is_written_and_the_error_says_why(small_corpus
     )
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ConfigError, match="'site_url' is not set"):
-        feeds.render_pages(small_corpus, config(site_url=None), make_environment())
+        feeds.subscribe_and_data_pages(small_corpus, config(site_url=None), make_environment())
 
 
 def test_links_are_absolute(small_corpus):
@@ -595,7 +566,7 @@ _LINK_RE = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def test_subscribe_page_links_every_feed_absolutely(small_corpus, env):
-    pages = feeds.render_pages(small_corpus, config(), env)
+    pages = feeds.subscribe_and_data_pages(small_corpus, config(), env)
     assert sorted(pages) == ["data.md", "subscribe.md"]
     page = pages["subscribe.md"]
     assert [line for line in page.splitlines() if line.startswith("# ")] == ["# Subscribe"]
@@ -613,7 +584,7 @@ def test_pages_pass_mkdocs_strict_link_validation(small_corpus, env, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text("# Home\n", encoding="utf-8")
-    for name, text in feeds.render_pages(small_corpus, config(), env).items():
+    for name, text in feeds.subscribe_and_data_pages(small_corpus, config(), env).items():
         (docs / name).write_text(text, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: Test\nsite_url: https://example.org/record/\nstrict: true\n"

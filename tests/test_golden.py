@@ -15,7 +15,7 @@ from pathlib import Path
 from generator import data, feeds, render
 from generator.build import BuildResult
 from generator.config import SiteConfig
-from generator.model import Corpus
+from generator.corpus import Corpus
 
 EXPECTED = Path(__file__).resolve().parent / "data" / "golden" / "expected"
 # Home links to the hand-written pages that exist; fix the list so docs/ edits do not matter.

@@ -25,8 +25,8 @@ from helpers import typed_without_validation
 from generator import feeds
 from generator.cli import cli
 from generator.config import load_config
-from generator.load import collect, load_corpus
 from generator.markup import is_safe_url, render_markdown
+from generator.validate import collect, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"

@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
+from generator import kinds
 from generator.cli import cli
-from generator.model import KIND_OF_FOLDER, PLURAL
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,10 +72,11 @@ def test_vscode_maps_each_kind_folder_to_its_schema() -> None:
             match = re.fullmatch(r"entries/([a-z]+)/\*\*/\*\.yaml", glob)
             assert match, f"{glob} is not entries/<folder>/**/*.yaml"
             folder = match[1]
-            assert folder in KIND_OF_FOLDER, f"{glob}: entries/{folder}/ is not a kind's folder"
-            assert KIND_OF_FOLDER[folder] == kind, f"{glob} is mapped to {schema_path}"
+            of_folder = kinds.current().by_folder(folder)
+            assert of_folder is not None, f"{glob}: entries/{folder}/ is not a kind's folder"
+            assert of_folder.name == kind, f"{glob} is mapped to {schema_path}"
             seen.add(kind)
-    assert seen == set(PLURAL)
+    assert seen == set(kinds.current().names)
 
 
 def test_vscode_recommends_the_yaml_extension() -> None:

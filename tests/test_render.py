@@ -10,22 +10,19 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from helpers import SOURCE, corpus_of, event
 
-from generator import charts, render
+from generator import charts, render, urls
 from generator.config import SiteConfig
+from generator.corpus import Corpus
+from generator.dates import PartialDate
 from generator.errors import BuildError
-from generator.model import (
-    Actor,
-    CensorshipList,
-    Corpus,
-    Event,
-    ListItem,
-    PartialDate,
-    Source,
-)
+from generator.kinds.actor import Actor
+from generator.kinds.censorship_list import TERMS_PER_PAGE, CensorshipList, ListItem
+from generator.paging import ROWS_PER_PAGE
+from generator.site import REFERRERS_SHOWN
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = Source(url="https://example.org/a", title="A source")
 CONFIG = SiteConfig(
     path=ROOT / "mkdocs.yml",
     site_name="RedNote Record",
@@ -35,24 +32,9 @@ CONFIG = SiteConfig(
 
 
 def actor(id: str, **fields) -> Actor:
-    values = {"name": id.replace("-", " ").title(), "actor_kind": "person"}
+    values = {"name": id.replace("-", " ").title(), "kind": "person"}
     values.update(fields)
     return Actor(id=id, path=Path(f"actors/{id}.yaml"), added=date(2025, 2, 1), **values)
-
-
-def event(id: str, when: str = "2025-01-13", **fields) -> Event:
-    values = {
-        "headline": f"Event {id}",
-        "date": PartialDate.parse(when),
-        "summary": "Summary.",
-        "sources": (SOURCE,),
-    }
-    values.update(fields)
-    return Event(id=id, path=Path(f"events/{id}.yaml"), added=date(2025, 2, 1), **values)
-
-
-def corpus_of(*entries) -> Corpus:
-    return Corpus({e.id: e for e in entries})
 
 
 # --- links -------------------------------------------------------------------------------
@@ -68,16 +50,16 @@ def corpus_of(*entries) -> Corpus:
     ],
 )
 def test_page_url_follows_directory_urls(src: str, url: str) -> None:
-    assert render.page_url(src) == url
+    assert urls.page_url(src) == url
 
 
 def test_links_are_relative_to_the_page() -> None:
-    assert render.md_link("timeline/2025.md", "events/foo.md") == "../events/foo.md"
-    assert render.md_link("index.md", "events/foo.md") == "events/foo.md"
-    assert render.html_href("timeline/2025.md", "events/foo.md") == "../../events/foo/"
-    assert render.html_href("index.md", "events/foo.md") == "events/foo/"
-    assert render.html_href("events/foo.md", "events/foo.md", "x") == "./#x"
-    assert render.html_href("tags/a/2.md", "tags/a.md") == "../"
+    assert urls.md_link("timeline/2025.md", "events/foo.md") == "../events/foo.md"
+    assert urls.md_link("index.md", "events/foo.md") == "events/foo.md"
+    assert urls.html_href("timeline/2025.md", "events/foo.md") == "../../events/foo/"
+    assert urls.html_href("index.md", "events/foo.md") == "events/foo/"
+    assert urls.html_href("events/foo.md", "events/foo.md", "x") == "./#x"
+    assert urls.html_href("tags/a/2.md", "tags/a.md") == "../"
 
 
 # --- the pages of the golden corpus ------------------------------------------------------
@@ -187,8 +169,8 @@ def test_long_listings_are_paginated() -> None:
     people = [actor(f"a{i}") for i in range(3)]
     events = [
         event(
-            f"e{i:04d}",
-            f"2025-{1 + i % 2:02d}-{1 + i % 28:02d}",
+            id=f"e{i:04d}",
+            date=f"2025-{1 + i % 2:02d}-{1 + i % 28:02d}",
             tags=("big",),
             actors=(people[i % 3].id,),
         )
@@ -203,13 +185,13 @@ def test_long_listings_are_paginated() -> None:
     # every event links to the page that lists it
     for id in ("e0001", "e0448"):
         (listed_on,) = [src for src, text in pages.items() if f'id="event-{id}"' in text]
-        href = render.html_href(f"events/{id}.md", listed_on, f"event-{id}")
+        href = urls.html_href(f"events/{id}.md", listed_on, f"event-{id}")
         assert f'href="{href}"' in pages[f"events/{id}.md"]
     # a tag's page holds at most ROWS_PER_PAGE rows
-    assert pages["tags/big.md"].count("<tr><td>Event</td>") == render.ROWS_PER_PAGE
+    assert pages["tags/big.md"].count("<tr><td>Event</td>") == ROWS_PER_PAGE
     assert "tags/big/3.md" in pages
     # an actor referred to by 150 events shows 20 and links to the full list
-    assert pages["actors/a0.md"].count("(as actor)") == render.REFERRERS_SHOWN
+    assert pages["actors/a0.md"].count("(as actor)") == REFERRERS_SHOWN
     assert "actors/a0/referred-by.md" in pages
     for src, text in pages.items():
         assert len(text.encode()) < 200_000, src
@@ -222,7 +204,7 @@ def test_long_list_items_are_paginated() -> None:
         id="big",
         path=Path("lists/big.yaml"),
         added=date(2025, 1, 1),
-        headline="Big",
+        title="Big",
         platform="X",
         compiled_by="compiler",
         date=PartialDate.parse("2025"),
@@ -231,7 +213,7 @@ def test_long_list_items_are_paginated() -> None:
         sources=(SOURCE,),
     )
     pages = render.render_pages(corpus_of(compiler, lst), CONFIG)
-    assert pages["lists/big.md"].count("<tr><td>term") == render.TERMS_PER_PAGE
+    assert pages["lists/big.md"].count("<tr><td>term") == TERMS_PER_PAGE
     assert "lists/big/items/3.md" in pages
     assert "# Big: items 601–700" in pages["lists/big/items/3.md"]
     assert "lists/terms/3.md" in pages
@@ -243,12 +225,12 @@ def test_two_pages_at_one_url_is_an_error() -> None:
         id="terms",
         path=Path("lists/terms.yaml"),
         added=date(2025, 1, 1),
-        headline="Terms",
+        title="Terms",
         platform="X",
         compiled_by="compiler",
         date=PartialDate.parse("2025"),
         summary="S.",
-        items=(ListItem("a", "b"),),
+        items=(ListItem(term="a", translation="b"),),
         sources=(SOURCE,),
     )
     with pytest.raises(
@@ -269,16 +251,16 @@ def test_generated_page_may_not_replace_a_hand_written_one() -> None:
 
 def test_chart_counts_events_per_month_and_follows_the_palette() -> None:
     events = [
-        event("a", "2024-11-02"),
-        event("b", "2025-01"),
-        event("c", "2025-01-13"),
-        event("d", "2025"),
+        event(id="a", date="2024-11-02"),
+        event(id="b", date="2025-01"),
+        event(id="c", date="2025-01-13"),
+        event(id="d", date="2025"),
     ]
     chart = charts.events_per_month(events)
     assert [b.count for b in chart.bars] == [1, 0, 2]
     assert chart.undated == 1 and chart.maximum == 2
     assert [t.label for t in chart.ticks] == ["2024", "2025"]
-    svg = render.make_environment().get_template("partials/chart.svg.j2").render(chart=chart)
+    svg = render.make_environment().get_template("kinds/event/chart.svg.j2").render(chart=chart)
     assert svg.count("<rect ") == 2  # empty months draw nothing
     assert "<title>January 2025: 2 events</title>" in svg
     assert "currentColor" in svg
@@ -357,7 +339,7 @@ def test_plain_text_in_markdown_reads_exactly_as_written(text: str) -> None:
 def test_pages_of_long_items_are_cut_by_size_not_only_count() -> None:
     people = [actor("a0")]
     long = "word " * 2000  # 10 KB summaries: 100 of them would make a 2 MB page
-    events = [event(f"e{i:03d}", "2025-03-01", summary=long) for i in range(60)]
+    events = [event(id=f"e{i:03d}", date="2025-03-01", summary=long) for i in range(60)]
     pages = render.render_pages(corpus_of(*people, *events), CONFIG)
     month_pages = [src for src in pages if src.startswith("timeline/2025/03")]
     assert len(month_pages) > 1

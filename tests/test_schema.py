@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import KINDS, PLURAL
+from generator import kinds
 from generator.schema import dumps, json_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,15 +31,15 @@ def check_jsonschema(kind: str, files: list[Path]) -> subprocess.CompletedProces
     )
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", kinds.current().names)
 def test_committed_schema_is_current(kind: str) -> None:
     committed = (ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
     assert committed == dumps(json_schemas()[kind]), "run `make schemas` and commit the result"
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", kinds.current().names)
 def test_check_jsonschema_accepts_the_repository_entries(kind: str) -> None:
-    files = sorted((ROOT / "entries" / PLURAL[kind]).rglob("*.yaml"))
+    files = sorted((ROOT / "entries" / kinds.current()[kind].folder).rglob("*.yaml"))
     assert files, f"no {kind} entries"
     result = check_jsonschema(kind, files)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -69,5 +69,5 @@ def test_check_jsonschema_rejects_what_the_validator_rejects(
 def test_validator_reads_the_same_schema_it_publishes() -> None:
     from generator.schema import schema_for
 
-    for kind in KINDS:
+    for kind in kinds.current().names:
         assert schema_for(kind) == json_schemas()[kind]

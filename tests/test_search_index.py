@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from generator.build import BuildResult
-from generator.model import Corpus
+from generator.corpus import Corpus
 
 
 def test_event_titles_are_not_indexed_on_other_event_pages(
@@ -16,7 +16,7 @@ def test_event_titles_are_not_indexed_on_other_event_pages(
     (A quote's own `event` field does name its event, and is indexed with the quote.)
     """
     docs = json.loads((built_site.site_dir / "search" / "search_index.json").read_text())["docs"]
-    events = [e for e in golden_corpus.entries.values() if e.kind == "event"]
+    events = [e for e in golden_corpus.entries.values() if e.KIND.name == "event"]
     assert any(e.related for e in events)
     for entry in events:
         pages = {d["location"].split("#")[0] for d in docs if entry.title in d["text"]}

@@ -1,0 +1,63 @@
+"""Every entry of a knowledge base, with the indexes the renderers need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from generator import kinds
+from generator.dates import PartialDate
+from generator.model import Entry
+
+
+@dataclass
+class Corpus:
+    """Every entry of a knowledge base, by id, and who refers to whom."""
+
+    entries: dict[str, Entry]
+
+    def __post_init__(self) -> None:
+        self.backlinks: dict[str, list[tuple[Entry, str]]] = {i: [] for i in self.entries}
+        self._by_kind: dict[str, list[Any]] = {}
+        ordered = self.sorted()
+        for entry in ordered:
+            self._by_kind.setdefault(entry.KIND.name, []).append(entry)
+            for fld, target in entry.references():
+                if target in self.backlinks and target != entry.id:
+                    self.backlinks[target].append((entry, fld))
+        self.tags: dict[str, list[Entry]] = {}
+        for entry in ordered:
+            for tag in entry.tags:
+                self.tags.setdefault(tag, []).append(entry)
+        self.tags = dict(sorted(self.tags.items()))
+
+    def sorted(self) -> list[Entry]:
+        """Every entry in a stable order: by kind, then by date where they have one, then id."""
+        return sorted(self.entries.values(), key=_order_key)
+
+    def of(self, kind: str) -> list[Any]:
+        """The entries of one kind, in order (a new list each call)."""
+        return list(self._by_kind.get(kind, ()))
+
+    def count(self, kind: str) -> int:
+        return len(self._by_kind.get(kind, ()))
+
+    def related_both_ways(self, entry: Entry) -> list[Entry]:
+        """Entries this one lists in ``related``, plus those that list it: backlinks included."""
+        seen: dict[str, Entry] = {}
+        for target in entry.related:
+            if target in self.entries:
+                seen[target] = self.entries[target]
+        for other, fld in self.backlinks.get(entry.id, []):
+            if fld == "related":
+                seen.setdefault(other.id, other)
+        return sorted(seen.values(), key=_order_key)
+
+
+def _order_key(entry: Entry) -> tuple:
+    position = kinds.current().position(entry.KIND.name)
+    when = getattr(entry, "date", None)
+    if isinstance(when, PartialDate):
+        return (position, when.sort_key, entry.id)
+    return (position, (date.min, 0, datetime.min), entry.id)

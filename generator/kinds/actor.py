@@ -1,0 +1,59 @@
+"""Actors: the people, accounts, organisations, governments, platforms and media outlets that
+entries refer to. A directory rather than news: they have no feed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.fields import HANDLES_MAX, SOURCES_MAX, array_of, object_of, spec
+from generator.kinds.base import Kind
+from generator.model import Entry, Source
+
+ACTOR_KINDS = ["person", "account", "organisation", "government", "platform", "media"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Handle:
+    platform: str = spec("text")
+    handle: str = spec("text")
+    url: str | None = spec("url", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Actor(Entry):
+    name: str = spec("text", "Name in English or as known.")
+    kind: str = spec(
+        {"type": "string", "enum": ACTOR_KINDS}, "One of: " + ", ".join(ACTOR_KINDS) + "."
+    )
+    name_zh: str | None = spec("text", "Name in Chinese.", default=None)
+    handles: tuple[Handle, ...] = spec(
+        array_of(object_of(Handle), HANDLES_MAX), "Accounts on platforms.", default=()
+    )
+    description: str | None = spec("markdown", "Who they are (Markdown).", default=None)
+    sources: tuple[Source, ...] = spec(
+        array_of({"$ref": "#/$defs/source"}, SOURCES_MAX),
+        "Published sources (optional for actors).",
+        default=(),
+    )
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+class ActorKind(Kind):
+    def listed(self, entries: Sequence[Entry]) -> Sequence[Entry]:
+        return sorted(entries, key=lambda a: a.title.casefold())
+
+
+KIND = ActorKind(
+    name="actor",
+    entry=Actor,
+    folder="actors",
+    label="Actor",
+    plural_label="Actors",
+    schema_title="RedNote Record actor",
+    schema_description=("A person, account, organisation, government, platform or media outlet."),
+    feed=False,
+)

@@ -1,0 +1,72 @@
+"""Events: what happened, when, at the precision the sources give. Their listing is the
+timeline (``kinds/timeline.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from generator.dates import PartialDate
+from generator.fields import object_of, refs, spec
+from generator.kinds import timeline
+from generator.kinds.base import Kind
+from generator.model import Dated, Entry, Source
+from generator.paging import Page
+
+if TYPE_CHECKING:
+    from generator.corpus import Corpus
+    from generator.site import Site
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZhText:
+    title: str | None = spec("text", "Title in Chinese.", default=None)
+    summary: str | None = spec("markdown", "Summary in Chinese.", default=None)  # Markdown
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event(Dated, Entry):
+    title: str = spec("text", "A short, neutral headline.")
+    date: PartialDate = spec("event_date")
+    end_date: PartialDate | None = spec(
+        "event_date",
+        "When it ended, for events that span time; not before date.",
+        default=None,
+    )
+    summary: str = spec("markdown", "What happened (Markdown).")
+    actors: tuple[str, ...] = spec(
+        refs("actor"), "Ids of the actors involved.", default=(), label="actor"
+    )
+    zh: ZhText | None = spec(object_of(ZhText), "Chinese title and summary.", default=None)
+    sources: tuple[Source, ...] = spec("sources")
+
+
+class EventKind(Kind):
+    """Events are listed on the timeline: a page per year, or per month in a busy year."""
+
+    @property
+    def index_src(self) -> str:
+        return timeline.TIMELINE.src()
+
+    def index(self, corpus: Corpus) -> timeline.Timeline:
+        return timeline.Timeline.build(corpus.of(self.name))
+
+    def pages(self, site: Site) -> Iterable[Page]:
+        return site.index(self).pages(site.corpus, self)
+
+    def entry_pages(self, site: Site, entry: Entry) -> tuple[dict[str, Any], list[Page]]:
+        return {"timeline_src": site.index(self).page_of[entry.id]}, []
+
+
+KIND = EventKind(
+    name="event",
+    entry=Event,
+    folder="events",
+    label="Event",
+    plural_label="Events",
+    schema_title="RedNote Record event",
+    schema_description="A dated event on the timeline.",
+    routes=timeline.ROUTES,
+    leads=True,
+)
