@@ -144,6 +144,7 @@ def reference_fields(cls: type) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
+@cache
 def reference_label(cls: type, name: str) -> str:
     """How field ``name`` of ``cls`` reads under "Referred to by"."""
     return next(f.metadata["label"] for f in dataclasses.fields(cls) if f.name == name)

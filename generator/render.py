@@ -13,7 +13,6 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from datetime import date
 
 import jinja2
 from markupsafe import Markup, escape
@@ -135,7 +134,7 @@ def make_environment() -> jinja2.Environment:
         plural=_count,
         json=lambda value: Markup(json.dumps(value, ensure_ascii=False)),
     )
-    env.globals.update(md_link=_md_link, href=_href, tag_src=urls.tag_src, date=date)
+    env.globals.update(md_link=_md_link, href=_href, tag_src=urls.tag_src)
     return env
 
 

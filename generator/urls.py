@@ -14,19 +14,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from generator.fields import ID_PATTERN
+
 if TYPE_CHECKING:
     from generator.model import Entry
 
 # What each placeholder of a route can be. ``id`` and ``tag`` are what contributors choose;
 # the others are the generator's own.
 PLACEHOLDERS: dict[str, str] = {
-    "id": r"[a-z0-9]+(-[a-z0-9]+)*",
-    "tag": r"[a-z0-9]+(-[a-z0-9]+)*",
+    "id": ID_PATTERN.strip("^$"),
+    "tag": ID_PATTERN.strip("^$"),
     "n": r"[0-9]+",
     "year": r"[0-9]{4}",
     "month": r"[0-9]{2}|undated",
 }
-CHOSEN = ("id", "tag")  # placeholders a contributor fills: their reserved values are derived
 _PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 
 

@@ -9,6 +9,7 @@ import types
 import typing
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +54,21 @@ SIGHTING = Kind(
     schema_description="Something seen.",
     templates=DATA / "templates",
 )
+
+
+def _throwaway(name: str, entry: type[Entry], **extra: Any) -> Kind:
+    """A kind for one test: ``name`` in ``<name>s/``, labelled with its name."""
+    label = name.capitalize()
+    return Kind(
+        name=name,
+        entry=entry,
+        folder=f"{name}s",
+        label=label,
+        plural_label=f"{label}s",
+        schema_title=label,
+        schema_description=f"A {name}.",
+        **extra,
+    )
 
 
 def _resolve(node: dict) -> dict:
@@ -154,15 +170,7 @@ def test_the_validator_refuses_a_kind_whose_schema_it_cannot_read(tmp_path: Path
     class Note(Entry):
         title: str = spec({"type": "string", "format": "email"})
 
-    note = Kind(
-        name="note",
-        entry=Note,
-        folder="notes",
-        label="Note",
-        plural_label="Notes",
-        schema_title="Note",
-        schema_description="A note.",
-    )
+    note = _throwaway("note", Note)
     _write(tmp_path, "notes/a.yaml", "title: a@example.org\nadded: 2025-01-01\n")
     with kinds.registered(note), pytest.raises(RecordError, match="the format 'email'"):
         collect(tmp_path)
@@ -178,15 +186,7 @@ def test_min_length_and_minimum_are_enforced_as_editors_enforce_them(tmp_path: P
         def title(self) -> str:
             return self.code
 
-    code = Kind(
-        name="code",
-        entry=Code,
-        folder="codes",
-        label="Code",
-        plural_label="Codes",
-        schema_title="Code",
-        schema_description="A code.",
-    )
+    code = _throwaway("code", Code)
     _write(tmp_path, "codes/a.yaml", "code: ab\nsince: 0999\nadded: 2025-01-01\n")
     with kinds.registered(code):
         result = collect(tmp_path)
@@ -205,14 +205,9 @@ def test_reserved_ids_and_tags_are_derived_from_the_routes() -> None:
         "actor": {"index"},
     }
     assert registry.reserved_tags == {"index", "page"}
-    mapped = Kind(
-        name="place",
-        entry=Sighting,
-        folder="places",
-        label="Place",
-        plural_label="Places",
-        schema_title="Place",
-        schema_description="A place.",
+    mapped = _throwaway(
+        "place",
+        Sighting,
         routes={"map": Route("{folder}/map/index.md"), "atlas": Route("{folder}/atlas.md")},
     )
     try:

@@ -28,6 +28,7 @@ class Registry:
         self.names = tuple(k.name for k in kinds)
         self._by_name = {k.name: k for k in kinds}
         self._by_folder = {k.folder: k for k in kinds}
+        self._position = {k.name: i for i, k in enumerate(kinds)}
         if len(self._by_name) < len(kinds) or len(self._by_folder) < len(kinds):
             raise ValueError("two kinds share a name or a folder")
 
@@ -41,34 +42,35 @@ class Registry:
         return self._by_folder.get(folder or "")
 
     def position(self, name: str) -> int:
-        return self.names.index(name)
+        """Where the kind comes in the site's order (sorting entries asks for every entry)."""
+        return self._position[name]
 
     @cached_property
     def feed_kinds(self) -> tuple[Kind, ...]:
         return tuple(k for k in self.kinds if k.feed)
 
     @cached_property
+    def _fixed_pages(self) -> list[str]:
+        """Source patterns of the pages whose address no contributor chooses (listings)."""
+        routes = (urls.HOME, urls.TAGS)
+        every = [p for k in self.kinds for p in k.page_patterns()]
+        every += [p for route in routes for p in route.patterns()]
+        return [p for p in every if "{id}" not in p and "{tag}" not in p]
+
+    @cached_property
     def reserved_ids(self) -> dict[str, frozenset[str]]:
         """kind name → ids whose pages would publish where a listing page is."""
-        every = [p for k in self.kinds for p in k.page_patterns()] + [
-            p for route in (urls.HOME, urls.TAGS, urls.TAG) for p in route.patterns()
-        ]
-        out = {}
-        for kind in self.kinds:
-            mine = kind.page_patterns()
-            chosen = [p for p in mine if "{id}" in p]
-            fixed = [p for p in every if "{id}" not in p and "{tag}" not in p]
-            out[kind.name] = urls.reserved(chosen, fixed, "id")
-        return out
+        return {
+            kind.name: urls.reserved(
+                [p for p in kind.page_patterns() if "{id}" in p], self._fixed_pages, "id"
+            )
+            for kind in self.kinds
+        }
 
     @cached_property
     def reserved_tags(self) -> frozenset[str]:
         """Tags whose pages would publish where the list of tags is."""
-        every = [p for k in self.kinds for p in k.page_patterns()] + [
-            p for route in (urls.HOME, urls.TAGS) for p in route.patterns()
-        ]
-        fixed = [p for p in every if "{id}" not in p]
-        return urls.reserved(urls.TAG.patterns(), fixed, "tag")
+        return urls.reserved(urls.TAG.patterns(), self._fixed_pages, "tag")
 
 
 _current = Registry(BUILT_IN)
