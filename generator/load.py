@@ -18,6 +18,7 @@ import yaml
 
 from generator import kinds
 from generator.errors import RecordError
+from generator.folded import folded_problems
 from generator.kinds.base import Kind
 from generator.problems import Problem, display_path
 
@@ -141,7 +142,10 @@ def parse(path: Path, text: str) -> LoadedFile:
             "fields such as `title: …`",
         )
     loaded = LoadedFile(path=path, data={})
-    loaded.data = _value(node, (), loaded, set(), 0)
+    folded: list[tuple[Path_, yaml.ScalarNode]] = []
+    loaded.data = _value(node, (), loaded, set(), 0, folded)
+    if folded:  # reported, not fatal, like a duplicate key
+        loaded.problems.extend(folded_problems(loaded, text, folded))
     return loaded
 
 
@@ -197,7 +201,16 @@ def _describe_node(node: yaml.Node) -> str:
     return f"the text {node.value[:40]!r}"
 
 
-def _value(node: yaml.Node, at: Path_, out: LoadedFile, seen: set[int], depth: int) -> Any:
+def _value(
+    node: yaml.Node,
+    at: Path_,
+    out: LoadedFile,
+    seen: set[int],
+    depth: int,
+    folded: list[tuple[Path_, yaml.ScalarNode]],
+) -> Any:
+    """The data of ``node``, recording marks in ``out`` and folded scalars (``>``) in
+    ``folded``, for generator.folded to check against the text."""
     if id(node) in seen:  # composed aliases share node objects; the scan above catches most
         raise _Reject(node.start_mark, "YAML aliases are not allowed: write the value out in full")
     if depth > MAX_DEPTH:
@@ -207,11 +220,16 @@ def _value(node: yaml.Node, at: Path_, out: LoadedFile, seen: set[int], depth: i
     if node.tag not in _ALLOWED_TAGS:
         raise _Reject(node.start_mark, f"YAML tag '{node.tag}' is not allowed; remove it")
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        if node.style == ">":
+            folded.append((at, node))
+        elif node.style is None and node.value in _NULLS:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_value(item, at + (i,), out, seen, depth + 1) for i, item in enumerate(node.value)]
+        return [
+            _value(item, at + (i,), out, seen, depth + 1, folded)
+            for i, item in enumerate(node.value)
+        ]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
@@ -234,7 +252,7 @@ def _value(node: yaml.Node, at: Path_, out: LoadedFile, seen: set[int], depth: i
             )
             continue
         out.key_marks[key_at] = key_mark
-        result[key] = _value(value_node, key_at, out, seen, depth + 1)
+        result[key] = _value(value_node, key_at, out, seen, depth + 1, folded)
     return result
 
 

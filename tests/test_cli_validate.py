@@ -164,6 +164,43 @@ def test_one_run_reports_every_error_in_every_file(tmp_path: Path) -> None:
     ]
 
 
+def test_folded_list_exact_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list in a `>-` summary, and one in a list item's note (issue 13)."""
+    import shutil
+
+    shutil.copytree(DATA / "valid" / "entries", tmp_path / "entries")
+    monkeypatch.chdir(tmp_path)
+    event = tmp_path / EVENT
+    event.write_text(
+        event.read_text(encoding="utf-8").replace(
+            "  Xiaohongshu reached **No. 1** among free apps on the US App Store.\n",
+            "  Xiaohongshu reached **No. 1** among free apps:\n"
+            "  - on the US App Store;\n"
+            "  - on Google Play.\n",
+        ),
+        encoding="utf-8",
+    )
+    listed = tmp_path / "entries/lists/three-ts.yaml"
+    listed.write_text(
+        listed.read_text(encoding="utf-8").replace(
+            "    first_seen: 2025-01\n",
+            "    first_seen: 2025-01\n    note: >\n      Flagged in:\n\n      * posts\n",
+        ),
+        encoding="utf-8",
+    )
+    result = run()
+    assert result.output == (
+        f"{EVENT}:5:3: 'summary': this line starts a list item, but `>-` on line 3 joins the "
+        "lines into one paragraph, so the list is lost; write `|-` instead of `>-`, which keeps "
+        "line breaks, and leave a blank line before the list\n"
+        "entries/lists/three-ts.yaml:15:7: 'items[1].note': this line starts a list item, but "
+        "`>` on line 12 joins the lines into one paragraph, so the list is lost; write `|` "
+        "instead of `>`, which keeps line breaks\n"
+        "Error: 2 problems in 2 files\n"
+    )
+    assert result.exit_code == 1
+
+
 def test_yaml_11_values_stay_the_text_written() -> None:
     """`name: no` is the word "no", not False; 1.10 and dates stay text."""
     result = collect(DATA / "yaml11" / "entries")
