@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -61,3 +62,22 @@ def _order_key(entry: Entry) -> tuple:
     if isinstance(when, PartialDate):
         return (position, when.sort_key, entry.id)
     return (position, (date.min, 0, datetime.min), entry.id)
+
+
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    """The order of news, the same on every build: the most recently changed entry first.
+
+    By ``last_modified`` (the later of ``updated`` and the last correction, else ``added``),
+    then ``added``, then the entry's own ``date``, each newest first, then id ascending. Dates
+    compare by ``PartialDate.sort_key``, so entries changed on the same day read as the
+    timeline backwards ("January 2025" after every day of January); an entry without a date
+    comes after the dated ones.
+    """
+    by_id = sorted(entries, key=lambda e: e.id)
+    return sorted(by_id, key=_recency_key, reverse=True)
+
+
+def _recency_key(entry: Entry) -> tuple:
+    when = getattr(entry, "date", None)
+    dated = (1, when.sort_key) if isinstance(when, PartialDate) else (0,)
+    return (entry.last_modified, entry.added, dated)

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from generator import data, kinds, urls
 from generator.config import SiteConfig
-from generator.corpus import Corpus
+from generator.corpus import Corpus, newest_first
 from generator.errors import ConfigError
 from generator.markup import escape_markdown, plain_text, strip_control_chars
 from generator.model import Entry
@@ -62,11 +62,8 @@ class Feed:
 
 # --- choosing and ordering entries ------------------------------------------------------------
 
-
-def newest_first(entries: list[Entry] | tuple[Entry, ...]) -> list[Entry]:
-    """By ``last_modified`` descending, then id ascending: the same order on every build."""
-    by_id = sorted(entries, key=lambda e: e.id)
-    return sorted(by_id, key=lambda e: e.last_modified, reverse=True)
+# Feeds order their entries with corpus.newest_first (also importable from here), which
+# every other list of "what is new" can share.
 
 
 def feed_id_authority(config: SiteConfig) -> str:
@@ -214,12 +211,14 @@ def _feedgen(
     fg.title(strip_control_chars(feed.title))
     fg.description(strip_control_chars(feed.description))
     fg.author(name=strip_control_chars(config.site_name))
-    fg.link(href=base + feed.page, rel="alternate")
     fg.link(
         href=f"{base}{feed.path}.{fmt}.xml",
         rel="self",
         type="application/atom+xml" if fmt == "atom" else "application/rss+xml",
     )
+    # Last: RSS has one <link>, the page the feed follows, and feedgen fills it with the href
+    # of the last link given (Atom keeps both; RSS writes rel=self as an <atom:link>).
+    fg.link(href=base + feed.page, rel="alternate", type="text/html")
     fg.language("en")
     copyright_ = config.raw.get("copyright")
     if copyright_:
@@ -307,13 +306,15 @@ def write_feeds(
     files = build_feeds(corpus, config, env)
     # Not a feed: Material's JavaScript takes every <link rel="alternate"> for a language
     # version of the site and fetches sitemap.xml beside it, which would be a 404 on every
-    # page. An empty sitemap answers it and lists nothing.
-    files = {**files, "feeds/sitemap.xml": EMPTY_SITEMAP}
+    # page. An empty sitemap in each folder of feeds (tag pages link theirs) answers it.
+    folders = sorted({rel.rpartition("/")[0] for rel in files})
+    sitemaps = {f"{folder}/sitemap.xml": EMPTY_SITEMAP for folder in folders}
+    files = {**files, **sitemaps}
     for rel, content in files.items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    log.info("wrote %d feed files", len(files) - 1)
+    log.info("wrote %d feed files", len(files) - len(sitemaps))
 
 
 def subscribe_and_data_pages(
@@ -330,6 +331,8 @@ def subscribe_and_data_pages(
         "all_feed": feeds[0],
         "kind_feeds": kind_feeds,
         "tag_feeds": tag_feeds,
+        # What the Tags page counts (actors too), beside what each tag's feed follows.
+        "tag_totals": {tag: len(tagged) for tag, tagged in corpus.tags.items()},
         "limit": config.feed_limit,
         "authority": feed_id_authority(config),
     }

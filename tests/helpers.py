@@ -9,7 +9,10 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.corpus import Corpus
 from generator.dates import PartialDate
+from generator.kinds.actor import Actor
+from generator.kinds.censorship_list import CensorshipList, ListItem
 from generator.kinds.event import Event
+from generator.kinds.quote import Quote
 from generator.load import discover, read_entry
 from generator.model import Entry, Source
 from generator.validate import build_entry
@@ -63,6 +66,64 @@ def event(
         summary=f"Summary of *{id}*." if summary is None else summary,
         sources=sources,
         **fields,
+    )
+
+
+def _day(value: str | dt.date) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def quote(
+    *,
+    id: str = "a-quote",
+    date: str = "2025-01-14",
+    added: str | dt.date = "2025-01-20",
+    speaker: str = "hu-xijin",
+    **fields: Any,
+) -> Quote:
+    """A quote with every required field filled in: "Said <id>." in English, by ``speaker``."""
+    values: dict[str, Any] = {"text": f"Said {id}.", "lang": "en", "sources": (SOURCE,)}
+    return Quote(
+        id=id,
+        path=Path(f"entries/quotes/{id}.yaml"),
+        added=_day(added),
+        speaker=speaker,
+        date=PartialDate.parse(date),
+        **{**values, **fields},
+    )
+
+
+def censorship_list(
+    *,
+    id: str = "a-list",
+    date: str = "2025-01",
+    added: str | dt.date = "2025-01-20",
+    compiled_by: str = "hu-xijin",
+    **fields: Any,
+) -> CensorshipList:
+    """A list of one term (六四), compiled by ``compiled_by``, on Xiaohongshu."""
+    values: dict[str, Any] = {
+        "title": f"List {id}",
+        "platform": "Xiaohongshu",
+        "summary": "Terms.",
+        "items": (ListItem(term="六四", translation="June Fourth"),),
+        "sources": (SOURCE,),
+    }
+    return CensorshipList(
+        id=id,
+        path=Path(f"entries/lists/{id}.yaml"),
+        added=_day(added),
+        compiled_by=compiled_by,
+        date=PartialDate.parse(date),
+        **{**values, **fields},
+    )
+
+
+def actor(id: str, *, added: str | dt.date = "2025-01-02", **fields: Any) -> Actor:
+    """A person named after the id ("hu-xijin" is "Hu Xijin")."""
+    values: dict[str, Any] = {"name": id.replace("-", " ").title(), "kind": "person"}
+    return Actor(
+        id=id, path=Path(f"entries/actors/{id}.yaml"), added=_day(added), **{**values, **fields}
     )
 
 

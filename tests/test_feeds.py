@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,8 +18,9 @@ import feedparser
 import jsonschema
 import pytest
 from feedgen.feed import FeedGenerator
-from helpers import SITE_URL, SOURCE, corpus_of, event, site_config
+from helpers import SITE_URL, SOURCE, censorship_list, corpus_of, event, quote, site_config
 
+from generator import corpus as corpus_module
 from generator import feeds
 from generator.config import SiteConfig, load_config
 from generator.corpus import Corpus
@@ -36,6 +38,7 @@ from generator.validate import load_corpus
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "feeds"
 AUTHORITY = "rednote-record.github.io,2025"
+ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 
 
 config = site_config
@@ -356,6 +359,135 @@ def test_newest_first_by_last_modified_then_id():
     assert [i["id"].rpartition("/")[2] for i in json_feed(files)["items"]] == expected
 
 
+ONE_DAY = "2025-02-01"  # every entry of the real record shares one `added` date
+
+
+def _quote(id: str, when: str, added: str = ONE_DAY, **fields) -> Quote:
+    return quote(id=id, date=when, added=added, **fields)
+
+
+def _list(id: str, when: str, added: str = ONE_DAY, **fields) -> CensorshipList:
+    return censorship_list(id=id, date=when, added=added, **fields)
+
+
+def _speaker() -> Actor:
+    path = Path("entries/actors/hu-xijin.yaml")
+    return Actor(id="hu-xijin", path=path, added=date(2025, 3, 1), name="Hu Xijin", kind="person")
+
+
+def _kinds_and_ids(parsed: feedparser.FeedParserDict) -> list[str]:
+    """``kind/id`` of each item: ``tag:<authority>:event/x`` → ``event/x``."""
+    return [i.rpartition(":")[2] for i in ids(parsed)]
+
+
+def test_with_one_added_date_the_everything_feed_mixes_every_kind_newest_first():
+    """The real record's case: ties on `added` fall to the entry's own date, not to its id."""
+    corpus = corpus_of(
+        event(id="a-2013-event", date="2013-06", added=ONE_DAY),
+        event(id="b-event", date="2025-01-18", added=ONE_DAY),
+        _quote("c-quote", "2025-01-19"),
+        _list("d-list", "2025-01-15"),
+        _quote("e-quote-month", "2025-01"),  # a month comes after every day of it
+        event(id="f-event-same-day", date="2025-01-15", added=ONE_DAY),
+        _speaker(),
+    )
+    files = build(corpus)
+    expected = [
+        "quote/c-quote",
+        "event/b-event",
+        "list/d-list",  # the same date as f-event-same-day: by id
+        "event/f-event-same-day",
+        "quote/e-quote-month",
+        "event/a-2013-event",
+    ]
+    for parsed in (atom(files), rss(files)):
+        assert _kinds_and_ids(parsed) == expected
+    assert [i["id"].rpartition(":")[2] for i in json_feed(files)["items"]] == expected
+    assert _kinds_and_ids(atom(build(corpus, config(limit=3)))) == expected[:3]
+
+
+def test_the_real_everything_feed_holds_every_feed_kind_in_news_order():
+    corpus = load_corpus(ROOT / "entries")
+    cfg = load_config(ROOT / "mkdocs.yml")
+    news = [e for e in corpus.entries.values() if e.KIND.feed]
+    expected = [feeds.entry_id(e, AUTHORITY) for e in corpus_module.newest_first(news)]
+    parsed = atom(build(corpus, cfg))
+    assert ids(parsed) == expected[: cfg.feed_limit]
+    shown = {i.rpartition(":")[2].partition("/")[0] for i in ids(parsed)}
+    assert shown == {"event", "quote", "list"}
+
+
+def test_updated_and_corrected_entries_come_first_then_the_newest_added():
+    fix = Correction(date=PartialDate.parse("2025-03-02"), note="Fixed.")
+    corpus = corpus_of(
+        event(id="a-newest-date", date="2025-12-31", added=ONE_DAY),
+        _quote("b-corrected", "2013", corrections=(fix,)),
+        _list("c-updated", "2014-05", updated=date(2025, 3, 1)),
+        event(id="d-added-later", date="2000", added="2025-03-01"),
+        _speaker(),
+    )
+    expected = [
+        "quote/b-corrected",  # last_modified 2 March
+        "event/d-added-later",  # 1 March, and added then: before c-updated, added in February
+        "list/c-updated",
+        "event/a-newest-date",
+    ]
+    files = build(corpus)
+    for parsed in (atom(files), rss(files)):
+        assert _kinds_and_ids(parsed) == expected
+    assert atom(files).feed.updated == "2025-03-02T00:00:00+00:00"
+    assert _kinds_and_ids(atom(files, "feeds/lists")) == ["list/c-updated"]
+
+
+def test_newest_first_sorts_undated_entries_after_dated_ones_and_ties_by_id():
+    same = {"added": ONE_DAY}
+    entries = [
+        _speaker(),
+        dataclasses.replace(_speaker(), id="an-actor", added=date.fromisoformat(ONE_DAY)),
+        event(id="z-old", date="1999", **same),
+        event(id="b-twin", date="2025-01-13T10:00:00+08:00", **same),
+        event(id="a-twin", date="2025-01-13T10:00:00+08:00", **same),
+        event(id="later-that-day", date="2025-01-13T03:00:00Z", **same),  # 11:00 in Beijing
+        event(id="that-day", date="2025-01-13", **same),
+    ]
+    assert [e.id for e in corpus_module.newest_first(entries)] == [
+        "hu-xijin",  # added in March: first, though it has no date
+        "later-that-day",
+        "a-twin",
+        "b-twin",
+        "that-day",  # a day sorts before the times within it in the timeline: after, here
+        "z-old",
+        "an-actor",  # no date: after every dated entry of the same day
+    ]
+    assert feeds.newest_first is corpus_module.newest_first
+
+
+def test_the_rss_channel_links_the_page_the_feed_follows(small_corpus):
+    files = build(small_corpus)
+    pages = {
+        "feeds/all": SITE_URL,
+        "feeds/events": SITE_URL + "timeline/",
+        "feeds/quotes": SITE_URL + "quotes/",
+        "feeds/lists": SITE_URL + "lists/",
+        "feeds/tags/migration": SITE_URL + "tags/migration/",
+        "feeds/tags/only-actors": SITE_URL + "tags/only-actors/",
+    }
+    for name, page in pages.items():
+        channel = ET.fromstring(files[f"{name}.rss.xml"]).find("channel")
+        assert channel is not None
+        assert channel.findtext("link") == page, name
+        assert [(a.get("rel"), a.get("href")) for a in channel.findall(ATOM_LINK)] == [
+            ("self", f"{SITE_URL}{name}.rss.xml")
+        ], name
+        assert rss(files, name).feed.link == page
+        feed = ET.fromstring(files[f"{name}.atom.xml"])
+        assert sorted((a.get("rel"), a.get("href")) for a in feed.findall(ATOM_LINK)) == [
+            ("alternate", page),
+            ("self", f"{SITE_URL}{name}.atom.xml"),
+        ], name
+        assert atom(files, name).feed.link == page
+
+
 def test_a_correction_bumps_updated_and_reorders_the_feed():
     old = event(id="old-story", added="2025-01-01")
     new = event(id="new-story", added="2025-02-01")
@@ -446,12 +578,15 @@ def test_rebuilding_gives_byte_identical_files(small_corpus, tmp_path):
         }
 
     assert read(first) == read(second)
-    assert sorted(read(first)) == sorted([*build(small_corpus), "feeds/sitemap.xml"])
+    sitemaps = ["feeds/sitemap.xml", "feeds/tags/sitemap.xml"]
+    assert sorted(read(first)) == sorted([*build(small_corpus), *sitemaps])
 
 
 def test_an_empty_sitemap_sits_beside_the_feeds(small_corpus, tmp_path):
     """Material fetches sitemap.xml beside every rel=alternate link; it must not 404."""
     feeds.write_feeds(small_corpus, config(), tmp_path)
+    # tag pages link their own feeds, in feeds/tags/
+    assert (tmp_path / "feeds/tags/sitemap.xml").read_bytes() == feeds.EMPTY_SITEMAP
     text = (tmp_path / "feeds" / "sitemap.xml").read_text()
     assert text == (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -576,6 +711,15 @@ def test_subscribe_page_links_every_feed_absolutely(small_corpus, env):
     # Feed files are not MkDocs pages: anything else must be absolute, an anchor, or a page.
     assert all(re.match(r"https?://|#|data\.md$", link) for link in links), links
     assert "`tag:rednote-record.github.io,2025:event/<id>`" in page
+
+
+def test_subscribe_counts_agree_with_the_tags_page_or_say_what_they_count(small_corpus, env):
+    page = feeds.subscribe_and_data_pages(small_corpus, config(), env)["subscribe.md"]
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in page.splitlines()}
+    assert "tagged migration (2 entries) |" in rows["migration"]  # no actor: the same count
+    # The Tags page counts the actor too: say so, with the same number.
+    assert "(1 of the tag's 2 entries: actors have no feed) |" in rows["state\\-media"]
+    assert "(0 of the tag's 1 entry: actors have no feed)" in rows["only\\-actors"]
 
 
 def test_pages_pass_mkdocs_strict_link_validation(small_corpus, env, tmp_path):
