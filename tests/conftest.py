@@ -1,11 +1,16 @@
-"""Shared fixtures: the golden sample corpus, a site built from it, and the golden-file switch."""
+"""Shared fixtures: the golden sample corpus, a site built from it, the golden-file switch, and
+for the browser tests (test_e2e_browser.py, test_accessibility.py) Chromium and the real site
+served locally."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 from generator.build import BuildResult, build_site
 from generator.config import SiteConfig, load_config
@@ -70,3 +75,41 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.exit_code == 0, result.output
     return site_dir
+
+
+# --- the browser tests --------------------------------------------------------------------------
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(
+            f"browser tests cannot run in CI: {reason}. `make test` installs both "
+            "(`pip install -e '.[test]'` and `make browser`).",
+            pytrace=False,
+        )
+    pytest.skip(f"browser tests need {reason}; run `make install-test browser`")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium, driven by Playwright (which cannot download its own here).
+    With CI=true a missing Playwright or Chromium fails the test instead of skipping it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright (pip install playwright)")
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real knowledge base (entries/) built once with mkdocs.yml and served locally."""
+    site_dir = tmp_path_factory.mktemp("e2e") / "site"
+    build_site(ROOT / "entries", site_dir, ROOT / "mkdocs.yml", progress=False)
+    with serve(site_dir) as url:
+        yield url
