@@ -62,7 +62,7 @@ KEYWORDS = frozenset(
         "x-format", "x-ref", "x-message",
     }
 )  # fmt: skip
-TYPES = frozenset({"string", "array", "object"})  # and ["string", "integer"]: read as text
+TYPES = frozenset({"string", "array", "object", "boolean"})  # ["string", "integer"]: as text
 FORMATS = frozenset({"uri"})
 X_FORMATS = frozenset({"date", "markdown"})
 # RFC 3986: an absolute URI starts with a scheme; no white space or control character.
@@ -140,7 +140,11 @@ class Checker:
         if value is None and at:
             self.report(at, f"'{name}' is empty: give it a value, or delete the line")
             return
-        if expected == "string" or (expected is None and isinstance(value, str)):
+        if expected == "boolean":  # read as text, like every scalar: YAML 1.2's two words
+            if value not in ("true", "false"):
+                shown = _show(value) if isinstance(value, str) else _kind_of(value)
+                self.report(at, f"'{name}' must be true or false, not {shown}")
+        elif expected == "string" or (expected is None and isinstance(value, str)):
             if not isinstance(value, str):
                 self.report(at, f"'{name}' must be text, not {_kind_of(value)}")
                 return

@@ -54,8 +54,9 @@ def _plain(value: Any) -> Any:
 
 
 def _fields(pairs: Any) -> dict[str, Any]:
-    # Optional fields an entry does not have are left out, as in its YAML file.
-    return {name: _plain(v) for name, v in pairs if v is not None and v != ()}
+    # Optional fields an entry does not have are left out, as in its YAML file (a flag that
+    # is false is as good as absent).
+    return {name: _plain(v) for name, v in pairs if v is not None and v != () and v is not False}
 
 
 def entry_fields(entry: Entry) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 # An id or a tag: lowercase letters, digits and single hyphens.
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
-SCHEMA_VERSION = "1.1.0"  # 1.1.0: limits on lengths, counts and characters
+SCHEMA_VERSION = "1.2.0"  # 1.1.0: limits on lengths, counts and characters; 1.2.0: key_moment
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # Patterns are ECMA-262 regular expressions, as JSON Schema says: "$" ends the text (the
@@ -117,6 +117,10 @@ DEFS: dict[str, Any] = {
             "When it happened, at the precision known: YYYY, YYYY-MM, YYYY-MM-DD, or an "
             "ISO 8601 date-time with offset. 2024-04 means April 2024, not 1 April."
         ),
+    },
+    "flag": {
+        "type": "boolean",
+        "description": "true or false.",
     },
     "url": {
         "type": "string",

@@ -185,6 +185,8 @@ def _converter(tp: Any) -> Callable[[Any], Any]:
         return lambda values: tuple(item(v) for v in values)
     if tp is str:
         return str
+    if tp is bool:
+        return lambda value: value == "true"
     if tp is PartialDate:
         return PartialDate.parse
     if tp is date:

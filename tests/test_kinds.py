@@ -96,6 +96,9 @@ def _assert_fields_match(cls: type, node: dict, where: str) -> None:
             assert expected == "string", name
             if inner is not str:
                 assert sub.get("x-format") == "date", f"{name}: a date field is checked as one"
+        elif inner is bool:
+            assert expected == "boolean", name
+            assert is_required(f) or f.default is False, f"{name}: false unless written"
         elif typing.get_origin(inner) is tuple:
             assert expected == "array", name
             assert is_required(f) or f.default == (), f"{name}: an empty list is its default"
@@ -109,7 +112,8 @@ def _assert_fields_match(cls: type, node: dict, where: str) -> None:
             assert expected == "object", name
             _assert_fields_match(inner, sub, name)
         if not is_required(f):
-            assert optional or f.default == (), f"{name}: optional, so it may be absent"
+            absent = f.default == () or f.default is False
+            assert optional or absent, f"{name}: optional, so it may be absent"
 
 
 ALL_KINDS = [*kinds.BUILT_IN, SIGHTING]

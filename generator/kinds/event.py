@@ -40,6 +40,11 @@ class Event(Dated, Entry):
     )
     zh: ZhText | None = spec(object_of(ZhText), "Chinese title and summary.", default=None)
     sources: tuple[Source, ...] = spec("sources")
+    key_moment: bool = spec(
+        "flag",
+        "true for the few events that tell the story: the home page lists them.",
+        default=False,
+    )
 
 
 class EventKind(Kind):
