@@ -221,7 +221,7 @@ def _publish(
                 time.monotonic() - started,
             )
 
-            total = len(pages) + sum(1 for p in docs_pages if p.endswith(".md"))
+            total = sum(1 for p in [*pages, *docs_pages] if p.endswith(".md"))
             bar = Progress(total, "Building pages", progress)
             mk.plugins["rednote-record"] = _RecordPlugin(pages, bar)
             started = time.monotonic()

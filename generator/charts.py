@@ -1,106 +1,104 @@
-"""Geometry of the build-time SVG charts; the SVG itself is the template partials/chart.svg.j2."""
+"""The events chart: one bar per year, and one per month within the busy years.
+
+Each bar is a row with its period, its count and a link to the period on the timeline, so the
+chart is its own text alternative, its labels stay at text size on any screen, and it needs
+no JavaScript. An empty stretch between years is one row that says how long it lasts, so the
+bars show where the events are rather than a span of mostly nothing.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from generator.dates import PartialDate
 
-BAR_WIDTH = 10
-BAR_GAP = 2
-PLOT_HEIGHT = 120
-TOP = 16  # room for the maximum's label
-BOTTOM = 22  # room for the year labels
-LEFT = 4
-RIGHT = 28  # room for the last year's label, which starts at its January bar
+Link = Callable[[str], tuple[str, str]]  # an anchor ("2025", "2025-01") → (page, anchor)
 
 
 @dataclass(frozen=True)
-class Bar:
-    x: int
-    y: float
-    width: int
-    height: float
-    label: str  # "January 2025: 12 events"
+class Row:
+    label: str  # "2025", "January 2025"
     count: int
+    percent: float  # the bar's length: count / the busiest year's count, in %
+    src: str  # where the period starts on the timeline
+    anchor: str
+    month: bool = False  # a month within a busy year, shown under it
+    gap_before: str = ""  # "No events for 7 years": the empty stretch before this row
 
-
-@dataclass(frozen=True)
-class Tick:
-    x: int
-    label: str
+    @property
+    def noun(self) -> str:
+        return "event" if self.count == 1 else "events"
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart in SVG user units; the template scales it to the page width."""
-
-    width: int
-    height: int
-    plot_top: int
-    baseline: int
-    bars: tuple[Bar, ...]
-    ticks: tuple[Tick, ...]
-    maximum: int
+    rows: tuple[Row, ...]
     total: int
-    undated: int  # events dated only to a year: no month to put them in
-    title: str
+    title: str = "Events per year"
 
     @property
     def empty(self) -> bool:
-        return not self.bars
+        return not self.rows
+
+    @property
+    def description(self) -> str:
+        """What the chart shows, in words: the span, the busiest year and month."""
+        years = [r for r in self.rows if not r.month]
+        if not years:
+            return "No events yet."
+        first, last = years[0], years[-1]
+        span = first.label if first is last else f"{first.label} to {last.label}"
+        noun = "event" if self.total == 1 else "events"
+        text = f"{self.total:,} {noun} from {span}."
+        top = max(years, key=lambda r: r.count)  # the first of equals
+        text += f" The busiest year was {top.label}, with {top.count:,}"
+        months = [r for r in self.rows if r.month]
+        if months:
+            busiest = max(months, key=lambda r: r.count)
+            text += f"; the busiest month, {busiest.label}, had {busiest.count:,}"
+        return text + ". Busy years are broken down by month." if months else text + "."
 
 
-def events_per_month(events: Sequence[Any]) -> Chart:
-    """Events per month from the first month to the last, empty months included."""
-    counts = Counter((e.date.year, e.date.month) for e in events if e.date.month is not None)
-    undated = sum(1 for e in events if e.date.month is None)
-    title = "Events per month"
-    if not counts:
-        return Chart(0, 0, TOP, TOP + PLOT_HEIGHT, (), (), 0, 0, undated, title)
-    first, last = min(counts), max(counts)
-    months: list[tuple[int, int]] = []
-    year, month = first
-    while (year, month) <= last:
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    maximum = max(counts.values())
-    baseline = TOP + PLOT_HEIGHT
-    bars: list[Bar] = []
-    ticks: list[Tick] = []
-    step = BAR_WIDTH + BAR_GAP
-    # The chart scales to the page width: over long spans, label every fifth year only.
-    every = 1 if last[0] - first[0] < 20 else 5
-    for i, (year, month) in enumerate(months):
-        x = LEFT + i * step
-        n = counts.get((year, month), 0)
-        height = round(PLOT_HEIGHT * n / maximum, 2)
-        noun = "event" if n == 1 else "events"
-        bars.append(
-            Bar(
-                x,
-                round(baseline - height, 2),
-                BAR_WIDTH,
-                height,
-                f"{PartialDate(year, month).display()}: {n} {noun}",
-                n,
-            )
-        )
-        if (month == 1 or i == 0) and (year - first[0]) % every == 0:
-            ticks.append(Tick(x, str(year)))
-    width = LEFT + len(months) * step + RIGHT
-    return Chart(
-        width=max(width, 120),
-        height=baseline + BOTTOM,
-        plot_top=TOP,
-        baseline=baseline,
-        bars=tuple(bars),
-        ticks=tuple(ticks),
-        maximum=maximum,
-        total=sum(counts.values()),
-        undated=undated,
-        title=title,
-    )
+MAX_ROWS = 40  # more bars than this with the months of busy years: the years alone
+
+
+def events_chart(events: Sequence[Any], link: Link, by_month: Callable[[int], bool]) -> Chart:
+    """Events per year, with the months of the years for which ``by_month`` is true, if the
+    chart stays short enough to read."""
+    years = Counter(e.date.year for e in events)
+    months = Counter((e.date.year, e.date.month) for e in events if e.date.month is not None)
+    if len(years) + sum(1 for y, _ in months if by_month(y)) > MAX_ROWS:
+        by_month = _never
+    top = max(years.values(), default=0)
+    rows: list[Row] = []
+    previous: int | None = None
+    for year, n in sorted(years.items()):
+        src, at = link(str(year))
+        gap = _stretch(year - previous - 1) if previous is not None else ""
+        rows.append(Row(str(year), n, _percent(n, top), src, at, gap_before=gap))
+        previous = year
+        if by_month(year):
+            for (y, month), count in sorted(months.items()):
+                if y == year:
+                    src, at = link(f"{year}-{month:02d}")
+                    label = PartialDate(year, month).display()
+                    rows.append(Row(label, count, _percent(count, top), src, at, month=True))
+    return Chart(tuple(rows), len(events))
+
+
+def _never(year: int) -> bool:
+    return False
+
+
+def _percent(n: int, top: int) -> float:
+    return round(100 * n / top, 1)
+
+
+def _stretch(years: int) -> str:
+    """ "No events for 2 years"; "" when there is no gap."""
+    if not years:
+        return ""
+    return f"No events for {years} year{'' if years == 1 else 's'}"

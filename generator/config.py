@@ -50,6 +50,7 @@ class SiteConfig:
     site_url: str | None
     site_description: str
     feed_limit: int = 50
+    intro: str = ""  # Markdown: the home page's two or three sentences on what happened
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -64,6 +65,13 @@ class SiteConfig:
                 "add for example `site_url: https://example.org/record/` to mkdocs.yml"
             )
         return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+
+
+def _text(record: dict[str, Any], key: str, path: Path) -> str:
+    value = record.get(key) or ""
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: extra.record.{key} must be text (Markdown)")
+    return value
 
 
 def load_config(path: Path | None = None) -> SiteConfig:
@@ -86,5 +94,6 @@ def load_config(path: Path | None = None) -> SiteConfig:
         site_url=raw.get("site_url") or None,
         site_description=str(raw.get("site_description") or ""),
         feed_limit=limit,
+        intro=_text(record, "intro", path),
         raw=raw,
     )

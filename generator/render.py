@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import kinds, site, urls
+from generator import cite, kinds, site, urls
 from generator.config import SiteConfig
 from generator.corpus import Corpus
 from generator.dates import PartialDate
@@ -106,6 +106,26 @@ def _href(ctx: jinja2.runtime.Context, to_src: str, anchor: str = "") -> str:
     return urls.html_href(ctx["page_src"], to_src, anchor)
 
 
+# How a page names a language tag (BCP 47); a tag not listed here is shown as written.
+LANGUAGES = {"en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
+SCRIPTS = {"Hans": "simplified characters", "Hant": "traditional characters"}
+REGIONS = {"CN": "mainland China", "TW": "Taiwan", "HK": "Hong Kong", "US": "United States"}
+
+
+def language_name(tag: str | None) -> str:
+    """``zh-Hans`` → "Chinese (simplified characters)"; ``en-US`` → "English (United States)"."""
+    if not tag:
+        return ""
+    language, *rest = tag.split("-")
+    name = LANGUAGES.get(language.lower())
+    if name is None:
+        return tag
+    details = [SCRIPTS.get(p) or REGIONS.get(p.upper()) for p in rest]
+    if not all(details):
+        return tag
+    return f"{name} ({', '.join(details)})" if details else name  # type: ignore[arg-type]
+
+
 def make_environment() -> jinja2.Environment:
     """The one Jinja2 environment every page, partial, feed item and skeleton goes through."""
     roots = dict.fromkeys([TEMPLATES_DIR, *(k.templates for k in kinds.current())])
@@ -133,6 +153,10 @@ def make_environment() -> jinja2.Environment:
         src=urls.entry_src,
         plural=_count,
         json=lambda value: Markup(json.dumps(value, ensure_ascii=False)),
+        apa=cite.apa,
+        bibtex=cite.bibtex,
+        permalink=cite.permalink,
+        language=language_name,
     )
     env.globals.update(md_link=_md_link, href=_href, tag_src=urls.tag_src)
     return env
@@ -162,7 +186,8 @@ def render_pages(
         urls.page_url(src): src for src in sorted(docs) if src.endswith(".md")
     }
     for page in site.plan(the_site):
-        url = urls.page_url(page.src)
+        # A page is Markdown; any other file (the timeline's JSON) is published as it is.
+        url = urls.page_url(page.src) if page.src.endswith(".md") else page.src
         if page.src in pages or url in published:
             other = published.get(url, page.src)
             raise BuildError(

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator import kinds, urls
 from generator.config import SiteConfig
-from generator.corpus import Corpus
+from generator.corpus import Corpus, newest_first
 from generator.kinds.base import Kind
 from generator.model import Entry, reference_label
 from generator.paging import ROWS_PER_PAGE, Page, listing
@@ -68,8 +68,13 @@ class Site:
 def plan(site: Site) -> Iterator[Page]:
     """Every generated page, in the order the site lists them."""
     corpus = site.corpus
-    latest = sorted(corpus.entries.values(), key=lambda e: (-e.added.toordinal(), e.id))
-    yield Page(urls.HOME.src(), "home.md.j2", {"latest": latest[:LATEST_ON_HOME]})
+    # As the "Everything" feed: an actor's profile is not news.
+    news = [e for e in corpus.entries.values() if e.KIND.feed]
+    latest = newest_first(news)[:LATEST_ON_HOME]
+    home: dict[str, Any] = {"latest": latest}
+    for kind in site.kinds:
+        home.update(kind.home(site))
+    yield Page(urls.HOME.src(), "home.md.j2", home)
     for kind in site.kinds:
         if kind.leads:
             yield from kind.pages(site)
@@ -103,7 +108,12 @@ def _entry_pages(site: Site, entry: Entry) -> Iterator[Page]:
         kind.template("page.md.j2"),
         {
             "entry": entry,
-            "related": site.corpus.related_both_ways(entry),
+            # An entry that refers to this one shows under "Referred to by" only.
+            "related": [
+                other
+                for other in site.corpus.related_both_ways(entry)
+                if not any(other is e for pairs in referring.values() for e, _ in pairs)
+            ],
             "referring": referring,
             "referrers_shown": REFERRERS_SHOWN,
             "more_src": urls.REFERRED_BY.src(**where),

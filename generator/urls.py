@@ -27,6 +27,7 @@ PLACEHOLDERS: dict[str, str] = {
     "n": r"[0-9]+",
     "year": r"[0-9]{4}",
     "month": r"[0-9]{2}|undated",
+    "span": r"[0-9]{4}(?:-[0-9]{4})?",
 }
 _PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 

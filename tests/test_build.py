@@ -121,7 +121,10 @@ def site(built_site: BuildResult) -> Path:
 def test_every_entry_is_published_at_its_permalink(site: Path, golden_corpus: Corpus) -> None:
     for entry in golden_corpus.entries.values():
         assert (site / entry.url / "index.html").is_file(), entry.url
-    for page in ("timeline/2025/", "timeline/", "lists/terms/", "tags/migration/", "quotes/"):
+    # every folder of the site's URLs is a listing
+    for page in ("timeline/", "events/", "lists/", "lists/terms/", "tags/", "tags/migration/"):
+        assert (site / page / "index.html").is_file(), page
+    for page in ("quotes/", "actors/"):
         assert (site / page / "index.html").is_file(), page
 
 
@@ -181,18 +184,26 @@ def test_quote_and_terms_carry_their_language(site: Path) -> None:
     assert '<td lang="zh">天安門</td>' in terms
 
 
-def test_timeline_chart_is_inline_svg_in_theme_colours(site: Path) -> None:
+def test_timeline_chart_is_html_with_its_numbers_as_text(site: Path) -> None:
     page = (site / "timeline/index.html").read_text(encoding="utf-8")
-    start = page.index('<svg class="record-chart__svg"')
-    svg = page[start : page.index("</svg>", start)]
-    assert 'role="img"' in svg and "currentColor" in svg
-    assert "<title>January 2025: 3 events</title>" in svg
-    assert "<script" not in svg
+    start = page.index('<figure class="record-chart"')
+    chart = page[start : page.index("</figure>", start)]
+    assert "<svg" not in chart and "<script" not in chart
+    assert (
+        '<strong id="record-chart-title" class="record-chart__title">Events per year</strong>'
+        in chart
+    )
+    # each bar is a link to its period on the timeline, with its count as text
+    assert '<a class="record-chart__row" href="./#2025">' in chart
+    assert '<span class="record-chart__label">2025</span>' in chart
+    assert (
+        '<span class="record-chart__count">1<span class="record-sr"> event</span></span>' in chart
+    )
 
 
 def test_theme_assets_are_published(site: Path) -> None:
     assert (site / "assets/record.js").is_file() and (site / "assets/record.css").is_file()
-    page = (site / "timeline/2025/index.html").read_text(encoding="utf-8")
+    page = (site / "timeline/index.html").read_text(encoding="utf-8")
     assert "assets/record.js" in page and "assets/record.css" in page
 
 
@@ -226,7 +237,7 @@ def test_listing_pages_are_not_in_the_search_index(search_index: dict) -> None:
     for listing in (
         "",
         "timeline/",
-        "timeline/2025/",
+        "events/",
         "tags/",
         "tags/migration/",
         "quotes/",

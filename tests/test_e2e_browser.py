@@ -10,20 +10,15 @@ With CI=true these tests never skip: a missing Playwright or Chromium fails them
 from __future__ import annotations
 
 import json
-import os
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS
+from browser import serve
 
-from generator.build import build_site, publish
+from generator.build import publish
 from generator.config import load_config
 from generator.corpus import Corpus
 from generator.load import discover, parse, read_text
@@ -36,58 +31,6 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(
-            f"browser tests cannot run in CI: {reason}. `make test` installs both "
-            "(`pip install -e '.[test]'` and `make browser`).",
-            pytrace=False,
-        )
-    pytest.skip(f"browser tests need {reason}; run `make install-test browser`")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium, driven by Playwright (which cannot download its own here)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright (pip install playwright)")
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        _unavailable(f"Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
-        pass
-
-
-@contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """Serve ``site_dir`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=site_dir))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real knowledge base (entries/) built once with mkdocs.yml and served locally."""
-    site_dir = tmp_path_factory.mktemp("e2e") / "site"
-    build_site(ROOT / "entries", site_dir, ROOT / "mkdocs.yml", progress=False)
-    with serve(site_dir) as url:
-        yield url
 
 
 @pytest.fixture(scope="session")
@@ -155,43 +98,14 @@ def test_search_finds_the_entry(page: Any, site_url: str, query: str, expected: 
     assert expected in hrefs, hrefs
 
 
-# --- the timeline filter ----------------------------------------------------------------------
-
-
-def _visible_events(page: Any) -> list[dict[str, str]]:
-    return page.locator(".record-event").evaluate_all(
-        "els => els.filter(e => !e.hidden && e.offsetParent !== null)"
-        ".map(e => ({tags: e.dataset.tags || '', id: e.id}))"
-    )
-
-
-def test_the_timeline_tag_filter_hides_and_shows_events(page: Any, site_url: str) -> None:
-    page.goto(site_url + "timeline/2025/")
-    form = page.locator("form[data-record-filter]")
-    form.wait_for(state="visible")  # the script un-hides it
-    everything = _visible_events(page)
-    assert len(everything) > 5
-    tag = "censorship"
-    page.locator("select[data-record-filter-by=tags]").select_option(tag)
-    chosen = _visible_events(page)
-    assert 0 < len(chosen) < len(everything)
-    assert all(tag in e["tags"].split() for e in chosen)
-    expected = sum(tag in e["tags"].split() for e in everything)
-    assert len(chosen) == expected
-    assert page.locator(".record-filter__count").inner_text() == (
-        f"{expected} of {len(everything)} events"
-    )
-    page.locator("select[data-record-filter-by=tags]").select_option("")
-    assert len(_visible_events(page)) == len(everything)
-    assert page.locator(".record-filter__count").inner_text() == ""
-
-
 # --- entry pages and feeds --------------------------------------------------------------------
 
 
 def test_an_entry_page_and_its_feed_links_work(page: Any, site_url: str) -> None:
-    page.goto(site_url + "timeline/2025/")
-    page.locator("a[href*='events/2025-01-13-xiaohongshu-hires-english-moderators/']").first.click()
+    page.goto(site_url + "timeline/")
+    row = page.locator("#event-2025-01-13-xiaohongshu-hires-english-moderators")
+    row.locator("summary").click()  # the row opens in place, with a link to the entry
+    row.locator("a[href*='events/2025-01-13-xiaohongshu-hires-english-moderators/']").click()
     page.wait_for_url("**/events/2025-01-13-xiaohongshu-hires-english-moderators/")
     assert "moderators" in page.locator("h1").first.inner_text().lower()
     feeds = page.locator("head link[rel=alternate]").evaluate_all(
@@ -219,7 +133,8 @@ def test_an_entry_page_and_its_feed_links_work(page: Any, site_url: str) -> None
 MAIN_PAGES = [
     "",
     "timeline/",
-    "timeline/2025/",
+    "timeline/?tag=us-law&actor=us-congress",
+    "events/",
     "quotes/",
     "lists/",
     "lists/cdt-xiaohongshu-censorship-tracking/",
@@ -256,7 +171,7 @@ HOSTILE_PAGES = {
     "actors/xss-actor/": '<script>alert("actor-name")</script>XSS-ACTOR-NAME',
     "quotes/quote-xss/": '<script>alert("quote-text")</script>XSS-QUOTE-TEXT',
     "lists/xss-list/": '<script>alert("term")</script>XSS-TERM',
-    "timeline/2025/": '<script>alert("event-title")</script>XSS-EVENT-TITLE',
+    "timeline/": '<script>alert("event-title")</script>XSS-EVENT-TITLE',
     "lists/terms/": '<script>alert("term")</script>XSS-TERM',
     "tags/xss/": "XSS-LIST-TITLE",
     "actors/": "XSS-ACTOR-NAME",
@@ -343,9 +258,13 @@ def test_unvalidated_javascript_links_are_dropped_by_the_renderer(
 
 SHOTS = {
     "home": "",
-    "timeline": "timeline/2025/",
-    "entry": "events/2025-01-18-tiktok-goes-dark/",
+    "timeline": "timeline/",
+    "timeline-filtered": "timeline/?tag=us-law",
+    "event": "events/2025-01-18-tiktok-goes-dark/",
+    "quote": "quotes/quote-rei-xia-jail/",
     "list": "lists/cdt-xiaohongshu-censorship-tracking/",
+    "actor": "actors/christine-lu/",
+    "actors": "actors/",
 }
 
 

@@ -26,7 +26,8 @@ HTML_PAGES = [
     "quotes/quote-welcome-zh/index.html",
     "lists/sample-keywords/index.html",
     "actors/list-watch/index.html",
-    "timeline/2025/index.html",
+    "timeline/index.html",
+    "index.html",
     "lists/terms/index.html",
 ]
 _ARTICLE_RE = re.compile(r'<article class="md-content__inner md-typeset">.*?</article>', re.S)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -79,9 +80,7 @@ def test_listing_pages_exist(golden_pages: dict[str, str]) -> None:
     for src in (
         "index.md",
         "timeline/index.md",
-        "timeline/2024.md",
-        "timeline/2025.md",
-        "timeline/2026.md",
+        "events/index.md",
         "quotes/index.md",
         "lists/index.md",
         "lists/terms/index.md",
@@ -94,7 +93,10 @@ def test_listing_pages_exist(golden_pages: dict[str, str]) -> None:
 
 def test_listing_pages_are_kept_out_of_search(golden_pages: dict[str, str]) -> None:
     for src, text in golden_pages.items():
-        excluded = text.startswith("---\nsearch:\n  exclude: true\n---\n")
+        if not src.endswith(".md"):  # the timeline's events.json: not a page
+            continue
+        front = yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") else {}
+        excluded = front.get("search") == {"exclude": True}
         is_entry = re.fullmatch(r"(events|quotes|lists|actors)/[a-z0-9-]+\.md", src)
         is_entry = is_entry and not src.endswith("/index.md")
         assert excluded != bool(is_entry), src
@@ -106,22 +108,31 @@ def test_home_links_only_hand_written_pages_that_exist(golden_pages: dict[str, s
     assert "(methodology.md)" not in home  # not among docs_pages in this test
 
 
-def test_timeline_groups_by_month_and_keeps_precision(golden_pages: dict[str, str]) -> None:
-    page = golden_pages["timeline/2025.md"]
-    assert "## January 2025" in page
+def test_the_timeline_is_one_page_of_rows_when_it_fits(golden_pages: dict[str, str]) -> None:
+    page = golden_pages["timeline/index.md"]
+    assert not [src for src in golden_pages if re.fullmatch(r"timeline/.+\.md", src)][1:]
+    # a heading per year, with a fixed anchor the filter and the chart use
+    assert '## 2025 { #2025 data-record-period="2025" }' in page
     assert '<time datetime="2025-01">January 2025</time>' in page  # month precision
     assert '<time datetime="2025-01-18">18–19 January 2025</time>' in page  # a range
-    assert "## Sometime in 2026" in golden_pages["timeline/2026.md"]
     # chronological: the month-only event sorts before the days of that month
     assert page.index("event-2025-01-refugees-arrive") < page.index("event-2025-01-13-app-tops")
+    # each event is a row that opens in place, and says which periods it belongs to
+    row = page[page.index('<li class="record-row" id="event-2025-01-13-app-tops-charts"') :]
+    row = row[: row.index("</li>")]
+    assert 'data-periods="2025 2025-01"' in row
+    assert "<details>\n<summary>" in row and "</summary>" in row
+    assert '<a href="../events/2025-01-13-app-tops-charts/">' in row
 
 
 def test_timeline_filter_is_hidden_until_javascript(golden_pages: dict[str, str]) -> None:
-    page = golden_pages["timeline/2025.md"]
-    assert '<form class="record-filter" data-record-filter hidden>' in page
+    page = golden_pages["timeline/index.md"]
+    form = '<form class="record-filter" method="get" action="./" data-record-filter'
+    assert form + " data-record-here hidden>" in page
     assert '<option value="migration">migration</option>' in page
     assert '<option value="rednote">Xiaohongshu (RedNote)</option>' in page
     assert 'data-tags="migration app-rankings" data-actors="rednote"' in page
+    assert "No event matches this filter." in page  # shown by record.js when it is true
 
 
 def test_related_links_go_both_ways(golden_pages: dict[str, str]) -> None:
@@ -179,9 +190,15 @@ def test_long_listings_are_paginated() -> None:
     corpus = corpus_of(*people, *events)
     pages = render.render_pages(corpus, CONFIG)
     # 450 events in 2025: the year page lists months, each month split into pages of 100.
+    assert "timeline/2025.md" in pages and "Jan" in pages["timeline/2025.md"]
     assert "timeline/2025/01.md" in pages and "timeline/2025/01/3.md" in pages
     assert "timeline/2025/01/4.md" not in pages  # 225 events in January
-    assert pages["timeline/2025/01/3.md"].count('<article class="record-event"') == 25
+    assert pages["timeline/2025/01/3.md"].count('<li class="record-row"') == 25
+    # the first page is the overview; the filter searches every event through events.json
+    overview = pages["timeline/index.md"]
+    assert 'data-record-here data-record-events="events.json"' in overview
+    rows = json.loads(pages["timeline/events.json"])["events"]
+    assert len(rows) == 450 and rows[0]["url"] == "../events/e0000/"
     # every event links to the page that lists it
     for id in ("e0001", "e0448"):
         (listed_on,) = [src for src, text in pages.items() if f'id="event-{id}"' in text]
@@ -194,7 +211,8 @@ def test_long_listings_are_paginated() -> None:
     assert pages["actors/a0.md"].count("(as actor)") == REFERRERS_SHOWN
     assert "actors/a0/referred-by.md" in pages
     for src, text in pages.items():
-        assert len(text.encode()) < 200_000, src
+        if src.endswith(".md"):
+            assert len(text.encode()) < 200_000, src
 
 
 def test_long_list_items_are_paginated() -> None:
@@ -249,26 +267,46 @@ def test_generated_page_may_not_replace_a_hand_written_one() -> None:
 # --- chart -------------------------------------------------------------------------------
 
 
-def test_chart_counts_events_per_month_and_follows_the_palette() -> None:
+def _link(anchor: str) -> tuple[str, str]:
+    return "timeline/index.md", anchor
+
+
+def test_chart_counts_events_per_year_and_the_months_of_busy_years() -> None:
     events = [
-        event(id="a", date="2024-11-02"),
+        event(id="a", date="2019-11-02"),
         event(id="b", date="2025-01"),
         event(id="c", date="2025-01-13"),
-        event(id="d", date="2025"),
+        event(id="d", date="2025-03-01"),
+        event(id="e", date="2025"),
     ]
-    chart = charts.events_per_month(events)
-    assert [b.count for b in chart.bars] == [1, 0, 2]
-    assert chart.undated == 1 and chart.maximum == 2
-    assert [t.label for t in chart.ticks] == ["2024", "2025"]
-    svg = render.make_environment().get_template("kinds/event/chart.svg.j2").render(chart=chart)
-    assert svg.count("<rect ") == 2  # empty months draw nothing
-    assert "<title>January 2025: 2 events</title>" in svg
-    assert "currentColor" in svg
-    assert not re.search(r"#(000|fff)\b|black|white", svg, re.IGNORECASE)
+    chart = charts.events_chart(events, _link, lambda year: year == 2025)
+    assert [(r.label, r.count, r.month) for r in chart.rows] == [
+        ("2019", 1, False),
+        ("2025", 4, False),
+        ("January 2025", 2, True),
+        ("March 2025", 1, True),
+    ]
+    assert [r.percent for r in chart.rows] == [25.0, 100.0, 50.0, 25.0]
+    assert chart.rows[1].gap_before == "No events for 5 years"
+    assert (chart.rows[2].src, chart.rows[2].anchor) == ("timeline/index.md", "2025-01")
+    assert chart.description == (
+        "5 events from 2019 to 2025. The busiest year was 2025, with 4; the busiest month, "
+        "January 2025, had 2. Busy years are broken down by month."
+    )
+    html = (
+        render.make_environment()
+        .get_template("kinds/event/chart.html.j2")
+        .render(chart=chart, page_src="timeline/index.md")
+    )
+    assert html.count('<a class="record-chart__row') == 4
+    assert '<li class="record-chart__gap">No events for 5 years</li>' in html
+    assert 'href="./#2025-01"' in html
+    assert not re.search(r"#(000|fff)\b|black|white", html, re.IGNORECASE)  # theme colours
 
 
 def test_chart_of_no_events_is_empty() -> None:
-    assert charts.events_per_month([]).empty
+    chart = charts.events_chart([], _link, lambda year: False)
+    assert chart.empty and chart.description == "No events yet."
 
 
 # --- configuration -----------------------------------------------------------------------
@@ -287,6 +325,7 @@ def test_nav_lists_only_listing_pages() -> None:
     targets = [next(iter(item.values())) for item in raw["nav"]]
     assert targets == [
         "index.md",
+        "about.md",
         "timeline/index.md",
         "quotes/index.md",
         "lists/index.md",
@@ -294,7 +333,6 @@ def test_nav_lists_only_listing_pages() -> None:
         "tags/index.md",
         "subscribe.md",
         "data.md",
-        "about.md",
         "methodology.md",
         "contributing.md",
     ]
@@ -345,4 +383,4 @@ def test_pages_of_long_items_are_cut_by_size_not_only_count() -> None:
     assert len(month_pages) > 1
     for src in month_pages:
         assert len(pages[src].encode()) < 250_000, src
-    assert sum(pages[src].count('<article class="record-event"') for src in month_pages) == 60
+    assert sum(pages[src].count('<li class="record-row"') for src in month_pages) == 60

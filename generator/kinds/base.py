@@ -85,6 +85,10 @@ class Kind:
             self.weight,
         )
 
+    def home(self, site: Site) -> dict[str, Any]:
+        """What the home page shows of the kind beyond its line in the table of sections."""
+        return {}
+
     def entry_pages(self, site: Site, entry: Entry) -> tuple[dict[str, Any], list[Page]]:
         """More context for an entry's page, and pages of its own (a long list's items)."""
         return {}, []

@@ -48,7 +48,7 @@ class Event(Dated, Entry):
 
 
 class EventKind(Kind):
-    """Events are listed on the timeline: a page per year, or per month in a busy year."""
+    """Events are listed on the timeline (``kinds/timeline.py``) and, as a table, at /events/."""
 
     @property
     def index_src(self) -> str:
@@ -58,10 +58,24 @@ class EventKind(Kind):
         return timeline.Timeline.build(corpus.of(self.name))
 
     def pages(self, site: Site) -> Iterable[Page]:
-        return site.index(self).pages(site.corpus, self)
+        yield from site.index(self).pages(site.corpus, self)
+        yield from super().pages(site)  # /events/: every event in a table
+
+    def home(self, site: Site) -> dict[str, Any]:
+        line: timeline.Timeline = site.index(self)
+        return {
+            "chart": line.chart,
+            "key_moments": [e for e in line.events if e.key_moment],
+        }
 
     def entry_pages(self, site: Site, entry: Entry) -> tuple[dict[str, Any], list[Page]]:
-        return {"timeline_src": site.index(self).page_of[entry.id]}, []
+        line: timeline.Timeline = site.index(self)
+        before, after = line.neighbours(entry)
+        return {
+            "timeline_src": line.page_of[entry.id],
+            "previous_event": before,
+            "next_event": after,
+        }, []
 
 
 KIND = EventKind(

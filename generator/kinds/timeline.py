@@ -1,31 +1,77 @@
-"""The timeline: events grouped by year and month, on pages of bounded size, paginated once."""
+"""The timeline: every event in date order, as compact rows, on as few pages as fit.
+
+Consecutive years share a page while it stays small, so sparse years are read together
+rather than one page each; a year too big for a page is split into months, and a month too
+big for a page is paginated. When the whole record fits, the timeline is one page. Each page
+carries headings per year, per month in a busy year and per week in a busy month, with
+anchors that the chart and the date rail link to.
+"""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from generator import charts
+from generator import charts, urls
 from generator.dates import PartialDate
-from generator.paging import PAGE_BUDGET, Page, paginate
+from generator.paging import PAGE_BUDGET, Page, Pager, paginate
 from generator.urls import Route
 
 if TYPE_CHECKING:
     from generator.corpus import Corpus
     from generator.kinds.base import Kind
 
-EVENTS_PER_PAGE = 100  # a year longer than this is split into month pages
+EVENTS_PER_PAGE = 100  # at most this many events on one page of the timeline
+MONTH_HEADINGS = 8  # a year with more events than this has a heading per month
+WEEK_HEADINGS = 8  # a month with more events than this has a heading per week
 
 TIMELINE = Route("timeline/index.md")
-YEAR = Route("timeline/{year}.md")
+# One year ("2025") or a run of sparse years ("2013-2024"); for a split year, its months.
+PERIOD = Route("timeline/{span}.md")
 MONTH = Route("timeline/{year}/{month}.md", "timeline/{year}/{month}/{n}.md")
-ROUTES = {"timeline": TIMELINE, "year": YEAR, "month": MONTH}
+ROUTES = {"timeline": TIMELINE, "period": PERIOD, "month": MONTH}
+# Not a page: what the filter needs to search every event when they span several pages.
+FILTER_INDEX = Route("timeline/events.json")
 
 
 def event_weight(e: Any) -> int:
-    """A generous estimate of an event card's HTML size, in bytes."""
+    """A generous estimate of an event row's HTML size, in bytes."""
     return 600 + 2 * len(e.summary) + 200 * len(e.sources) + 120 * (len(e.actors) + len(e.tags))
+
+
+@dataclass
+class Week:
+    """Events of one week (Monday to Sunday) within one month; start None: dated to the month."""
+
+    month: MonthGroup
+    start: date | None
+    events: list[Any]
+
+    @property
+    def days(self) -> tuple[date, date] | None:
+        """The week's first and last day within its month (weeks can straddle two)."""
+        m = self.month
+        if self.start is None or m.month is None:
+            return None
+        last = date(m.year, m.month, calendar.monthrange(m.year, m.month)[1])
+        return max(self.start, date(m.year, m.month, 1)), min(self.start + timedelta(6), last)
+
+    @property
+    def anchor(self) -> str:
+        days = self.days
+        return f"{self.month.anchor}-undated" if days is None else days[0].isoformat()
+
+    @property
+    def label(self) -> str:
+        days = self.days
+        if days is None:
+            return f"Sometime in {self.month.label}"
+        first, end = days
+        span = str(first.day) if first == end else f"{first.day}–{end.day}"
+        return f"{span} {calendar.month_name[first.month]}"
 
 
 @dataclass
@@ -46,6 +92,27 @@ class MonthGroup:
     def slug(self) -> str:
         return "undated" if self.month is None else f"{self.month:02d}"
 
+    @property
+    def short(self) -> str:
+        """ "Jan", on the date rail; "Undated" for events dated only to the year."""
+        return "Undated" if self.month is None else calendar.month_abbr[self.month]
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.year}-{self.slug}"
+
+    @property
+    def weeks(self) -> list[Week]:
+        """The month's events by week, when there are too many to read as one run."""
+        if self.month is None or len(self.events) <= WEEK_HEADINGS:
+            return []
+        weeks: dict[date | None, list[Any]] = {}
+        for e in self.events:  # in date order: month-only dates first
+            start = None if e.date.day is None else e.date.start
+            monday = None if start is None else start - timedelta(days=start.weekday())
+            weeks.setdefault(monday, []).append(e)
+        return [Week(self, start, events) for start, events in weeks.items()]
+
 
 @dataclass
 class YearGroup:
@@ -57,82 +124,142 @@ class YearGroup:
         return [e for m in self.months for e in m.events]
 
     @property
+    def anchor(self) -> str:
+        return str(self.year)
+
+    @property
     def split(self) -> bool:
-        """Too much for one page: the year page lists months, each on its own page(s)."""
+        """Too much for one page: the year's page lists months, each on its own page(s)."""
         events = self.events
         return len(events) > EVENTS_PER_PAGE or sum(event_weight(e) for e in events) > PAGE_BUDGET
 
     @property
+    def by_month(self) -> bool:
+        """Busy enough for a heading per month."""
+        return len(self.events) > MONTH_HEADINGS
+
+    @property
     def src(self) -> str:
-        return YEAR.src(year=self.year)
+        return PERIOD.src(span=self.year)
 
     def month_src(self, month: MonthGroup, number: int = 1) -> str:
         return MONTH.src(number, year=self.year, month=month.slug)
 
 
 @dataclass
+class TimelinePage:
+    """One page of events: a run of years, or (part of) one month of a split year."""
+
+    src: str
+    title: str
+    years: list[YearGroup]
+    pager: Pager | None = None
+    month: MonthGroup | None = None  # the month this page is part of, in a split year
+
+    @property
+    def events(self) -> list[Any]:
+        return [e for y in self.years for e in y.events]
+
+    @property
+    def year_level(self) -> int:
+        """The heading level of each year (0: none, the page's title says it)."""
+        if self.month is not None or (len(self.years) == 1 and self.src != TIMELINE.src()):
+            return 0
+        return 2
+
+    def month_level(self, year: YearGroup) -> int:
+        """The heading level of each month of ``year`` (0: none)."""
+        if self.month is not None or not year.by_month:
+            return 0
+        return (self.year_level or 1) + 1
+
+    def week_level(self, year: YearGroup) -> int:
+        return (self.month_level(year) or self.year_level or 1) + 1
+
+
+@dataclass
 class Timeline:
-    """The years, and the page each event is shown on."""
+    """Every event in order, the pages that list them, and where each anchor is."""
 
     years: list[YearGroup]
-    # (year, heading, groups, pager) of every page listing events, in order
-    event_pages: list[tuple[YearGroup, str, list[MonthGroup], Any]] = field(default_factory=list)
+    events: list[Any]
+    event_pages: list[TimelinePage] = field(default_factory=list)
     page_of: dict[str, str] = field(default_factory=dict)  # event id → its timeline page
+    position: dict[str, int] = field(default_factory=dict)  # event id → index in `events`
+    anchors: dict[str, tuple[str, str]] = field(default_factory=dict)  # → (page, anchor)
 
     @classmethod
     def build(cls, events: Sequence[Any]) -> Timeline:
-        line = cls(_group(events))
-        for year in line.years:
-            if not year.split:
-                line.event_pages.append((year, str(year.year), year.months, None))
-                continue
-            for month in year.months:
-                pages = paginate(
-                    month.events,
-                    EVENTS_PER_PAGE,
-                    lambda n, y=year, m=month: y.month_src(m, n),
-                    event_weight,
-                )
-                for pager, chunk in pages:
-                    group = MonthGroup(month.year, month.month, list(chunk))
-                    line.event_pages.append((year, month.label, [group], pager))
-        for year, _heading, groups, pager in line.event_pages:
-            for group in groups:
-                for e in group.events:
-                    line.page_of[e.id] = pager.src if pager else year.src
+        line = cls(_group(events), list(events))
+        line.event_pages = _pages(line.years)
+        if len(line.event_pages) == 1 and line.event_pages[0].month is None:
+            line.event_pages[0].src = TIMELINE.src()  # the whole record fits on one page
+        for page in line.event_pages:
+            for year in page.years:
+                if page.month is not None:  # a month page: the year's page lists the months
+                    line.anchors.setdefault(year.anchor, (year.src, ""))
+                    line.anchors.setdefault(page.month.anchor, (page.src, ""))
+                else:  # the nearest heading there is
+                    at = year.anchor if page.year_level else ""
+                    line.anchors[year.anchor] = (page.src, at)
+                    for month in year.months:
+                        here = month.anchor if page.month_level(year) else at
+                        line.anchors[month.anchor] = (page.src, here)
+                for e in year.events:
+                    line.page_of[e.id] = page.src
+        line.position = {e.id: i for i, e in enumerate(line.events)}
         return line
 
+    @property
+    def single(self) -> bool:
+        """Every event is on the timeline's own page."""
+        return bool(self.event_pages) and self.event_pages[0].src == TIMELINE.src()
+
+    @property
+    def index_src(self) -> str:
+        return TIMELINE.src()
+
+    @property
+    def split_years(self) -> list[YearGroup]:
+        return [y for y in self.years if y.split]
+
+    def link(self, anchor: str) -> tuple[str, str]:
+        """The page and anchor where a year ("2025") or month ("2025-01") starts."""
+        return self.anchors[anchor]
+
+    @property
+    def chart(self) -> charts.Chart:
+        busy = {y.year for y in self.years if y.by_month}
+        return charts.events_chart(self.events, self.link, busy.__contains__)
+
+    def neighbours(self, event: Any) -> tuple[Any, Any]:
+        """The events just before and after ``event`` in time."""
+        i = self.position[event.id]
+        before = self.events[i - 1] if i > 0 else None
+        after = self.events[i + 1] if i + 1 < len(self.events) else None
+        return before, after
+
     def pages(self, corpus: Corpus, kind: Kind) -> Iterable[Page]:
-        chart = charts.events_per_month(corpus.of(kind.name))
+        shared = {
+            "timeline": self,
+            "chart": self.chart,
+            # the filter's index, relative to the timeline's first page, which loads it
+            "filter_index": FILTER_INDEX.src().removeprefix(
+                TIMELINE.src().rpartition("/")[0] + "/"
+            ),
+            **_filters(corpus, self.events),
+        }
+        if not self.single:
+            yield Page(TIMELINE.src(), kind.template("timeline.md.j2"), shared)
+        for year in self.split_years:
+            yield Page(year.src, kind.template("year.md.j2"), {**shared, "year": year})
+        for page in self.event_pages:
+            yield Page(page.src, kind.template("events.md.j2"), {**shared, "page": page})
         yield Page(
-            TIMELINE.src(), kind.template("timeline.md.j2"), {"chart": chart, "timeline": self}
+            FILTER_INDEX.src(),
+            kind.template("events.json.j2"),
+            {"rows": [_filter_row(e) for e in self.events], "actor_names": shared["actor_names"]},
         )
-        neighbours = {}
-        for i, year in enumerate(self.years):
-            neighbours[year.year] = {
-                "prev_year": self.years[i - 1] if i > 0 else None,
-                "next_year": self.years[i + 1] if i + 1 < len(self.years) else None,
-            }
-        done: set[int] = set()
-        for year, heading, groups, pager in self.event_pages:
-            if year.split and year.year not in done:
-                done.add(year.year)
-                yield Page(
-                    year.src, kind.template("year.md.j2"), {"year": year, **neighbours[year.year]}
-                )
-            events = [e for g in groups for e in g.events]
-            yield Page(
-                pager.src if pager else year.src,
-                kind.template("events.md.j2"),
-                {
-                    "year": year,
-                    "heading": heading,
-                    "groups": groups,
-                    "pager": pager,
-                    **_filters(corpus, events),
-                    **neighbours[year.year],
-                },
-            )
 
 
 def _group(events: Sequence[Any]) -> list[YearGroup]:
@@ -148,12 +275,70 @@ def _group(events: Sequence[Any]) -> list[YearGroup]:
     return out
 
 
+def _pages(years: list[YearGroup]) -> list[TimelinePage]:
+    """Runs of consecutive years packed onto pages; split years' months on pages of their own."""
+    pages: list[TimelinePage] = []
+    run: list[YearGroup] = []
+    count = weight = 0
+
+    def flush() -> None:
+        if run:
+            first, last = run[0].year, run[-1].year
+            span = str(first) if first == last else f"{first}-{last}"
+            title = str(first) if first == last else f"{first}–{last}"
+            pages.append(TimelinePage(PERIOD.src(span=span), title, list(run)))
+            run.clear()
+
+    for year in years:
+        if year.split:
+            flush()
+            count = weight = 0
+            for month in year.months:
+                chunks = paginate(
+                    month.events,
+                    EVENTS_PER_PAGE,
+                    lambda n, y=year, m=month: y.month_src(m, n),
+                    event_weight,
+                )
+                for pager, chunk in chunks:
+                    part = MonthGroup(month.year, month.month, list(chunk))
+                    group = YearGroup(year.year, [part])
+                    pages.append(TimelinePage(pager.src, month.label, [group], pager, month))
+            continue
+        n, w = len(year.events), sum(event_weight(e) for e in year.events)
+        if run and (count + n > EVENTS_PER_PAGE or weight + w > PAGE_BUDGET):
+            flush()
+            count = weight = 0
+        run.append(year)
+        count, weight = count + n, weight + w
+    flush()
+    return pages
+
+
 def _filters(corpus: Corpus, events: Iterable[Any]) -> dict[str, Any]:
-    """The tags and actors the timeline filter offers: those of the events on the page."""
+    """The tags and actors the timeline filter offers: those of every event in the record."""
     tags: set[str] = set()
     actors: set[str] = set()
     for e in events:
         tags.update(e.tags)
         actors.update(e.actors)
     people = sorted((corpus.entries[a] for a in actors), key=lambda a: (a.title.casefold(), a.id))
-    return {"filter_tags": sorted(tags), "filter_actors": people}
+    return {
+        "filter_tags": sorted(tags),
+        "filter_actors": people,
+        "actor_names": {a.id: a.title for a in people},
+    }
+
+
+def _filter_row(e: Any) -> dict[str, Any]:
+    """One event as the filter shows it when the events span several pages."""
+    return {
+        "id": e.id,
+        "title": e.title,
+        "when": e.when,
+        "date": e.date.text or e.date.start.isoformat(),
+        "url": urls.html_href(TIMELINE.src(), urls.entry_src(e)),
+        "tags": list(e.tags),
+        "actors": list(e.actors),
+        "key": bool(getattr(e, "key_moment", False)),
+    }

@@ -3,50 +3,205 @@
 (function () {
   "use strict";
 
+  var FIELDS = { tag: "tags", actor: "actors" }; // URL parameter → the rows' data-* attribute
+
   function words(value) {
     return (value || "").split(/\s+/).filter(Boolean);
   }
 
-  /* Timeline: show only the events with the chosen tag and actor; hide emptied months. */
-  function setUpFilter(form) {
-    var content = form.parentNode;
-    var events = Array.prototype.slice.call(content.querySelectorAll(".record-event"));
-    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-record-filter-by]"));
-    var count = form.querySelector(".record-filter__count");
-    var headings = Array.prototype.slice.call(content.querySelectorAll("h2"));
+  function number(n) {
+    return n.toLocaleString("en");
+  }
 
-    function apply() {
-      var shown = 0;
-      events.forEach(function (event) {
-        var visible = selects.every(function (select) {
-          var wanted = select.value;
-          var field = select.getAttribute("data-record-filter-by");
-          return !wanted || words(event.getAttribute("data-" + field)).indexOf(wanted) !== -1;
-        });
-        event.hidden = !visible;
-        if (visible) shown += 1;
+  function plural(n, word) {
+    return number(n) + " " + word + (n === 1 ? "" : "s");
+  }
+
+  /* Timeline filter. The filter lives in the URL of the timeline's first page
+     (timeline/?tag=…&actor=…), so a filtered view can be shared and reloaded. On that page it
+     filters the events in place when they are all there, or searches the whole record
+     (events.json) when they span several pages; anywhere else, choosing goes there. */
+  function setUpFilter(form) {
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
+    var here = form.hasAttribute("data-record-here");
+    var source = form.getAttribute("data-record-events");
+    var content = form.parentNode;
+    var count = form.querySelector(".record-filter__count");
+    var clearButton = form.querySelector("button[data-record-filter-clear]");
+    var empty = content.querySelector("[data-record-filter-empty]");
+    var results = content.querySelector("[data-record-filter-results]");
+    var rows = Array.prototype.slice.call(content.querySelectorAll(".record-row"));
+    var headings = Array.prototype.slice.call(content.querySelectorAll("[data-record-period]"));
+    var unfiltered = Array.prototype.slice.call(content.querySelectorAll("[data-record-unfiltered]"));
+    var index = null; // events.json, once fetched
+
+    function chosen() {
+      var out = {};
+      selects.forEach(function (select) {
+        if (select.value) out[select.name] = select.value;
       });
-      headings.forEach(function (heading) {
-        var node = heading.nextElementSibling;
-        var any = false;
-        var hasEvents = false;
-        while (node && node.tagName !== "H2") {
-          if (node.classList.contains("record-event")) {
-            hasEvents = true;
-            if (!node.hidden) any = true;
-          }
-          node = node.nextElementSibling;
-        }
-        if (hasEvents) heading.hidden = !any;
-      });
-      var filtering = selects.some(function (select) { return select.value; });
-      count.textContent = filtering ? shown + " of " + events.length + " events" : "";
+      return out;
     }
 
-    selects.forEach(function (select) { select.addEventListener("change", apply); });
-    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    function describe(wanted) {
+      var parts = [];
+      selects.forEach(function (select) {
+        if (wanted[select.name]) {
+          parts.push(select.name + " " + select.options[select.selectedIndex].text);
+        }
+      });
+      return parts.join(" and ");
+    }
+
+    function matches(tags, actors, wanted) {
+      return (!wanted.tag || tags.indexOf(wanted.tag) !== -1) &&
+        (!wanted.actor || actors.indexOf(wanted.actor) !== -1);
+    }
+
+    /* The table of contents follows what is shown: a heading's entry hides with it. */
+    function syncToc() {
+      document.querySelectorAll(".md-sidebar--secondary a.md-nav__link").forEach(function (link) {
+        var id = decodeURIComponent((link.getAttribute("href") || "").replace(/^#/, ""));
+        var target = id && document.getElementById(id);
+        if (target && target.hasAttribute("data-record-period")) {
+          link.parentNode.hidden = target.hidden;
+        }
+      });
+    }
+
+    function showCount(shown, total, wanted) {
+      var filtering = Object.keys(wanted).length > 0;
+      count.textContent = filtering ? number(shown) + " of " + plural(total, "event") + ", " + describe(wanted) : "";
+      clearButton.hidden = !filtering;
+      empty.hidden = !filtering || shown > 0;
+    }
+
+    function filterInPlace(wanted) {
+      var shown = 0;
+      var visible = {};
+      rows.forEach(function (row) {
+        var ok = matches(words(row.getAttribute("data-tags")), words(row.getAttribute("data-actors")), wanted);
+        row.hidden = !ok;
+        if (ok) {
+          shown += 1;
+          words(row.getAttribute("data-periods")).forEach(function (p) { visible[p] = true; });
+        }
+      });
+      headings.forEach(function (heading) {
+        heading.hidden = !visible[heading.getAttribute("data-record-period")];
+      });
+      showCount(shown, rows.length, wanted);
+      syncToc();
+    }
+
+    function resultRow(event) {
+      var li = document.createElement("li");
+      li.className = "record-row record-row--result";
+      var when = document.createElement("span");
+      when.className = "record-row__when";
+      when.textContent = event.when;
+      var link = document.createElement("a");
+      link.className = "record-row__title";
+      link.href = event.url;
+      link.textContent = event.title;
+      var main = document.createElement("span");
+      main.className = "record-row__main";
+      main.appendChild(link);
+      event.tags.forEach(function (tag) {
+        var badge = document.createElement("span");
+        badge.className = "record-badge";
+        badge.textContent = tag;
+        main.appendChild(document.createTextNode(" "));
+        main.appendChild(badge);
+      });
+      li.appendChild(when);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(main);
+      return li;
+    }
+
+    function filterIndex(wanted) {
+      var filtering = Object.keys(wanted).length > 0;
+      results.hidden = !filtering;
+      while (results.firstChild) results.removeChild(results.firstChild);
+      if (!filtering) {
+        showCount(0, 0, wanted);
+        return;
+      }
+      var matched = index.events.filter(function (event) {
+        return matches(event.tags, event.actors, wanted);
+      });
+      matched.forEach(function (event) { results.appendChild(resultRow(event)); });
+      showCount(matched.length, index.events.length, wanted);
+    }
+
+    function apply() {
+      var wanted = chosen();
+      // What describes the whole record (the chart, the list of pages) steps aside.
+      var filtering = Object.keys(wanted).length > 0;
+      unfiltered.forEach(function (node) { node.hidden = filtering; });
+      if (!source) {
+        filterInPlace(wanted);
+      } else if (index) {
+        filterIndex(wanted);
+      } else if (Object.keys(wanted).length) {
+        count.textContent = "Searching every event…";
+        fetch(source).then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        }).then(function (data) {
+          index = data;
+          apply();
+        }).catch(function () {
+          count.textContent = "The events could not be loaded; the pages below list them all.";
+        });
+      } else {
+        showCount(0, 0, wanted);
+      }
+    }
+
+    function query(wanted) {
+      var params = new URLSearchParams();
+      Object.keys(FIELDS).forEach(function (name) {
+        if (wanted[name]) params.set(name, wanted[name]);
+      });
+      var text = params.toString();
+      return text ? "?" + text : "";
+    }
+
+    function changed() {
+      var wanted = chosen();
+      if (!here) { // only the timeline's first page holds the filter
+        window.location.href = form.action + query(wanted);
+        return;
+      }
+      history.replaceState(null, "", window.location.pathname + query(wanted) + window.location.hash);
+      apply();
+    }
+
+    function clear(e) {
+      e.preventDefault();
+      selects.forEach(function (select) { select.value = ""; });
+      changed();
+      selects[0].focus();
+    }
+
+    if (here) { // the URL says what to show; a value the page does not offer is ignored
+      var params = new URLSearchParams(window.location.search);
+      selects.forEach(function (select) {
+        var value = params.get(select.name);
+        if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) {
+          select.value = value;
+        }
+      });
+    }
+    selects.forEach(function (select) { select.addEventListener("change", changed); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); changed(); });
+    content.querySelectorAll("[data-record-filter-clear]").forEach(function (control) {
+      control.addEventListener("click", clear);
+    });
     form.hidden = false;
-    apply();
+    if (here) apply();
   }
 
   /* Tables: a button in each column heading sorts by that column (data-sort if present). */
