@@ -264,3 +264,10 @@ def test_key_moment_is_true_or_false(tmp_path: Path, value: str, problem: str | 
         assert e.key_moment is (value == "true")
     else:
         assert [(p.line, p.col, p.message) for p in result.problems] == [(8, 13, problem)]
+
+
+def test_a_record_without_events_says_so() -> None:
+    pages = render.render_pages(corpus_of(_actor("ann")), CONFIG)
+    timeline = pages["timeline/index.md"]
+    assert "No events yet." in timeline and "record-rail" not in timeline
+    assert json.loads(pages["timeline/events.json"]) == {"events": [], "actors": {}}
