@@ -120,7 +120,7 @@ def language_name(tag: str | None) -> str:
     name = LANGUAGES.get(language.lower())
     if name is None:
         return tag
-    details = [SCRIPTS.get(p) or REGIONS.get(p.upper()) for p in rest]
+    details = [SCRIPTS.get(p.title()) or REGIONS.get(p.upper()) for p in rest]
     if not all(details):
         return tag
     return f"{name} ({', '.join(details)})" if details else name  # type: ignore[arg-type]

@@ -183,6 +183,7 @@ def test_a_question_ends_its_own_citation_title() -> None:
         ("zh-Hant-TW", "Chinese (traditional characters, Taiwan)"),
         ("tlh", "tlh"),  # unknown: as written
         ("zh-Latn", "zh-Latn"),
+        ("zh-hans", "Chinese (simplified characters)"),  # tags are case-insensitive
     ],
 )
 def test_languages_are_named_not_coded(tag: str, name: str) -> None:
