@@ -1,9 +1,10 @@
 """The validate step: loaded entries → problems, or a typed corpus.
 
-Each file is checked against its kind's JSON Schema (``checker``), then the files against each
-other: ids unique across kinds and not reserved, references to entries that exist and are of
-the right kind, and (with ``--base``) how many new tags a change adds. Entries that pass are
-built into their kind's dataclass (``model.from_data``).
+Each file is checked against its kind's JSON Schema (``checker``) and for what newcomers get
+wrong (``guardrails``: placeholders left in, an id whose date disagrees with its ``date``),
+then the files against each other: ids unique across kinds and not reserved, references to
+entries that exist and are of the right kind, and (with ``--base``) how many new tags a
+change adds. Entries that pass are built into their kind's dataclass (``model.from_data``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from generator import fields, kinds, load, schema
+from generator import fields, guardrails, kinds, load, schema
 from generator.checker import Checker, article, field_name, unsupported
 from generator.corpus import Corpus
 from generator.errors import RecordError, ValidationFailed
@@ -110,6 +111,7 @@ def check_entry(kind: Kind, loaded: LoadedFile) -> Checker:
         checker.report(
             ("end_date",), f"'end_date': {end} is before 'date' {start}; swap them or fix the date"
         )
+    guardrails.check(checker)  # placeholders left in, an id whose date disagrees with 'date'
     return checker
 
 
@@ -182,7 +184,7 @@ def check_all(
                     )
                 )
     entries: dict[str, Entry] = {}
-    suggest = _Suggester(kind_of_id)
+    suggest = Suggester(kind_of_id)
     for kind, item in loaded:
         checker = check_entry(kind, item)
         problems.extend(checker.problems)
@@ -230,7 +232,7 @@ def check_new_tags(loaded: list[tuple[Kind, LoadedFile]], base_tags: set[str]) -
     return problems
 
 
-class _Suggester:
+class Suggester:
     """ "Did you mean" for unknown ids, within a budget.
 
     difflib compares against every id of the kind, so thousands of broken references (a bulk
@@ -259,7 +261,7 @@ def _reference_problem(
     required: str,
     kind_of_id: dict[str, str],
     self_id: str,
-    suggest: _Suggester,
+    suggest: Suggester,
 ) -> str | None:
     if target == self_id and required == "any":
         return f"'{name}': an entry cannot be related to itself"
@@ -284,4 +286,12 @@ def _suggest_id(text: str) -> str:
     return slug or "my-entry"
 
 
-__all__ = ["Result", "build_entry", "check_all", "check_entry", "collect", "load_corpus"]
+__all__ = [
+    "Result",
+    "Suggester",
+    "build_entry",
+    "check_all",
+    "check_entry",
+    "collect",
+    "load_corpus",
+]

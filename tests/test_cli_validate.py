@@ -96,6 +96,22 @@ EXPECTED: dict[str, list[str]] = {
         "entries/lists/terms.yaml:1:1: id 'terms' is reserved for the site's listing pages: "
         "rename the file, e.g. terms-list.yaml",
     ],
+    "placeholder": [
+        f"{EVENT}:1:8: 'title' still holds the placeholder 'TODO: a short, neutral title'; "
+        "fill it in: A short, neutral headline.",
+        f"{EVENT}:9:10: 'sources[0].url' is still the example URL "
+        "'https://example.org/replace-with-the-source-url': fill in the source's real URL",
+        "entries/lists/three-ts.yaml:5:10: 'summary' still holds the placeholder "
+        "'...TODO add the March reports'; fill it in: What the list is (Markdown).",
+        f"{QUOTE}:10:18: 'sources[0].archive_url' is still the example URL "
+        "'http://example.org/replace-with-the-source-url/': fill in the real URL of an archived "
+        "copy, or delete the line",
+    ],
+    "id-date": [
+        f"{EVENT}:2:7: the id '2025-01-13-rednote-tops-app-store' starts with 2025-01-13, but "
+        "'date' is 2025-01-18: rename the file to 2025-01-18-rednote-tops-app-store.yaml if the "
+        "date is right, or correct the date",
+    ],
     "wrong-folder": [
         "entries/people/someone.yaml:1:1: entry is not in a kind's folder: move it under one of "
         "events/, quotes/, lists/, actors/",

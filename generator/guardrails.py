@@ -1,0 +1,156 @@
+"""What newcomers get wrong that the schema cannot see: placeholders left in, and a file name
+whose date disagrees with the entry's ``date``.
+
+``new`` writes a skeleton whose placeholders (``TODO: …`` and ``PLACEHOLDER_URL``) are valid by
+the schema, so that an editor shows no red; this module is what makes ``validate`` refuse them
+until they are filled in. It runs on every entry, after the schema checks (``validate``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from generator.checker import field_name
+from generator.dates import PartialDate
+
+if TYPE_CHECKING:
+    from generator.checker import Checker
+    from generator.load import Path_
+
+# The source URL `new` writes until the contributor gives one (see generator/new.py).
+PLACEHOLDER_URL = "https://example.org/replace-with-the-source-url"
+# The placeholder however it was retyped: http or https, www., a trailing slash, any case.
+_PLACEHOLDER_URL_RE = re.compile(
+    r"\s*https?://(?:www\.)?example\.(?:org|com)/replace-with-the-source-url/?\s*", re.IGNORECASE
+)
+# "TODO" as a word, as the skeleton writes it: "TODO: a short, neutral title".
+_TODO_RE = re.compile(r"(?<![A-Za-z0-9_])TODO(?![A-Za-z0-9_])")
+# An id's date prefix: 2025-01-13-…, 2025-01-… or 2025-… (a year of the 1900s or 2000s,
+# so that an id such as 1000-days-of-silence is not read as a date).
+_ID_DATE_RE = re.compile(
+    r"((?:19|20)[0-9]{2})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12][0-9]|3[01]))?)?(?=-|$)"
+)
+_SHOWN_MAX = 60
+
+
+def check(checker: Checker) -> None:
+    """Report placeholders and an id-date mismatch on ``checker`` (the entry's schema walk)."""
+    loaded = checker.loaded
+    if not isinstance(loaded.data, dict):
+        return
+    # One problem per value: a value the schema checks found wrong is not reported again.
+    taken = {(p.line, p.col) for p in checker.problems}
+    _check_value(checker, loaded.data, checker.root, (), True, taken)
+    date = checker.dates.get(("date",))
+    if date is not None:
+        message = id_date_problem(loaded.path.stem, date, "'date'")
+        if message:
+            renamed = renamed_id(loaded.path.stem, date)
+            checker.report(
+                ("date",),
+                f"{message}: rename the file to {renamed}.yaml if the date is right, "
+                "or correct the date",
+            )
+
+
+def id_date(entry_id: str) -> PartialDate | None:
+    """The date an id starts with (``2025-01-13-…`` → 2025-01-13), or None."""
+    m = _ID_DATE_RE.match(entry_id)
+    if not m:
+        return None
+    try:
+        return PartialDate.parse("-".join(part for part in m.groups() if part))
+    except ValueError:  # 2025-02-30-…: not a date, so not a date prefix
+        return None
+
+
+def id_date_problem(entry_id: str, date: PartialDate, what: str) -> str | None:
+    """Why ``entry_id``'s date prefix disagrees with ``date`` (named ``what``), or None.
+
+    They are compared at the coarser of the two precisions, on the date as written (a
+    date-time's local date, not UTC): id 2025-01-… agrees with 2025-01-13, and id 2025-01-13-…
+    with 2025-01-13T22:30:00-05:00.
+    """
+    prefix = id_date(entry_id)
+    if prefix is None:
+        return None
+    depth = min(len(_parts(prefix)), len(_parts(date)))
+    if _parts(prefix)[:depth] == _parts(date)[:depth]:
+        return None
+    shown = date.text if date.precision != "datetime" else f"{date.text} ({date.display()})"
+    return f"the id {entry_id!r} starts with {prefix.text}, but {what} is {shown}"
+
+
+def renamed_id(entry_id: str, date: PartialDate) -> str:
+    """``entry_id`` with its date prefix replaced by ``date``, at the prefix's precision."""
+    prefix = id_date(entry_id)
+    size = len(_parts(prefix)) if prefix else 0
+    head = "-".join(f"{n:02d}" if i else f"{n:04d}" for i, n in enumerate(_parts(date)[:size]))
+    return head + entry_id[len(prefix.text) :] if prefix else entry_id
+
+
+def _parts(date: PartialDate) -> tuple[int, ...]:
+    return tuple(n for n in (date.year, date.month, date.day) if n is not None)
+
+
+def _check_value(
+    checker: Checker,
+    value: Any,
+    node: dict[str, Any] | None,
+    at: Path_,
+    required: bool,
+    taken: set[tuple[int, int]],
+) -> None:
+    node = checker.resolve(node) if node is not None else None
+    if isinstance(value, dict):
+        properties = node.get("properties", {}) if node else {}
+        # Required, or required under a condition (a quote's translation): not to be deleted.
+        needed = (
+            [*node.get("required", []), *node.get("then", {}).get("required", [])] if node else []
+        )
+        for key, sub in value.items():
+            _check_value(checker, sub, properties.get(key), at + (key,), key in needed, taken)
+    elif isinstance(value, list):
+        items = node.get("items") if node else None
+        for i, sub in enumerate(value):
+            _check_value(checker, sub, items, at + (i,), True, taken)
+    elif isinstance(value, str):
+        message = placeholder_problem(value, at, node or {}, required)
+        if message and checker.loaded.mark(at) not in taken:
+            checker.report(at, message)
+
+
+def placeholder_problem(value: str, at: Path_, node: dict[str, Any], required: bool) -> str | None:
+    """Why ``value`` at ``at`` is still a placeholder that needs filling in, or None."""
+    name = field_name(at)
+    if at and at[-1] in ("url", "archive_url") and _PLACEHOLDER_URL_RE.fullmatch(value):
+        if at[-1] == "archive_url":
+            what = "the real URL of an archived copy, or delete the line"
+        elif at[0] == "sources":
+            what = "the source's real URL"
+        else:
+            what = "the real URL" if required else "the real URL, or delete the line"
+        return f"'{name}' is still the example URL {value.strip()!r}: fill in {what}"
+    m = _TODO_RE.search(value)
+    if not m:
+        return None
+    shown = value
+    if len(value) > _SHOWN_MAX:  # from the placeholder on, not the text before it
+        rest = value[m.start() :]
+        shown = rest if len(rest) <= _SHOWN_MAX else rest[: _SHOWN_MAX - 3] + "..."
+        shown = ("..." if m.start() else "") + shown
+    desc = node.get("description", "")
+    hint = f": {desc}" if desc else ""
+    fill = "fill it in" if required else "fill it in, or delete the line"
+    return f"'{name}' still holds the placeholder {shown!r}; {fill}{hint}"
+
+
+__all__ = [
+    "PLACEHOLDER_URL",
+    "check",
+    "id_date",
+    "id_date_problem",
+    "placeholder_problem",
+    "renamed_id",
+]
