@@ -138,7 +138,7 @@ class Checker:
         if isinstance(expected, list):  # ["string", "integer"]: scalars are read as text
             expected = "string"
         if value is None and at:
-            self.report(at, f"'{name}' is empty: give it a value, or delete the line")
+            self.report(at, self.loaded.empty_message(at, name))
             return
         if expected == "boolean":  # read as text, like every scalar: YAML 1.2's two words
             if value not in ("true", "false"):
@@ -180,7 +180,7 @@ class Checker:
     def check_string(self, value: str, node: dict[str, Any], at: Path_, name: str) -> None:
         shortest = node.get("minLength", 0)
         if shortest and not value.strip():
-            self.report(at, f"'{name}' is empty: give it a value, or delete the line")
+            self.report(at, self.loaded.empty_message(at, name))
             return
         if len(value) < shortest:
             self.report(

@@ -21,12 +21,15 @@ from generator.errors import RecordError
 from generator.folded import folded_problems
 from generator.kinds.base import Kind
 from generator.problems import Problem, display_path
+from generator.yaml_messages import commented_empty, empty_message, explain
 
 try:  # libyaml is 8× faster; fall back to the pure-Python loader where it is missing
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+# The line breaks libyaml counts in its marks (so line numbers agree with its marks).
+_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -65,6 +68,8 @@ class LoadedFile:
     marks: dict[Path_, Mark] = field(default_factory=dict)
     key_marks: dict[Path_, Mark] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # found while parsing, not fatal
+    # Empty values whose line goes on with a comment (`text: #小红书# …`): the line, quoted.
+    commented: dict[Path_, str] = field(default_factory=dict)
 
     def mark(self, at: Path_, key: bool = False) -> Mark:
         """The mark of ``at``, or of its nearest ancestor that has one."""
@@ -76,6 +81,10 @@ class LoadedFile:
                 return self.marks[at]
             at = at[:-1]
         return self.marks.get((), (1, 1))
+
+    def empty_message(self, at: Path_, name: str) -> str:
+        """The checker's message for the empty value at ``at``, named ``name``."""
+        return empty_message(name, self.commented.get(at))
 
 
 class _Reject(Exception):
@@ -128,7 +137,7 @@ def parse(path: Path, text: str) -> LoadedFile:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise _Reject(exc.problem_mark, _syntax_message(exc)) from None
+        raise _syntax_reject(text, exc) from None
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
         raise _reader_error(text, exc) from None
     except yaml.YAMLError as exc:
@@ -142,11 +151,25 @@ def parse(path: Path, text: str) -> LoadedFile:
             "fields such as `title: …`",
         )
     loaded = LoadedFile(path=path, data={})
-    folded: list[tuple[Path_, yaml.ScalarNode]] = []
-    loaded.data = _value(node, (), loaded, set(), 0, folded)
+    later: list[tuple[Path_, yaml.ScalarNode]] = []  # folded and empty scalars
+    loaded.data = _value(node, (), loaded, set(), 0, later)
+    folded = [(at, scalar) for at, scalar in later if scalar.style == ">"]
     if folded:  # reported, not fatal, like a duplicate key
         loaded.problems.extend(folded_problems(loaded, text, folded))
+    if len(folded) < len(later):
+        _find_comments(loaded, text, [pair for pair in later if pair[1].style != ">"])
     return loaded
+
+
+def _find_comments(loaded: LoadedFile, text: str, empty: list[tuple[Path_, yaml.Node]]) -> None:
+    """Record the empty values that a comment follows (`text: #小红书# …`), marked at the `#`."""
+    lines = _BREAK_RE.split(text)
+    for at, node in empty:
+        mark = node.start_mark
+        found = commented_empty(lines[mark.line], mark.column) if mark.line < len(lines) else None
+        if found is not None:
+            loaded.marks[at] = (mark.line + 1, found[0] + 1)
+            loaded.commented[at] = found[1]
 
 
 def _reject_anchors(text: str) -> None:
@@ -163,9 +186,17 @@ def _reject_anchors(text: str) -> None:
                     f"YAML alias '*{token.value}' is not allowed: write the value out in full",
                 )
     except yaml.MarkedYAMLError as exc:
-        raise _Reject(exc.problem_mark, _syntax_message(exc)) from None
+        raise _syntax_reject(text, exc) from None
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
         raise _reader_error(text, exc) from None
+
+
+def _syntax_reject(text: str, exc: yaml.MarkedYAMLError) -> _Reject:
+    """The mistake in plain words (generator/yaml_messages.py), or else the parser's words."""
+    known = explain(text, exc, _Loader)
+    if known is None:
+        return _Reject(exc.problem_mark, _syntax_message(exc))
+    return _Reject(_FakeMark(known[0], known[1]), known[2])
 
 
 def _reader_error(text: str, exc: yaml.reader.ReaderError) -> _Reject:
@@ -207,10 +238,10 @@ def _value(
     out: LoadedFile,
     seen: set[int],
     depth: int,
-    folded: list[tuple[Path_, yaml.ScalarNode]],
+    later: list[tuple[Path_, yaml.ScalarNode]],
 ) -> Any:
-    """The data of ``node``, recording marks in ``out`` and folded scalars (``>``) in
-    ``folded``, for generator.folded to check against the text."""
+    """The data of ``node``, recording marks in ``out``, and folded scalars (``>``) and empty
+    plain ones in ``later``, to check against the text (generator.folded, _find_comments)."""
     if id(node) in seen:  # composed aliases share node objects; the scan above catches most
         raise _Reject(node.start_mark, "YAML aliases are not allowed: write the value out in full")
     if depth > MAX_DEPTH:
@@ -220,14 +251,14 @@ def _value(
     if node.tag not in _ALLOWED_TAGS:
         raise _Reject(node.start_mark, f"YAML tag '{node.tag}' is not allowed; remove it")
     if isinstance(node, yaml.ScalarNode):
-        if node.style == ">":
-            folded.append((at, node))
-        elif node.style is None and node.value in _NULLS:
+        if node.style == ">" or (not node.style and not node.value):
+            later.append((at, node))
+        if node.style is None and node.value in _NULLS:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [
-            _value(item, at + (i,), out, seen, depth + 1, folded)
+            _value(item, at + (i,), out, seen, depth + 1, later)
             for i, item in enumerate(node.value)
         ]
     result: dict[str, Any] = {}
@@ -252,7 +283,7 @@ def _value(
             )
             continue
         out.key_marks[key_at] = key_mark
-        result[key] = _value(value_node, key_at, out, seen, depth + 1, folded)
+        result[key] = _value(value_node, key_at, out, seen, depth + 1, later)
     return result
 
 
