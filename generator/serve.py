@@ -2,23 +2,31 @@
 
 The build is the same pipeline as ``build`` (feeds and data included), run into a private
 folder; MkDocs' LiveReloadServer serves that folder, watches the sources, and reloads open
-browser tabs after each successful rebuild. A failed rebuild keeps the last good site.
+browser tabs after each rebuild. A failed build is reported in the terminal and in the
+browser: while it stands, every page of the preview is an error page listing the problems
+(``generator.serve_errors``); the last good site stays in the folder, its assets still
+served, and comes back with the next build that succeeds.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-import click
 from mkdocs.livereload import LiveReloadServer
 
 from generator.build import build_site
 from generator.config import load_config
-from generator.errors import ConfigError, ValidationFailed
+from generator.errors import ConfigError
 from generator.render import TEMPLATES_DIR
+from generator.serve_errors import BuildFailure, attempt, error_page, is_page
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +50,76 @@ def watched_paths(entries_dir: Path, config_path: Path, docs_dir: Path) -> list[
     return [p for p in paths if p.exists()]
 
 
+class PreviewServer(LiveReloadServer):
+    """MkDocs' LiveReloadServer (pinned, 1.6.1), which serves a page only once the build in
+    progress is over and injects its reload script into every HTML page, plus: while the
+    last build failed, every page request gets the error page (status 200, with that script).
+
+    The builder never raises, so MkDocs' build loop publishes a new version after a failed
+    build as after a good one: open tabs reload when an error appears, changes or is fixed.
+    """
+
+    def __init__(self, build: Callable[[], object], host: str, port: int, root: Path):
+        self.run_build = build
+        self.failure: BuildFailure | None = None
+        try:
+            super().__init__(builder=self.rebuild, host=host, port=port, root=str(root))
+        except OSError as exc:  # no socket for this address (IPv6 off, say)
+            raise ConfigError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        self.error_handler = self._not_found_page
+
+    def rebuild(self) -> None:
+        self.failure = attempt(self.run_build)
+
+    def server_bind(self) -> None:
+        try:
+            super().server_bind()
+        except OSError as exc:  # port taken, address not local: an error message, no traceback
+            raise ConfigError(f"cannot serve on {self.url}: {exc.strerror or exc}") from None
+
+    def _not_found_page(self, code: int) -> bytes | None:
+        page = Path(self.root) / "404.html"
+        return page.read_bytes() if code == 404 and page.is_file() else None
+
+    def _serve_request(
+        self, environ: dict[str, Any], start_response: Any
+    ) -> Iterable[bytes] | None:
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "replace")
+        if path.startswith("/livereload/") or not is_page(path):
+            return super()._serve_request(environ, start_response)
+        with self._epoch_cond:  # as MkDocs does: wait for the build in progress, if any
+            self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
+            epoch, failure = self._visible_epoch, self.failure
+        if failure is None:
+            return super()._serve_request(environ, start_response)
+        content = self._inject_js_into_html(error_page(failure, path), epoch)
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(content))),
+            ("Cache-Control", "no-store"),
+        ]
+        start_response("200 OK", headers)
+        return [content]
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """``kill`` stops the preview as Ctrl+C does (exit 143): its site folder is removed.
+    A build in progress handles SIGTERM itself (``generator.sitedir_sigterm``), the same way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
 def serve(
     entries_dir: Path | None = None,
     config_path: Path | None = None,
@@ -57,36 +135,21 @@ def serve(
     scratch = Path(tempfile.mkdtemp(prefix="rednote-record-serve-"))
     site_dir = scratch / "site"
 
-    def builder() -> None:
-        try:
-            build_site(entries_dir, site_dir, config.path, site_url=url)
-        except ValidationFailed as exc:
-            for problem in exc.problems:
-                log.error("%s", problem)
-            log.error(
-                "%s; the preview keeps the last good build until they are fixed",
-                exc.format_message(),
-            )
-        except click.ClickException as exc:
-            log.error("%s; the preview keeps the last good build", exc.format_message())
+    def build() -> None:
+        build_site(entries_dir, site_dir, config.path, site_url=url)
 
+    server: PreviewServer | None = None
     try:
-        builder()
-        server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
-
-        def error_page(code: int) -> bytes | None:
-            page = site_dir / f"{code}.html"
-            return page.read_bytes() if code == 404 and page.is_file() else None
-
-        server.error_handler = error_page
-        docs_dir = config.root / str(config.raw.get("docs_dir") or "docs")
-        for path in watched_paths(entries_dir, config.path, docs_dir):
-            server.watch(str(path))
-        try:
+        with _sigterm_stops():
+            server = PreviewServer(build, host, port, site_dir)
+            server.rebuild()
+            docs_dir = config.root / str(config.raw.get("docs_dir") or "docs")
+            for path in watched_paths(entries_dir, config.path, docs_dir):
+                server.watch(str(path))
             server.serve(open_in_browser=open_browser)
-        except KeyboardInterrupt:
-            log.info("Stopping the preview")
-        finally:
-            server.shutdown()
+    except KeyboardInterrupt:
+        log.info("Stopping the preview")
     finally:
+        if server is not None:
+            server.shutdown()
         shutil.rmtree(scratch, ignore_errors=True)
