@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -193,3 +194,39 @@ def test_ids_resolve_nested_fields() -> None:
     assert field_of("items_term", root) == ("items", "term")
     assert field_of("zh_body", root) is None
     assert field_of("headline", root) is None
+
+
+# Words of the file format that a contributor filling in a form should not need to know.
+JARGON = re.compile(r"\b(slugs?|BCP 47|ids?|entries/|\.yaml|YAML)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_forms_ask_in_plain_language(name: str) -> None:
+    jargon = []
+    for element in load_form(name)["body"]:
+        attrs = element["attributes"]
+        for key in ("label", "description", "placeholder", "value"):
+            found = JARGON.findall(str(attrs.get(key, "")))
+            if found:
+                jargon.append((element.get("id", "markdown"), key, found))
+    assert jargon == []
+
+
+def test_plain_language_check_can_fail() -> None:
+    assert JARGON.findall("Ids of actors in entries/actors/, as lowercase slugs")
+    assert JARGON.findall("A BCP 47 tag such as zh-Hans")
+    assert not JARGON.findall("Names as they appear on the site's Actors page; idea, identity")
+
+
+def test_the_quote_language_is_chosen_from_plain_names() -> None:
+    [lang] = [el for el in fields("quote.yml") if el["id"] == "lang"]
+    assert lang["type"] == "dropdown"
+    options = lang["attributes"]["options"]
+    assert "Chinese (simplified)" in options and "English" in options
+    assert not any(re.fullmatch(r"[a-z]{2,3}(-\w+)*", o) for o in options), "names, not tags"
+
+
+@pytest.mark.parametrize(("name", "field"), [("event.yml", "actors"), ("quote.yml", "speaker")])
+def test_people_are_asked_for_by_name(name: str, field: str) -> None:
+    [element] = [el for el in fields(name) if el["id"] == field]
+    assert "Actors page" in element["attributes"]["description"]
