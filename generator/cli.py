@@ -104,7 +104,8 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
     "--date",
     "when",
     default=None,
-    help="event, quote, list: YYYY, YYYY-MM or YYYY-MM-DD.  [default: today]",
+    help="event, quote, list: YYYY, YYYY-MM or YYYY-MM-DD.  [default: the date ID starts with, "
+    "or today]",
 )
 @click.option("--url", default=None, help="The source's URL (http or https).")
 @click.option(
@@ -114,7 +115,7 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
 @click.option("--lang", default="en", show_default=True, help="quote: BCP 47 language tag.")
 @click.option("--compiled-by", default=None, help="list: the compiler's actor id (required).")
 @click.option("--platform", default="Xiaohongshu", show_default=True, help="list: the platform.")
-@click.option("--name", default=None, help="actor: the name.  [default: the id]")
+@click.option("--name", default=None, help="actor: the name.  [default: a TODO to fill in]")
 @click.option(
     "--actor-kind",
     type=click.Choice(ACTOR_KINDS),
@@ -137,9 +138,10 @@ def new(
     name: str | None,
     actor_kind: str,
 ) -> None:
-    """Write a skeleton entry named ID that passes validation, and print its path.
+    """Write a skeleton entry named ID for you to fill in, and print its path.
 
-    It never overwrites a file. Fill in the TODOs, then run `validate`.
+    It never overwrites a file, and checks the date and actor ids it is given. Until every
+    TODO and the example URL are replaced, `validate` reports each as "fill in …".
 
     \b
     Example:
@@ -148,9 +150,7 @@ def new(
       python -m generator new quote quote-lu-three-ts --speaker christine-lu --lang zh-Hant
       python -m generator new list xhs-banned-topics --compiled-by china-digital-times
     """
-    from datetime import date
-
-    from generator.new import PLACEHOLDER_URL, create_entry
+    from generator.new import create_entry
 
     if kind == "quote" and not speaker:
         raise click.UsageError("a quote needs --speaker ACTOR_ID")
@@ -159,9 +159,9 @@ def new(
     english = lang.lower() == "en" or lang.lower().startswith("en-")
     values = {
         "title": title,
-        "date": when or date.today().isoformat(),
+        "date": when,
         "summary": "TODO: what happened, in your own words (Markdown).",
-        "url": url or PLACEHOLDER_URL,
+        "url": url,
         "source_title": source_title,
         "text": "TODO: the quotation, verbatim, in its original language",
         "lang": lang,
@@ -171,7 +171,7 @@ def new(
         "platform": platform,
         "term": "TODO: the term as written",
         "term_translation": "TODO: its English translation",
-        "name": name or entry_id,
+        "name": name,
         "actor_kind": actor_kind,
     }
     path = create_entry(kind, entry_id, entries_dir or default_entries_dir(), values)
@@ -251,8 +251,8 @@ def build(entries_dir: Path | None, site_dir: Path | None, config_file: Path | N
 def serve(entries_dir: Path | None, config_file: Path | None, dev_addr: str) -> None:
     """Preview the site, rebuilding it when an entry, a page or a template changes.
 
-    Open browser tabs reload after each rebuild; a rebuild that fails (an invalid entry,
-    say) is reported here and the last good site stays up. Stop with Ctrl+C.
+    Open browser tabs reload after each rebuild; a build that fails (an invalid entry,
+    say) is reported here and on every page until it is fixed. Stop with Ctrl+C.
 
     \b
     Example:
@@ -366,6 +366,12 @@ def check_links(
     if fail_on_dead and dead:
         raise linkcheck.DeadLinksFound(f"{dead} dead link{'s' if dead != 1 else ''}")
 
+
+from generator.archive import archive  # noqa: E402 (commands in modules of their own)
+from generator.intake import from_issue  # noqa: E402
+
+cli.add_command(from_issue)
+cli.add_command(archive)
 
 # -- end of commands --
 
