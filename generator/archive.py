@@ -22,6 +22,7 @@ import click
 import yaml
 
 from generator.errors import RecordError
+from generator.options import entries_option
 
 if TYPE_CHECKING:
     from generator.archive_spn import Capture, Client
@@ -243,13 +244,7 @@ def run(todo: Sequence[Todo], client: Client, delay: float) -> list[Done]:
 
 @click.command("archive")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--entries",
-    "entries_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The entries folder.  [default: entries/ in the repository root]",
-)
+@entries_option
 @click.option(
     "--endpoint",
     default="https://web.archive.org",

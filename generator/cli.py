@@ -13,19 +13,9 @@ from generator import __version__, kinds
 from generator.config import default_entries_dir
 from generator.errors import ValidationFailed
 from generator.kinds.actor import ACTOR_KINDS
+from generator.options import entries_option
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def entries_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--entries DIR``, shared by every command that reads the knowledge base."""
-    return click.option(
-        "--entries",
-        "entries_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="The entries folder.  [default: entries/ in the repository root]",
-    )(func)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)

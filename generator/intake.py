@@ -36,6 +36,7 @@ from generator.intake_text import (
     strip_empty,
     unchecked,
 )
+from generator.options import entries_option
 from generator.problems import display_path
 
 FORMS = {f: f"{f}.yml" for f in ("event", "quote", "list-item", "correction")}
@@ -375,13 +376,7 @@ def _write(
     "--form", "form", type=click.Choice(list(FORMS)), required=True, help="The form used."
 )
 @click.argument("body_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--entries",
-    "entries_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The entries folder.  [default: entries/ in the repository root]",
-)
+@entries_option
 def from_issue(form: str, body_file: Path, entries_dir: Path | None) -> None:
     """Turn an accepted issue-form proposal (its Markdown body in BODY_FILE) into an entry.
 

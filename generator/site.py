@@ -103,17 +103,14 @@ def _entry_pages(site: Site, entry: Entry) -> Iterator[Page]:
     referring = site.referrers.get(entry.id, {})
     context, more = kind.entry_pages(site, entry)
     yield from more
+    referred = {other.id for pairs in referring.values() for other, _ in pairs}
     yield Page(
         urls.entry_src(entry),
         kind.template("page.md.j2"),
         {
             "entry": entry,
             # An entry that refers to this one shows under "Referred to by" only.
-            "related": [
-                other
-                for other in site.corpus.related_both_ways(entry)
-                if not any(other is e for pairs in referring.values() for e, _ in pairs)
-            ],
+            "related": [e for e in site.corpus.related_both_ways(entry) if e.id not in referred],
             "referring": referring,
             "referrers_shown": REFERRERS_SHOWN,
             "more_src": urls.REFERRED_BY.src(**where),

@@ -13,6 +13,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from generator import charts, urls
@@ -101,7 +102,7 @@ class MonthGroup:
     def anchor(self) -> str:
         return f"{self.year}-{self.slug}"
 
-    @property
+    @cached_property
     def weeks(self) -> list[Week]:
         """The month's events by week, when there are too many to read as one run."""
         if self.month is None or len(self.events) <= WEEK_HEADINGS:
@@ -119,7 +120,7 @@ class YearGroup:
     year: int
     months: list[MonthGroup]
 
-    @property
+    @cached_property
     def events(self) -> list[Any]:
         return [e for m in self.months for e in m.events]
 
@@ -127,7 +128,7 @@ class YearGroup:
     def anchor(self) -> str:
         return str(self.year)
 
-    @property
+    @cached_property
     def split(self) -> bool:
         """Too much for one page: the year's page lists months, each on its own page(s)."""
         events = self.events
@@ -227,8 +228,9 @@ class Timeline:
         """The page and anchor where a year ("2025") or month ("2025-01") starts."""
         return self.anchors[anchor]
 
-    @property
+    @cached_property
     def chart(self) -> charts.Chart:
+        """Shown on the timeline and the home page; computed once."""
         busy = {y.year for y in self.years if y.by_month}
         return charts.events_chart(self.events, self.link, busy.__contains__)
 
@@ -340,5 +342,5 @@ def _filter_row(e: Any) -> dict[str, Any]:
         "url": urls.html_href(TIMELINE.src(), urls.entry_src(e)),
         "tags": list(e.tags),
         "actors": list(e.actors),
-        "key": bool(getattr(e, "key_moment", False)),
+        "key": e.key_moment,
     }
