@@ -146,11 +146,19 @@ def serve(tls: ssl.SSLContext | None = None) -> Iterator[ServerState]:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
         scheme = "https"
     server.state = ServerState(base=f"{scheme}://127.0.0.1:{server.server_address[1]}")
-    # A short poll interval: shutdown() waits up to one interval, once per test.
+    with running(server):
+        yield server.state
+
+
+@contextmanager
+def running(server: ThreadingHTTPServer) -> Iterator[None]:
+    """Serve in a daemon thread until the block ends, then shut the server down and close it.
+
+    A short poll interval: shutdown() waits up to one interval, once per test."""
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield server.state
+        yield
     finally:
         server.shutdown()
         server.server_close()

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from linkserver import running
+
 TIMESTAMP = "20250118093000"
 ERROR_HEADER = "X-Archive-Wayback-Runtime-Error"
 
@@ -115,10 +117,5 @@ def serve() -> Iterator[ServerState]:
     """Run the fake archive on 127.0.0.1 on a free port; yield its state with ``base`` set."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.state = ServerState(base=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with running(server):
         yield server.state
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from test_workflows import PINNED, WORKFLOWS, load, run_actionlint, triggers, uses_of
+from test_workflows import (
+    PINNED,
+    PR_ACTION,
+    WORKFLOWS,
+    load,
+    may_write,
+    run_actionlint,
+    triggers,
+    uses_of,
+)
 
 INTAKE = WORKFLOWS / "intake.yml"
-PR_ACTION = "peter-evans/create-pull-request"
-# The write permissions a job may hold, and what in the job needs them.
-WRITES = {
-    "contents": lambda job: _uses(job, PR_ACTION),
-    "pull-requests": lambda job: _uses(job, PR_ACTION),
-    "issues": lambda job: "gh issue " in _runs(job),
-}
-
-
-def _uses(job: dict[str, Any], action: str) -> bool:
-    return any(s.get("uses", "").startswith(action + "@") for s in job.get("steps", []))
 
 
 def _runs(job: dict[str, Any]) -> str:
@@ -44,7 +40,8 @@ def intake_violations(wf: dict[str, Any]) -> list[str]:
             out.append(f"{job_id}: no permissions of its own")
             perms = {}
         for scope, level in perms.items():
-            if level not in ("read", "none") and not (scope in WRITES and WRITES[scope](job)):
+            # the write scopes the job's own steps need (the house rules' may_write)
+            if level not in ("read", "none") and not (level == "write" and may_write(job, scope)):
                 out.append(f"{job_id}: {scope}: {level} is more than it needs")
         for n, step in enumerate(job.get("steps", [])):
             if "${{" in step.get("run", ""):
@@ -144,12 +141,6 @@ def test_every_checkout_keeps_no_credentials(wf: dict[str, Any]) -> None:
     assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
 
 
-def test_actionlint_accepts_the_intake_workflow() -> None:
-    code, errors = run_actionlint(INTAKE)
-    assert [f"{e['filepath']}:{e['line']}: {e['message']}" for e in errors] == []
-    assert code == 0
-
-
 def test_actionlint_flags_the_issue_body_inside_run(tmp_path: Path) -> None:
     bad = tmp_path / "intake.yml"
     text = INTAKE.read_text(encoding="utf-8")
@@ -160,14 +151,3 @@ def test_actionlint_flags_the_issue_body_inside_run(tmp_path: Path) -> None:
     code, errors = run_actionlint(bad)
     assert code == 1
     assert any("github.event.issue.body" in e["message"] for e in errors)
-
-
-def test_the_intake_workflow_matches_githubs_schema() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
-        + [str(INTAKE)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr

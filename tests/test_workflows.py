@@ -25,7 +25,7 @@ DEPLOY_PERMISSIONS = {"pages": "write", "id-token": "write"}
 PR_ACTION = "peter-evans/create-pull-request"
 
 
-def _may_write(job: dict[str, Any], scope: str) -> bool:
+def may_write(job: dict[str, Any], scope: str) -> bool:
     """The write scopes a job's own steps need: opening a pull request, commenting on an issue."""
     steps = job.get("steps", [])
     opens_pr = any(str(st.get("uses", "")).startswith(PR_ACTION + "@") for st in steps)
@@ -94,7 +94,7 @@ def rule_violations(path: Path) -> list[str]:
         deploys = any(u.startswith(DEPLOY_ACTION + "@") for j, u in uses_of(wf) if j == job_id)
         for scope, level in perms.items():
             allowed = (deploys and DEPLOY_PERMISSIONS.get(scope) == level) or (
-                level == "write" and _may_write(job, scope)
+                level == "write" and may_write(job, scope)
             )
             if level not in ("read", "none") and not allowed:
                 out.append(f"{name}: {job_id}: {scope}: {level} is more than it needs")
