@@ -24,6 +24,8 @@ TERMS_COLUMNS = (
     "list_id",
     "term",
     "translation",
+    "topic",
+    "evidence",
     "category",
     "note",
     "first_seen",
@@ -99,7 +101,8 @@ def csv_cell(value: str | None) -> str:
 
 
 def terms_csv(corpus: Corpus, base: str) -> bytes:
-    """One row per term of every censorship list, lists by id, terms as listed."""
+    """One row per item of every censorship list, lists by id, items as listed. An item is a
+    term (with its translation) or a topic: the other columns are empty."""
     out = io.StringIO()
     writer = csv.writer(out)  # RFC 4180: comma, double quotes, CRLF
     writer.writerow(TERMS_COLUMNS)
@@ -110,6 +113,8 @@ def terms_csv(corpus: Corpus, base: str) -> bytes:
                     csv_cell(entry.id),
                     csv_cell(item.term),
                     csv_cell(item.translation),
+                    csv_cell(item.topic),
+                    csv_cell(item.evidence),
                     csv_cell(item.category),
                     csv_cell(item.note),
                     csv_cell(item.first_seen.text if item.first_seen else None),

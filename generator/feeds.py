@@ -88,8 +88,9 @@ def feed_id_authority(config: SiteConfig) -> str:
 
 
 def entry_id(entry: Entry, authority: str) -> str:
-    """The permanent id of an entry in every feed: ``tag:<authority>:<kind>/<id>``."""
-    return f"tag:{authority}:{entry.KIND.name}/{entry.id}"
+    """The permanent id of an entry in every feed: ``tag:<authority>:<kind>/<id>``, with the id
+    it was first published under (a renamed entry keeps its old one)."""
+    return f"tag:{authority}:{entry.KIND.name}/{entry.first_id}"
 
 
 def _feed_id(feed: Feed, authority: str) -> str:

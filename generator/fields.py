@@ -18,7 +18,8 @@ from typing import Any
 # An id or a tag: lowercase letters, digits and single hyphens.
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
-SCHEMA_VERSION = "1.2.0"  # 1.1.0: limits on lengths, counts and characters; 1.2.0: key_moment
+SCHEMA_VERSION = "1.3.0"  # 1.1.0: limits on lengths, counts and characters; 1.2.0: key_moment;
+# 1.3.0: aliases (renamed entries), list items with a term or a topic, and their evidence
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # Patterns are ECMA-262 regular expressions, as JSON Schema says: "$" ends the text (the
@@ -35,6 +36,8 @@ LANG_PATTERN = (
     r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?"
     r"(-([a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*$"
 )
+# A former id, or folder/id for an entry that was once of another kind (quotes/quote-…).
+ALIAS_PATTERN = r"^([a-z]+/)?[a-z0-9]+(-[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 ENGLISH_PATTERN = r"^[eE][nN](-|$)"
 
@@ -142,6 +145,24 @@ DEFS: dict[str, Any] = {
         "pattern": ID_PATTERN,
         "x-message": "must be a lowercase slug such as us-law (a-z, 0-9 and single hyphens)",
         "description": "A lowercase slug: a-z, 0-9 and single hyphens.",
+    },
+    "aliases": {
+        "type": "array",
+        "uniqueItems": True,
+        "maxItems": IDS_MAX,
+        "items": {
+            "type": "string",
+            "maxLength": SLUG_MAX + 20,
+            "pattern": ALIAS_PATTERN,
+            "x-message": (
+                "must be a former id such as 2021-07-14-old-name, or folder/id such as "
+                "quotes/quote-old-name for an entry that was of another kind"
+            ),
+        },
+        "description": (
+            "Ids the entry had before it was renamed, oldest first: each old address redirects "
+            "here, and feeds keep the first as the entry's id."
+        ),
     },
     "tags": {
         "type": "array",

@@ -32,6 +32,15 @@ _ID_DATE_RE = re.compile(
     r"((?:19|20)[0-9]{2})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12][0-9]|3[01]))?)?(?=-|$)"
 )
 _SHOWN_MAX = 60
+# Chinese text pasted from a page normalised to NFKC (the dossier's stored copies) has lost its
+# full-width punctuation: 我们顺势而为,扩大 for 我们顺势而为，扩大.
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_HAN_RE = re.compile(f"[{_HAN}]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+# ASCII punctuation touching a Han character; a parenthesis only on its inner side, so that a
+# Markdown link's ")" before Chinese text is not taken for one.
+_ASCII_PUNCT_RE = re.compile(f"(?<=[{_HAN}])[,:;!?)]|[,:;!?](?=[{_HAN}])|\\((?=[{_HAN}])")
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 
 def check(checker: Checker) -> None:
@@ -116,7 +125,9 @@ def _check_value(
         for i, sub in enumerate(value):
             _check_value(checker, sub, items, at + (i,), True, taken)
     elif isinstance(value, str):
-        message = placeholder_problem(value, at, node or {}, required)
+        message = placeholder_problem(value, at, node or {}, required) or punctuation_problem(
+            value, at
+        )
         if message and checker.loaded.mark(at) not in taken:
             checker.report(at, message)
 
@@ -146,11 +157,33 @@ def placeholder_problem(value: str, at: Path_, node: dict[str, Any], required: b
     return f"'{name}' still holds the placeholder {shown!r}; {fill}{hint}"
 
 
+def punctuation_problem(value: str, at: Path_) -> str | None:
+    """Why Chinese ``value`` (more Han characters than Latin letters) has ASCII punctuation
+    where Chinese writes full-width, or None. English text that names 小红书 is not checked."""
+    if not _HAN_RE.search(value):
+        return None
+    if len(_HAN_RE.findall(value)) <= len(_LATIN_RE.findall(value)):
+        return None
+    found = list(_ASCII_PUNCT_RE.finditer(value))
+    if not found:
+        return None
+    m = found[0]
+    shown = value[max(0, m.start() - 6) : m.end() + 6].replace("\n", " ")
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return (
+        f"'{field_name(at)}': Chinese text has the ASCII {m.group()!r} in {shown!r}{more}: "
+        f"write the full-width {FULL_WIDTH[m.group()]!r}. Chinese uses ，（）：！？； "
+        "(text copied from some pages has lost them)"
+    )
+
+
 __all__ = [
+    "FULL_WIDTH",
     "PLACEHOLDER_URL",
     "check",
     "id_date",
     "id_date_problem",
     "placeholder_problem",
+    "punctuation_problem",
     "renamed_id",
 ]

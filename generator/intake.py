@@ -253,9 +253,15 @@ def build_quote(r: Resolver, added: str) -> tuple[str, dict[str, Any]]:
 def build_list_item(r: Resolver, day: str) -> tuple[str | None, dict[str, Any]]:
     name = r.required("entry")
     target = r.entry("entry", name, "list", "censorship list") if name else None
+    term, topic = r.text("items_term"), r.text("items_topic")
+    evidence = r.required("items_evidence")  # "Tested: someone posted it …" → tested
+    if (term is None) == (topic is None):
+        r.fail("items_term", "give the term as written, or describe the topic: one of the two")
     item = {
-        "term": r.required("items_term"),
-        "translation": r.required("items_translation"),
+        "term": term,
+        "translation": r.text("items_translation") if term else None,
+        "topic": topic,
+        "evidence": evidence.split(":")[0].lower() if evidence else None,
         "category": r.text("items_category"),
         "note": r.text("items_note"),
         "first_seen": r.when("items_first_seen", r.text("items_first_seen"), moment=False),

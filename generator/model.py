@@ -82,6 +82,7 @@ class Entry:
         "A public log of fixes to the entry.",
         default=(),
     )
+    aliases: tuple[str, ...] = spec("aliases", default=())
 
     if TYPE_CHECKING:
         title: str
@@ -91,6 +92,12 @@ class Entry:
     def url(self) -> str:
         """Site-relative permalink, without a leading slash: ``events/<id>/``."""
         return urls.page_url(urls.entry_src(self))
+
+    @property
+    def first_id(self) -> str:
+        """The id the entry was first published under (its first alias of its own kind), which
+        feeds keep as its id so that a rename is not announced as a new entry."""
+        return next((a for a in self.aliases if "/" not in a), self.id)
 
     @property
     def last_modified(self) -> date:

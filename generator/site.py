@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import kinds, urls
+from generator import aliases, kinds, urls
 from generator.config import SiteConfig
 from generator.corpus import Corpus, newest_first
 from generator.kinds.base import Kind
@@ -80,6 +80,7 @@ def plan(site: Site) -> Iterator[Page]:
             yield from kind.pages(site)
     for entry in corpus.sorted():
         yield from _entry_pages(site, entry)
+    yield from aliases.pages(corpus.sorted())
     for kind in site.kinds:
         if not kind.leads:
             yield from kind.pages(site)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from generator import fields, guardrails, kinds, load, schema
+from generator import aliases, fields, guardrails, kinds, load, schema
 from generator.checker import Checker, article, field_name, unsupported
 from generator.corpus import Corpus
 from generator.errors import RecordError, ValidationFailed
@@ -111,6 +111,8 @@ def check_entry(kind: Kind, loaded: LoadedFile) -> Checker:
         checker.report(
             ("end_date",), f"'end_date': {end} is before 'date' {start}; swap them or fix the date"
         )
+    if isinstance(loaded.data, dict):
+        kind.check(checker)  # what the kind's schema cannot say (a list item's term or topic)
     guardrails.check(checker)  # placeholders left in, an id whose date disagrees with 'date'
     return checker
 
@@ -185,11 +187,14 @@ def check_all(
                 )
     entries: dict[str, Entry] = {}
     suggest = Suggester(kind_of_id)
+    alias_problems, renamed = aliases.check(loaded, kind_of_id)
     for kind, item in loaded:
         checker = check_entry(kind, item)
         problems.extend(checker.problems)
         for at, target, required in checker.references:
-            message = _reference_problem(
+            message = aliases.renamed_problem(
+                field_name(at), target, renamed
+            ) or _reference_problem(
                 field_name(at), target, required, kind_of_id, item.path.stem, suggest
             )
             if message:
@@ -197,6 +202,7 @@ def check_all(
                 problems.append(checker.problems[-1])
         if not checker.problems:
             entries[item.path.stem] = build_entry(kind, item)
+    problems.extend(alias_problems)
     return entries, problems
 
 

@@ -5,6 +5,7 @@ served locally."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -113,3 +114,13 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_site(ROOT / "entries", site_dir, ROOT / "mkdocs.yml", progress=False)
     with serve(site_dir) as url:
         yield url
+
+
+@pytest.fixture
+def valid_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/data/validate/valid/entries, as ``entries`` beside the working directory."""
+    from helpers import VALID_ENTRIES
+
+    shutil.copytree(VALID_ENTRIES, tmp_path / "entries")
+    monkeypatch.chdir(tmp_path)
+    return Path("entries")

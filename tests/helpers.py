@@ -106,7 +106,7 @@ def censorship_list(
         "title": f"List {id}",
         "platform": "Xiaohongshu",
         "summary": "Terms.",
-        "items": (ListItem(term="六四", translation="June Fourth"),),
+        "items": (ListItem(evidence="reported", term="六四", translation="June Fourth"),),
         "sources": (SOURCE,),
     }
     return CensorshipList(
@@ -143,3 +143,14 @@ def typed_without_validation(entries: Path) -> Corpus:
         assert loaded is not None and not file_problems, file_problems
         typed[path.stem] = build_entry(kind, loaded)
     return Corpus(typed)
+
+
+VALID_ENTRIES = Path(__file__).parent / "data" / "validate" / "valid" / "entries"
+
+
+def edit(entries: Path, name: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in the entry file ``name`` under ``entries`` (it must be there)."""
+    path = entries / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

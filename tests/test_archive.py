@@ -101,7 +101,7 @@ def test_the_files_gain_exactly_the_archive_url_lines(
     assert (
         without_new_lines(
             Path(LIST).read_bytes(),  # after the block scalar's text, not inside it
-            [(14, f"    archive_url: {snap(server, 'https://example.org/flaky')}\n".encode())],
+            [(15, f"    archive_url: {snap(server, 'https://example.org/flaky')}\n".encode())],
         )
         == (DATA / "lists/sample-list.yaml").read_bytes()
     )
@@ -152,7 +152,7 @@ def test_dry_run_asks_for_nothing_and_writes_nothing(entries: Path, server: Serv
         f"{EVENT}:24: would archive https://example.org/redirect\n"
         f"{QUOTE}:6: would archive https://example.org/refused\n"
         f"{QUOTE}:8: would archive https://example.org/busy\n"
-        f"{LIST}:11: would archive https://example.org/flaky\n"
+        f"{LIST}:12: would archive https://example.org/flaky\n"
         f"{ACTOR}:4: would archive https://example.org/flow\n"
         "Would archive 7 sources (1 already had an archive_url); "
         "dry run: nothing was asked for or changed.\n"
@@ -287,7 +287,7 @@ def test_a_wrong_endpoint_is_a_usage_error(entries: Path, endpoint: str, message
 
 def test_files_limit_what_is_archived(entries: Path, server: ServerState, tmp_path: Path) -> None:
     result = invoke("--dry-run", LIST)
-    assert result.output.startswith(f"{LIST}:11: would archive https://example.org/flaky\n")
+    assert result.output.startswith(f"{LIST}:12: would archive https://example.org/flaky\n")
     assert "Would archive 1 source (0 already" in result.output
     stray = tmp_path / "stray.yaml"
     stray.write_text("title: x\n")

@@ -128,6 +128,27 @@ def test_every_entry_is_published_at_its_permalink(site: Path, golden_corpus: Co
         assert (site / page / "index.html").is_file(), page
 
 
+def test_a_renamed_entry_keeps_its_old_addresses(site: Path) -> None:
+    # The golden blackout event was 2025-01-17-blackout, and absorbed a withdrawn quote.
+    for old in ("events/2025-01-17-blackout", "quotes/quote-blackout-notice"):
+        html = (site / old / "index.html").read_text(encoding="utf-8")
+        target = "../../events/2025-01-18-blackout/"
+        assert f'<meta http-equiv="refresh" content="0; url={target}">' in html
+        assert f'<a href="{target}">TikTok goes dark for a day</a>' in html
+        assert (
+            '<link rel="canonical" href="https://rednote-record.github.io/rednote-record/events/2025-01-18-blackout/">'
+            in html
+        )
+        resolved = (site / old / target / "index.html").resolve()
+        assert resolved == (site / "events/2025-01-18-blackout/index.html").resolve()
+    # Feeds keep the id it was first published under, so the rename is no new item.
+    atom = (site / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert ":event/2025-01-17-blackout</id>" in atom
+    assert ":event/2025-01-18-blackout</id>" not in atom
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "2025-01-17-blackout" not in sitemap  # a redirect is not a page to index
+
+
 def test_feeds_and_data_are_written(site: Path) -> None:
     for path in (
         "feeds/all.atom.xml",
@@ -141,6 +162,8 @@ def test_feeds_and_data_are_written(site: Path) -> None:
 
 def test_every_page_advertises_the_feeds(site: Path) -> None:
     for page in site.rglob("*.html"):
+        if 'http-equiv="refresh"' in page.read_text(encoding="utf-8"):
+            continue  # a renamed entry's old address, which only redirects
         links = {
             (a.get("type"), a.get("href"))
             for tag, a in parse(page).elements
@@ -323,7 +346,15 @@ def _hostile_corpus() -> Corpus:
         compiled_by="villain",
         date=PartialDate.parse("2025-01-03"),
         summary=PAYLOAD + LINK,
-        items=(ListItem(term=PAYLOAD, translation=PAYLOAD, category=PAYLOAD, note=PAYLOAD + LINK),),
+        items=(
+            ListItem(
+                evidence="reported",
+                term=PAYLOAD,
+                translation=PAYLOAD,
+                category=PAYLOAD,
+                note=PAYLOAD + LINK,
+            ),
+        ),
         **common,
     )
     return corpus_of(person, event, quote, lst)

@@ -77,12 +77,14 @@ SKELETONS = {
         [
             f"3:8: {TITLE}The list's title.",
             f"7:10: {SUMMARY}What the list is (Markdown).",
-            "9:11: 'items[0].term' still holds the placeholder 'TODO: the term as written'; "
-            "fill it in: The term as written.",
-            "10:18: 'items[0].translation' still holds the placeholder "
-            "'TODO: its English translation'; fill it in: In English.",
-            f"13:10: {URL}",
-            f"14:12: {SOURCE_TITLE}",
+            "11:11: 'items[0].term' still holds the placeholder 'TODO: the term as written'; "
+            "fill it in, or delete the line: The word as it was written and censored, in its "
+            "own language and script. An item has a term or a topic, not both.",
+            "12:18: 'items[0].translation' still holds the placeholder "
+            "'TODO: its English translation'; fill it in, or delete the line: The term in "
+            "English; needed unless the term is already plain English.",
+            f"16:10: {URL}",
+            f"17:12: {SOURCE_TITLE}",
         ],
     ),
     "actor": (
@@ -116,7 +118,8 @@ def test_skeleton_fails_with_fill_in_messages_until_filled(
     problems = collect(Path("entries")).problems
     assert [str(p) for p in problems] == [f"entries/{path}:{line}" for line in expected]
     # Filled in, line by line as a contributor would, it passes.
-    filled = re.sub(r'"TODO: [^"]*"', '"Filled in"', text).replace(
+    numbers = iter(range(1, 100))  # each its own text: a translation may not repeat its term
+    filled = re.sub(r'"TODO: [^"]*"', lambda _: f'"Filled in {next(numbers)}"', text).replace(
         "https://example.org/replace-with-the-source-url", "https://www.bbc.com/news/a-report"
     )
     assert "TODO" not in filled

@@ -63,7 +63,7 @@ EXPECTED: dict[str, list[str]] = {
         f"{QUOTE}:2:1: the entry needs a 'translation' into English because 'lang' is not English",
     ],
     "empty-sources": [
-        "entries/lists/three-ts.yaml:12:10: 'sources' is empty: it needs at least one source "
+        "entries/lists/three-ts.yaml:14:10: 'sources' is empty: it needs at least one source "
         "(url and title)",
     ],
     "unknown-field": [
@@ -209,8 +209,8 @@ def test_folded_list_exact_message(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         f"{EVENT}:5:3: 'summary': this line starts a list item, but `>-` on line 3 joins the "
         "lines into one paragraph, so the list is lost; write `|-` instead of `>-`, which keeps "
         "line breaks, and leave a blank line before the list\n"
-        "entries/lists/three-ts.yaml:15:7: 'items[1].note': this line starts a list item, but "
-        "`>` on line 12 joins the lines into one paragraph, so the list is lost; write `|` "
+        "entries/lists/three-ts.yaml:17:7: 'items[1].note': this line starts a list item, but "
+        "`>` on line 14 joins the lines into one paragraph, so the list is lost; write `|` "
         "instead of `>`, which keeps line breaks\n"
         "Error: 2 problems in 2 files\n"
     )

@@ -91,16 +91,32 @@ def corpus() -> Corpus:
         summary="Terms.",
         items=(
             ListItem(
+                evidence="reported",
                 term="六四",
                 translation="June Fourth",
                 category="history",
                 note="Also written *8²*.",
                 first_seen=PartialDate.parse("2025-01"),
             ),
-            ListItem(term='=HYPERLINK("https://evil.example","click")', translation="a formula"),
-            ListItem(term="+1 for freedom", translation="-1 for censorship", category="@mention"),
-            ListItem(term="\tTabbed", translation="x=y is fine", note='Line one,\nline "two".'),
-            ListItem(term="Bad\x01 control", translation="stripped\x7f"),
+            ListItem(
+                evidence="reported",
+                term='=HYPERLINK("https://evil.example","click")',
+                translation="a formula",
+            ),
+            ListItem(
+                evidence="reported",
+                term="+1 for freedom",
+                translation="-1 for censorship",
+                category="@mention",
+            ),
+            ListItem(
+                evidence="reported",
+                term="\tTabbed",
+                translation="x=y is fine",
+                note='Line one,\nline "two".',
+            ),
+            ListItem(evidence="reported", term="Bad\x01 control", translation="stripped\x7f"),
+            ListItem(evidence="tested", topic="posts about the 1989 crackdown"),
         ),
         sources=(Source(url="https://example.com/l", title="L"),),
     )
@@ -188,11 +204,13 @@ def test_other_kinds_keep_their_own_field_names(corpus):
     assert items[0] == {
         "term": "六四",
         "translation": "June Fourth",
+        "evidence": "reported",
         "category": "history",
         "note": "Also written *8²*.",
         "first_seen": "2025-01",
     }
-    assert items[4] == {"term": "Bad control", "translation": "stripped"}  # controls stripped
+    assert items[4] == {"term": "Bad control", "translation": "stripped", "evidence": "reported"}
+    assert items[5] == {"topic": "posts about the 1989 crackdown", "evidence": "tested"}
     # JSON keeps text as it is: the CSV guard is for spreadsheets only.
     assert items[1]["term"] == '=HYPERLINK("https://evil.example","click")'
 
@@ -268,20 +286,25 @@ def read_terms(files: dict[str, bytes]) -> list[dict[str, str]]:
 def test_terms_csv_has_a_header_and_one_row_per_term(corpus):
     files = build(corpus)
     assert files["api/terms.csv"].startswith(
-        b"list_id,term,translation,category,note,first_seen,list_permalink\r\n"
+        b"list_id,term,translation,topic,evidence,category,note,first_seen,list_permalink\r\n"
     )
     rows = read_terms(files)
-    assert len(rows) == 5
+    assert len(rows) == 6
     assert rows[0] == {
         "list_id": "reported-removals",
         "term": "六四",
         "translation": "June Fourth",
+        "topic": "",
+        "evidence": "reported",
         "category": "history",
         "note": "Also written *8²*.",
         "first_seen": "2025-01",
         "list_permalink": "https://example.org/record/lists/reported-removals/",
     }
     assert rows[3]["note"] == 'Line one,\nline "two".'  # quoted, and read back intact
+    # A topic fills 'topic', never 'term': the two are told apart in every row.
+    assert (rows[5]["term"], rows[5]["translation"]) == ("", "")
+    assert (rows[5]["topic"], rows[5]["evidence"]) == ("posts about the 1989 crackdown", "tested")
 
 
 def test_terms_csv_neutralises_formulas(corpus):

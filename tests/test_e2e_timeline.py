@@ -20,8 +20,11 @@ from helpers import corpus_of, event
 from generator.build import publish
 from generator.config import load_config
 from generator.kinds.actor import Actor
+from generator.validate import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
+RECORD = load_corpus(ROOT / "entries")
+EVENTS = len(RECORD.of("event"))  # the real record's events, all on the timeline's one page
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -60,7 +63,7 @@ def test_the_filter_comes_from_the_url_and_spans_every_year(page: Any, site_url:
     page.goto(site_url + "timeline/")
     _wait_for_filter(page)
     everything = _rows(page)
-    assert len(everything) == 50
+    assert len(everything) == EVENTS
     page.goto(site_url + "timeline/?tag=us-law")
     _wait_for_filter(page)
     shown = _rows(page)
@@ -70,7 +73,7 @@ def test_the_filter_comes_from_the_url_and_spans_every_year(page: Any, site_url:
     assert page.locator("select[name=tag]").input_value() == "us-law"
     assert page.locator(".record-chart").is_hidden()  # it counts the whole record
     count = page.locator(".record-filter__count").inner_text()
-    assert count == f"{len(expected)} of 50 events, tag us-law"
+    assert count == f"{len(expected)} of {EVENTS} events, tag us-law"
     # headings without a shown event are hidden, and so are their lines in the contents
     assert page.locator("h2[id='2013']").is_hidden() and page.locator("h2[id='2024']").is_visible()
     toc = page.locator(".md-sidebar--secondary a.md-nav__link[href='#2013']")
@@ -92,7 +95,7 @@ def test_no_match_says_so_and_clearing_shows_everything(page: Any, site_url: str
     empty = page.locator("[data-record-filter-empty]")
     assert empty.is_visible() and "No event matches this filter." in empty.inner_text()
     empty.get_by_role("link", name="Clear the filter").click()
-    assert len(_rows(page)) == 50
+    assert len(_rows(page)) == EVENTS
     assert empty.is_hidden() and urlsplit(page.url).query == ""
     assert page.locator(".record-chart").is_visible()
     assert page.locator(".md-sidebar--secondary li:has(> a[href='#2013'])").is_visible()
@@ -102,7 +105,7 @@ def test_no_match_says_so_and_clearing_shows_everything(page: Any, site_url: str
 def test_an_unknown_value_in_the_url_is_ignored(page: Any, site_url: str) -> None:
     page.goto(site_url + "timeline/?tag=no-such-tag")
     _wait_for_filter(page)
-    assert len(_rows(page)) == 50
+    assert len(_rows(page)) == EVENTS
     assert page.locator(".record-filter__count").inner_text() == ""
 
 
@@ -178,7 +181,9 @@ def test_event_pages_step_through_time(page: Any, site_url: str) -> None:
 def test_an_entry_page_offers_a_citation(page: Any, site_url: str) -> None:
     page.goto(site_url + "events/2025-01-18-tiktok-goes-dark/")
     apa = page.locator(".record-cite__apa").inner_text()
-    assert apa.startswith("RedNote Record. (2026, November 25). TikTok goes dark")
+    changed = RECORD.entries["2025-01-18-tiktok-goes-dark"].last_modified
+    day = f"{changed.year}, {changed:%B} {changed.day}"
+    assert apa.startswith(f"RedNote Record. ({day}). TikTok goes dark")
     assert apa.endswith("/events/2025-01-18-tiktok-goes-dark/")
     assert page.locator(".record-cite__bibtex").inner_text().startswith("@misc{")
 
@@ -236,7 +241,7 @@ def test_the_timeline_and_tag_pages_work_without_javascript(browser: Any, site_u
     page = context.new_page()
     try:
         page.goto(site_url + "timeline/?tag=us-law")  # the filter needs JavaScript: all shown
-        assert len(_rows(page)) == 50
+        assert len(_rows(page)) == EVENTS
         assert page.locator("form[data-record-filter]").is_hidden()
         row = page.locator("#event-2025-01-18-tiktok-goes-dark")
         body = row.locator(".record-row__body")

@@ -63,7 +63,7 @@ NESTED = {
         (7, 5),
     ),
     "items[1].note": (
-        "items:\n  - term: a\n    translation: a\n  - term: b\n    translation: b\n"
+        "items:\n  - topic: a\n    evidence: tested\n  - topic: b\n    evidence: tested\n"
         "    note: >\n      Seen twice:\n\n      * in posts\n      * in comments\n",
         (10, 7),
     ),

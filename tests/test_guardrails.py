@@ -7,27 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import edit
 
 from generator.dates import PartialDate
 from generator.guardrails import PLACEHOLDER_URL, id_date, id_date_problem, renamed_id
 from generator.validate import collect
 
-VALID = Path(__file__).parent / "data" / "validate" / "valid" / "entries"
 EVENT = "events/2025-01-13-rednote-tops-app-store.yaml"
 
 
 @pytest.fixture
-def entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(VALID, tmp_path / "entries")
-    monkeypatch.chdir(tmp_path)
-    return Path("entries")
-
-
-def edit(entries: Path, name: str, old: str, new: str) -> None:
-    path = entries / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def entries(valid_entries: Path) -> Path:
+    return valid_entries
 
 
 def messages(entries: Path) -> list[str]:

@@ -351,7 +351,7 @@ def test_unsafe_links_and_urls_are_each_refused(monkeypatch: pytest.MonkeyPatch)
         f"{e}/events/2025-01-13-link-event.yaml:9:18: 'sources[0].archive_url': "
         f"\"data:text/html,<script>alert('archive')</script>\" {url}\n"
         f"{e}/lists/link-list.yaml:5:10: 'summary': {link.format('javascript:')}\n"
-        f"{e}/lists/link-list.yaml:9:11: 'items[0].note': {link.format('vbscript:')}\n"
+        f"{e}/lists/link-list.yaml:10:11: 'items[0].note': {link.format('vbscript:')}\n"
         f"{e}/quotes/quote-link.yaml:5:10: 'context': {link.format('data:')}\n"
         f"{e}/quotes/quote-link.yaml:8:10: 'sources[0].url': "
         f"\"\\tjavascript:alert('tab-source')\" {url}\n"
@@ -564,7 +564,7 @@ def test_the_validator_refuses_control_characters_in_every_field(
         "the control character U+0001, which no text may hold: delete it"
     ) in lines
     assert (
-        "tests/data/hostile/control/entries/lists/ctl-list.yaml:9:11: 'items[0].note': "
+        "tests/data/hostile/control/entries/lists/ctl-list.yaml:10:11: 'items[0].note': "
         "character 5 is the control character U+0006, which no text may hold: delete it"
     ) in lines
 

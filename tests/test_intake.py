@@ -128,6 +128,7 @@ def test_a_list_item_is_appended_without_touching_other_lines(entries: Path) -> 
     added = [
         "  - term: 六四",
         "    translation: June Fourth",
+        "    evidence: tested",
         "    category: history",
         "    note: Posts using the date were hidden within minutes, according to *Example News*.",
         "    first_seen: 2025-01-15",
@@ -303,7 +304,7 @@ def test_a_list_written_in_flow_style_is_left_for_a_curator(entries: Path) -> No
     path = entries / "lists" / "sample-keywords.yaml"
     text = path.read_text(encoding="utf-8")
     start, end = text.index("items:\n"), text.index("sources:\n")
-    path.write_text(text[:start] + "items: [{term: VPN, translation: VPN}]\n" + text[end:])
+    path.write_text(text[:start] + "items: [{term: VPN, evidence: tested}]\n" + text[end:])
     before = snapshot(entries)
     result = run("list-item", BODIES / "list-item.md", entries)
     assert result.exit_code == 1
@@ -379,3 +380,33 @@ def test_the_appender_keeps_comments_before_the_next_field() -> None:
         "items:\n  - term: a\n  - term: b\n\n# about the sources\nsources: []\n"
         "added: 2025-01-01\nupdated: 2025-03-01\n"
     )
+
+
+def test_a_topic_is_proposed_without_a_term(entries: Path) -> None:
+    body = (BODIES / "list-item.md").read_text(encoding="utf-8")
+    body = body.replace("### Term\n\n六四\n", "### Term\n\n_No response_\n")
+    body = body.replace("### Translation\n\nJune Fourth\n", "### Translation\n\n_No response_\n")
+    body = body.replace(
+        "### Topic\n\n_No response_\n", "### Topic\n\nposts about the 1989 crackdown\n"
+    )
+    result = run("list-item", body, entries)
+    assert result.exit_code == 0, result.output
+    text = (entries / "lists" / "sample-keywords.yaml").read_text(encoding="utf-8")
+    assert "  - topic: posts about the 1989 crackdown\n    evidence: tested\n" in text
+    assert collect(entries).problems == []
+
+
+@pytest.mark.parametrize("topic", ["_No response_", "posts about June Fourth"])
+def test_a_proposal_gives_a_term_or_a_topic_not_both(entries: Path, topic: str) -> None:
+    body = (BODIES / "list-item.md").read_text(encoding="utf-8")
+    body = body.replace("### Topic\n\n_No response_\n", f"### Topic\n\n{topic}\n")
+    if topic == "_No response_":  # neither
+        body = body.replace("### Term\n\n六四\n", "### Term\n\n_No response_\n")
+    before = snapshot(entries)
+    result = run("list-item", body, entries)
+    assert result.exit_code == 1
+    assert (
+        "Term: give the term as written, or describe the topic: one of the two"
+        in result.output.splitlines()
+    )
+    assert snapshot(entries) == before

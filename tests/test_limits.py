@@ -68,7 +68,7 @@ REFUSED = {
     ),
     "items": (
         "lists/l.yaml",
-        LIST_HEAD + "".join(f"  - {{term: t{i}, translation: t}}\n" for i in range(25_000)),
+        LIST_HEAD + "".join(f"  - {{term: t{i}, evidence: tested}}\n" for i in range(25_000)),
         "'items' has 25,000 items; at most 5,000 are allowed",
     ),
 }
@@ -85,7 +85,7 @@ def test_hostile_inputs_are_refused_within_the_time(tmp_path: Path, case: str) -
 def _worst_list_of_long_notes() -> str:
     note = "[[[[[(((((" + "x " * 990  # 5 of each bracket open, the most allowed, 2,000 chars
     items = "".join(
-        f"  - term: t{i}\n    translation: t{i}\n    note: {json.dumps(note)}\n" for i in range(480)
+        f"  - term: t{i}\n    evidence: tested\n    note: {json.dumps(note)}\n" for i in range(480)
     )
     return LIST_HEAD + items
 
@@ -93,7 +93,7 @@ def _worst_list_of_long_notes() -> str:
 def _worst_list_of_many_items() -> str:
     note = "[[[[[(((((" + "x " * 60
     items = "".join(
-        f"  - term: t{i}\n    translation: t{i}\n    note: {json.dumps(note)}\n"
+        f"  - term: t{i}\n    evidence: tested\n    note: {json.dumps(note)}\n"
         for i in range(5_000)
     )
     return LIST_HEAD + items

@@ -48,7 +48,7 @@ VALID = {
         "compiled_by": "someone",
         "date": "2025",
         "summary": "A list.",
-        "items": [{"term": "词", "translation": "word"}],
+        "items": [{"term": "词", "translation": "word", "evidence": "tested"}],
         "sources": [{"url": "https://example.org/l", "title": "L"}],
         "added": "2025-01-20",
     },

@@ -139,8 +139,14 @@ def corpus_files(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
             "date": "2025",
             "summary": t(),
             "items": [
-                {"term": t(), "translation": t(), "category": t(), "note": t()},
-                {"term": t(), "translation": t()},
+                {
+                    "term": t(),
+                    "translation": t(),
+                    "evidence": "tested",
+                    "category": t(),
+                    "note": t(),
+                },
+                {"topic": t(), "evidence": "leaked"},
             ],
             "sources": [source],
             "added": "2025-01-23",

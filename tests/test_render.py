@@ -217,7 +217,9 @@ def test_long_listings_are_paginated() -> None:
 
 def test_long_list_items_are_paginated() -> None:
     compiler = actor("compiler")
-    items = tuple(ListItem(term=f"term {i}", translation=f"t{i}") for i in range(700))
+    items = tuple(
+        ListItem(evidence="reported", term=f"term {i}", translation=f"t{i}") for i in range(700)
+    )
     lst = CensorshipList(
         id="big",
         path=Path("lists/big.yaml"),
@@ -248,7 +250,7 @@ def test_two_pages_at_one_url_is_an_error() -> None:
         compiled_by="compiler",
         date=PartialDate.parse("2025"),
         summary="S.",
-        items=(ListItem(term="a", translation="b"),),
+        items=(ListItem(evidence="reported", term="a", translation="b"),),
         sources=(SOURCE,),
     )
     with pytest.raises(

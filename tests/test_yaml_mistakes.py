@@ -32,7 +32,7 @@ EXPECTED = {
 }
 HASHTAG = (
     "1:7: `#` starts a comment in YAML, so 'text' is empty: put the value in quotes, e.g. "
-    "`text: '#小红书# 欢迎TikTok难民!'`"
+    "`text: '#小红书# 欢迎TikTok难民！'`"
 )
 TAB = "line {n} is indented with a tab: YAML needs spaces; indent it with spaces only"
 LOADERS = [pytest.param(load._Loader, id="libyaml"), pytest.param(yaml.SafeLoader, id="python")]

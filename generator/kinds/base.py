@@ -18,6 +18,7 @@ from generator.paging import ROWS_PER_PAGE, Page, listing
 from generator.urls import Route
 
 if TYPE_CHECKING:
+    from generator.checker import Checker
     from generator.corpus import Corpus
     from generator.model import Entry
     from generator.site import Site
@@ -92,6 +93,10 @@ class Kind:
     def entry_pages(self, site: Site, entry: Entry) -> tuple[dict[str, Any], list[Page]]:
         """More context for an entry's page, and pages of its own (a long list's items)."""
         return {}, []
+
+    def check(self, checker: Checker) -> None:
+        """Report what the kind's schema cannot say about one entry's data (``checker.loaded``),
+        after the schema checks; ``checker.report`` names the file and line."""
 
     def summary(self, entry: Entry) -> str:
         """Markdown saying what the entry is: a feed item's summary."""

@@ -15,6 +15,7 @@ from generator.paging import Page, listing, paginate
 from generator.urls import Route
 
 if TYPE_CHECKING:
+    from generator.checker import Checker
     from generator.corpus import Corpus
     from generator.site import Site
 
@@ -25,15 +26,48 @@ ITEMS = Route("{folder}/{id}.md", "{folder}/{id}/items/{n}.md")
 TERMS = Route("{folder}/terms/index.md", "{folder}/terms/{n}.md")
 
 
+EVIDENCE = {
+    "tested": "someone posted it and saw the result",
+    "reported": "a platform notice, or a user's account of what happened",
+    "leaked": "an internal document",
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class ListItem:
-    term: str = spec("text", "The term as written.")
-    translation: str = spec("text", "In English.")
+    """A term (the word as it was written and censored) or a topic (a description, in English,
+    of what was censored): one or the other, never a description dressed up as a term."""
+
+    term: str | None = spec(
+        "text",
+        "The word as it was written and censored, in its own language and script. "
+        "An item has a term or a topic, not both.",
+        default=None,
+    )
+    translation: str | None = spec(
+        "text",
+        "The term in English; needed unless the term is already plain English.",
+        default=None,
+    )
+    topic: str | None = spec(
+        "text",
+        "What was censored, described in English, when no source gives the word as written.",
+        default=None,
+    )
+    evidence: str = spec(
+        {"type": "string", "enum": list(EVIDENCE)},
+        "How the source knows: " + "; ".join(f"{k}: {v}" for k, v in EVIDENCE.items()) + ".",
+    )
     category: str | None = spec("text", "A grouping.", default=None)
     note: str | None = spec("note", "Notes (Markdown).", default=None)
     first_seen: PartialDate | None = spec(
-        "partial_date", "When the term was first reported.", default=None
+        "partial_date", "When it was first reported.", default=None
     )
+
+    @property
+    def name(self) -> str:
+        """What the item is called: its term, or its topic."""
+        return self.term or self.topic or ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,7 +84,7 @@ class CensorshipList(Dated, Entry):
             "type": "array",
             "minItems": 1,
             "maxItems": ITEMS_MAX,
-            "x-message": "needs at least one item (term and translation)",
+            "x-message": "needs at least one item (a term or a topic, and its evidence)",
             "items": object_of(ListItem),
         },
         "The terms or topics.",
@@ -68,7 +102,7 @@ class Term:
 
 
 def _item_weight(item: ListItem) -> int:
-    return 300 + 2 * (len(item.term) + len(item.translation) + len(item.note or ""))
+    return 300 + 2 * (len(item.name) + len(item.translation or "") + len(item.note or ""))
 
 
 def _term_weight(t: Term) -> int:
@@ -77,15 +111,17 @@ def _term_weight(t: Term) -> int:
 
 class ListKind(Kind):
     def index(self, corpus: Corpus) -> list[Term]:
-        """Every term of every list, in alphabetical order."""
+        """Every term of every list, in alphabetical order: terms as written, not topics."""
         terms: dict[str, Term] = {}
         for lst in corpus.of(self.name):
             for item in lst.items:
+                if item.term is None:
+                    continue
                 key = item.term.strip()
                 term = terms.get(key)
                 if term is None:
                     term = terms[key] = Term(key, [], [])
-                if item.translation not in term.translations:
+                if item.translation and item.translation not in term.translations:
                     term.translations.append(item.translation)
                 if not term.lists or term.lists[-1].id != lst.id:
                     term.lists.append(lst)
@@ -101,6 +137,7 @@ class ListKind(Kind):
             "terms",
             _term_weight,
             lists_shown=TERM_LISTS_SHOWN,
+            topics=self.topic_count(site.corpus),
         )
 
     def entry_pages(self, site: Site, entry: Entry) -> tuple[dict[str, Any], list[Page]]:
@@ -121,14 +158,65 @@ class ListKind(Kind):
                     "items": chunk,
                     "pager": pager,
                     "first": sum(len(c) for _, c in pages[: pager.number - 1]) + 1,
+                    "evidence": EVIDENCE,
                 },
             )
             for pager, chunk in pages[1:]
         ]
-        return {"items": pages[0][1], "items_pager": pages[0][0]}, more
+        return {"items": pages[0][1], "items_pager": pages[0][0], "evidence": EVIDENCE}, more
 
     def terms_src(self) -> str:
         return TERMS.src(folder=self.folder)
+
+    def topic_count(self, corpus: Corpus) -> int:
+        return sum(1 for lst in corpus.of(self.name) for item in lst.items if item.term is None)
+
+    def check(self, checker: Checker) -> None:
+        """An item has a term (with its translation) or a topic: never both, never neither,
+        and never a translation that repeats the term (a topic written as a term)."""
+        items = checker.loaded.data.get("items")
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            at = ("items", i)
+            term, translation, topic = (item.get(k) for k in ("term", "translation", "topic"))
+            if term is not None and topic is not None:
+                checker.report(
+                    at + ("topic",),
+                    f"'items[{i}]' has both a 'term' and a 'topic': a term is the word as it "
+                    "was written and censored, a topic a description of what was censored. "
+                    "Keep the one the source gives",
+                    key=True,
+                )
+            elif term is None and topic is None:
+                checker.report(
+                    at,
+                    f"'items[{i}]' needs a 'term' (the word as it was written and censored, "
+                    "with its 'translation') or a 'topic' (what was censored, described in "
+                    "English)",
+                )
+            elif topic is not None and translation is not None:
+                checker.report(
+                    at + ("translation",),
+                    f"'items[{i}].translation': a topic is already in English and has no "
+                    "translation: delete the line",
+                    key=True,
+                )
+            elif not isinstance(term, str) or not isinstance(translation, (str, type(None))):
+                continue  # the schema checks said what is wrong
+            elif translation is not None and translation.strip() == term.strip():
+                checker.report(
+                    at + ("translation",),
+                    f"'items[{i}].translation' repeats the term {term.strip()!r}. If the source "
+                    "gives this word as written and it is English, delete 'translation'; if it "
+                    "describes what was censored, write it as 'topic:' instead of 'term:'",
+                )
+            elif translation is None and not term.isascii():
+                checker.report(
+                    at + ("term",),
+                    f"'items[{i}]' needs a 'translation' of the term {term.strip()!r} into English",
+                    key=True,
+                )
 
 
 KIND = ListKind(
@@ -142,4 +230,4 @@ KIND = ListKind(
     routes={"items": ITEMS, "terms": TERMS},
 )
 
-__all__ = ["KIND", "CensorshipList", "ListItem", "Term"]
+__all__ = ["EVIDENCE", "KIND", "CensorshipList", "ListItem", "Term"]
