@@ -186,7 +186,7 @@ class _Writer:
         return " ".join(parts)
 
     def zh(self, k: int) -> str:
-        return ",".join(self.rng.sample(ZH_PHRASES, k)) + "。"
+        return "，".join(self.rng.sample(ZH_PHRASES, k)) + "。"  # full-width, as Chinese is
 
     def day(self) -> date:
         return START + timedelta(days=self.rng.randrange(DAYS))
@@ -281,10 +281,19 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
     for entry_id in ids["list"]:
         items = []
         for j in range(rng.randint(10, 50)):
-            items.append(
+            # Format 1.3.0: two in three a term with its translation, the rest a topic.
+            item = (
                 {
                     "term": f"{rng.choice(ZH_PHRASES)}{j}",
                     "translation": w.sentence(2, 5).rstrip("."),
+                }
+                if j % 3
+                else {"topic": w.sentence(3, 8).rstrip(".")}
+            )
+            items.append(
+                {
+                    **item,
+                    "evidence": rng.choice(["tested", "reported", "leaked"]),
                     "category": rng.choice(["politics", "health", "foreign affairs", "slang"]),
                     "note": w.sentence(),
                     "first_seen": w.partial(),
