@@ -26,7 +26,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator import data, feeds, kinds, render
+from generator import data, feeds, kinds, render, search
 from generator.config import SiteConfig, load_config
 from generator.corpus import Corpus
 from generator.errors import BuildError
@@ -225,11 +225,19 @@ def _publish(
             bar = Progress(total, "Building pages", progress)
             mk.plugins["rednote-record"] = _RecordPlugin(pages, bar)
             started = time.monotonic()
+            # Pagefind indexes on another core while MkDocs builds (generator/search.py).
+            indexer = search.Indexer(corpus, work / search.OUTPUT)
             try:
                 _run_mkdocs(mk)
+            except BaseException:
+                indexer.cancel()
+                raise
             finally:
                 bar.close()
             log.info("MkDocs built %d pages in %.1f s", bar.done, time.monotonic() - started)
+            started = time.monotonic()
+            indexer.write()
+            log.info("Wrote the search index in %.1f s more", time.monotonic() - started)
 
             started = time.monotonic()
             feeds.write_feeds(corpus, config, work)
@@ -278,10 +286,10 @@ def _run_mkdocs(mk: Any) -> None:
 
 @contextmanager
 def _quiet_loggers() -> Iterator[None]:
-    """Keep MkDocs' per-step INFO lines and jieba's dictionary chatter out of the output."""
+    """Keep MkDocs' per-step INFO lines and the Pagefind service's chatter out of the output."""
     verbose = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
     saved = {}
-    for name in ("mkdocs", "jieba"):
+    for name in ("mkdocs", "pagefind"):
         logger = logging.getLogger(name)
         saved[name] = logger.level
         if not verbose:

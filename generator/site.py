@@ -75,6 +75,7 @@ def plan(site: Site) -> Iterator[Page]:
     for kind in site.kinds:
         home.update(kind.home(site))
     yield Page(urls.HOME.src(), "home.md.j2", home)
+    yield Page(urls.SEARCH.src(), "search.md.j2", {})
     for kind in site.kinds:
         if kind.leads:
             yield from kind.pages(site)

@@ -62,6 +62,7 @@ REFERRED_BY = Route("{folder}/{id}/referred-by.md", "{folder}/{id}/referred-by/{
 KIND_INDEX = Route("{folder}/index.md", "{folder}/page/{n}.md")
 TAGS = Route("tags/index.md", "tags/page/{n}.md")
 TAG = Route("tags/{tag}.md", "tags/{tag}/{n}.md")
+SEARCH = Route("search.md")
 
 # Files that are not pages: feeds (without the extension of each format) and open data.
 FEED_ALL = Route("feeds/all")

@@ -117,6 +117,27 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
+def checked_page(browser: Any) -> Iterator[Any]:
+    """A desktop-sized page that fails the test if a script throws or logs an error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield pg
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture(scope="session")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    """tests/data/hostile/xss/ built and served locally."""
+    with serve(hostile_site) as url:
+        yield url
+
+
+@pytest.fixture
 def valid_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of tests/data/validate/valid/entries, as ``entries`` beside the working directory."""
     from helpers import VALID_ENTRIES

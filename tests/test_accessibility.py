@@ -44,6 +44,7 @@ PAGES: dict[str, str] = {
     "subscribe": "subscribe/",
     "data": "data/",
     "about": "about/",
+    "search": "search/?q=censorship&kind=Quote",
 }
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
 FAILING_IMPACTS = ("critical", "serious")  # axe's impacts are minor, moderate, serious, critical
@@ -98,7 +99,7 @@ def test_no_serious_accessibility_violations(
         assert response is not None and response.status == 200, path
         # Without this check a broken palette would silently test the light scheme twice.
         assert page.locator("body").get_attribute("data-md-color-scheme") == SCHEMES[scheme]
-        page.wait_for_timeout(300)  # deferred scripts (search, the timeline filter) settle
+        page.wait_for_timeout(300)  # deferred scripts (search results, the timeline filter) settle
         results = _axe(page)
     finally:
         context.close()

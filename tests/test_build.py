@@ -16,7 +16,7 @@ import pytest
 from helpers import corpus_of
 
 from generator import build, feeds
-from generator.build import BuildResult, build_site, publish
+from generator.build import MANIFEST, BuildResult, build_site, publish
 from generator.config import load_config
 from generator.corpus import Corpus
 from generator.dates import PartialDate
@@ -230,50 +230,6 @@ def test_theme_assets_are_published(site: Path) -> None:
     assert "assets/record.js" in page and "assets/record.css" in page
 
 
-# --- search ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def search_index(site: Path) -> dict:
-    return json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-
-
-def _tokens(index: dict, text: str) -> set[str]:
-    return {t for t in re.split(index["config"]["separator"], text) if t}
-
-
-def test_search_finds_chinese_words_segmented_by_jieba(search_index: dict) -> None:
-    assert search_index["config"]["lang"] == ["en", "zh"]
-    pages = {}
-    for doc in search_index["docs"]:
-        page = doc["location"].split("#")[0]
-        pages.setdefault(page, set()).update(
-            _tokens(search_index, doc["title"] + " " + doc["text"])
-        )
-    assert "难民" in pages["events/2025-01-refugees-arrive/"]
-    assert "难民" in pages["quotes/quote-welcome-zh/"]
-    assert "refugees" in pages["events/2025-01-refugees-arrive/"]
-
-
-def test_listing_pages_are_not_in_the_search_index(search_index: dict) -> None:
-    locations = {doc["location"].split("#")[0] for doc in search_index["docs"]}
-    for listing in (
-        "",
-        "timeline/",
-        "events/",
-        "tags/",
-        "tags/migration/",
-        "quotes/",
-        "lists/",
-        "lists/terms/",
-        "actors/",
-    ):
-        assert listing not in locations, listing
-    # each entry is found once, on its own page
-    assert "events/2025-01-refugees-arrive/" in locations
-    assert "lists/sample-keywords/" in locations
-
-
 # --- the navigation ----------------------------------------------------------------------
 
 
@@ -445,12 +401,30 @@ def test_rebuilding_replaces_the_site(tmp_path: Path, built_site: BuildResult) -
 # --- reproducible, and clean -------------------------------------------------------------
 
 
+def _pagefind_unstable(name: str) -> bool:
+    return (
+        name.startswith("pagefind/filter/")
+        or (name.startswith("pagefind/pagefind.") and name.endswith(".pf_meta"))
+        or name == "pagefind/pagefind-entry.json"
+    )
+
+
 def test_same_entries_give_byte_identical_sites(tmp_path: Path, built_site: BuildResult) -> None:
     again = build_site(GOLDEN / "entries", tmp_path / "again", ROOT / "mkdocs.yml", progress=False)
     first, second = tree(built_site.site_dir), tree(again.site_dir)
     for files in (first, second):
         files.pop("sitemap.xml", None)
         files.pop("sitemap.xml.gz", None)
+        # Pagefind 1.5 writes its filter indexes in an arbitrary order, so their names, and
+        # the metadata and entry files that name them, change from build to build (upstream:
+        # Pagefind/pagefind#638, where the fragments were made stable in 1.3 and the filters
+        # were not). The index, the fragments and everything else must be identical.
+        for name in [n for n in files if _pagefind_unstable(n)]:
+            files.pop(name)
+        manifest = json.loads(files[MANIFEST])
+        manifest["files"] = [n for n in manifest["files"] if not _pagefind_unstable(n)]
+        files[MANIFEST] = json.dumps(manifest).encode()
+    assert any(n.startswith("pagefind/fragment/") for n in first)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
     # no temporary path leaks into the output

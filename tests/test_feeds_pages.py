@@ -69,7 +69,6 @@ def test_a_page_with_a_feed_names_it_in_its_front_matter(pages, corpus, src):
     # the feed's page is this page
     assert SECOND_LISTINGS.get(src, urls.page_url(src)) == feed.page
     assert front_matter(pages[src]) == {
-        "search": {"exclude": True},
         "feed": feed.path,
         "feed_title": feed.title,
     }
@@ -108,8 +107,8 @@ def test_the_tags_page_counts_what_the_tag_pages_count(pages, corpus):
     assert "actors included" in table
 
 
-def test_pages_without_a_feed_keep_the_plain_front_matter(pages):
-    assert pages["actors/index.md"].startswith("---\nsearch:\n  exclude: true\n---\n")
+def test_pages_without_a_feed_have_no_front_matter(pages):
+    assert pages["actors/index.md"].lstrip("\n").startswith("# Actors")
     assert "record-follow" not in pages["actors/index.md"]
 
 
@@ -132,5 +131,4 @@ def test_a_hostile_site_name_stays_text_in_the_front_matter(corpus):
         "&lt;/title&gt;&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &#34;Record&#34;\n"
         "---\nsearch: 1: tagged migration"
     )
-    assert meta["search"] == {"exclude": True}
     assert "<script" not in _FRONT_MATTER_RE.match(pages["tags/migration.md"]).group(1)

@@ -210,9 +210,8 @@ def test_no_entry_text_reaches_the_site_live(files: dict[str, dict[str, Any]]) -
             elif name.endswith(".json"):
                 for item in json.loads(content).get("items", []):
                     _assert_inert_html(item.get("content_html", ""), name)
-        index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-        for doc in index["docs"]:
-            _assert_inert_html(doc.get("title", ""), f"search: {doc['location']}")
-            _assert_inert_html(doc.get("text", ""), f"search: {doc['location']}")
+        # The search index holds the entries' text as text (Pagefind escapes it, and the
+        # search script shows it with textContent): tests/test_e2e_search.py reads it in a
+        # browser with a hostile entry.
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -91,15 +91,10 @@ def test_listing_pages_exist(golden_pages: dict[str, str]) -> None:
         assert src in golden_pages, src
 
 
-def test_listing_pages_are_kept_out_of_search(golden_pages: dict[str, str]) -> None:
+def test_no_page_carries_search_front_matter(golden_pages: dict[str, str]) -> None:
+    # Search indexes the entries' data (generator/search.py), not pages: nothing to exclude.
     for src, text in golden_pages.items():
-        if not src.endswith(".md"):  # the timeline's events.json: not a page
-            continue
-        front = yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") else {}
-        excluded = front.get("search") == {"exclude": True}
-        is_entry = re.fullmatch(r"(events|quotes|lists|actors)/[a-z0-9-]+\.md", src)
-        is_entry = is_entry and not src.endswith("/index.md")
-        assert excluded != bool(is_entry), src
+        assert "\nsearch:" not in text.split("\n---\n", 1)[0], src
 
 
 def test_home_links_only_hand_written_pages_that_exist(golden_pages: dict[str, str]) -> None:
@@ -354,9 +349,7 @@ def test_config_is_strict_and_validates_links() -> None:
     }
     assert raw["use_directory_urls"] is True
     assert raw["extra"]["record"]["feed_limit"] == 50
-    search = next(p["search"] for p in raw["plugins"] if isinstance(p, dict) and "search" in p)
-    assert search["lang"] == ["en", "zh"]
-    assert "\\u200b" in search["separator"]
+    assert raw["plugins"] == []  # no MkDocs search plugin: Pagefind (generator/search.py)
     assert "!!python" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 

@@ -1,31 +1,110 @@
-"""Each entry is found once, on its own page: cross-reference sections stay out of the index."""
+"""The search index's records (generator/search.py): each entry once, with what a reader
+searches for and nothing a page repeats, its filters, and the bundle a build writes."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
+from generator import search
 from generator.build import BuildResult
 from generator.corpus import Corpus
 
 
-def test_event_titles_are_not_indexed_on_other_event_pages(
+@pytest.fixture(scope="module")
+def records(golden_corpus: Corpus) -> dict[str, dict]:
+    return {rec["url"]: rec for rec in search.records(golden_corpus)}
+
+
+def test_each_entry_is_one_record_and_no_listing_is_one(
+    records: dict[str, dict], golden_corpus: Corpus
+) -> None:
+    assert set(records) == {"/" + e.url for e in golden_corpus.entries.values()}
+    assert all(rec["language"] == search.LANGUAGE for rec in records.values())
+
+
+def test_a_record_holds_the_entrys_own_text(records: dict[str, dict]) -> None:
+    event = records["/events/2025-01-refugees-arrive/"]
+    assert "TikTok难民涌入小红书" in event["content"]  # the zh title
+    assert "refugees" in event["content"]
+    assert event["meta"] == {
+        "title": event["meta"]["title"],
+        "kind": "Event",
+        "date": "January 2025",
+    }
+    assert event["sort"] == {"date": "2025-01-01"}
+    quote = records["/quotes/quote-welcome-zh/"]
+    assert quote["filters"]["language"] == ["Chinese"]
+    assert quote["filters"]["kind"] == ["Quote"]
+
+
+def test_sources_corrections_and_related_entries_are_left_out(
+    records: dict[str, dict], golden_corpus: Corpus
+) -> None:
+    for entry in golden_corpus.entries.values():
+        content = records["/" + entry.url]["content"]
+        for source in getattr(entry, "sources", ()):
+            assert source.url not in content, entry.id
+        for correction in entry.corrections:
+            assert correction.note not in content, entry.id
+        for other_id in entry.related:
+            other = golden_corpus.entries[other_id]
+            if other.title not in (entry.title,):
+                assert other.title not in content, (entry.id, other_id)
+
+
+def test_filters_name_kinds_tags_actors_and_years(
+    records: dict[str, dict], golden_corpus: Corpus
+) -> None:
+    blackout = records["/events/2025-01-18-blackout/"]["filters"]
+    assert blackout["kind"] == ["Event"]
+    assert blackout["tag"] == ["blackout"]
+    assert blackout["year"] == ["2025"]
+    actor = golden_corpus.entries["state-paper"]
+    assert blackout["actor"] == [actor.title]  # names, as a reader picks them
+    listed = records["/lists/sample-keywords/"]
+    assert "天安門" in listed["content"] and "VPN" in listed["content"]
+    assert listed["filters"]["actor"] == [golden_corpus.entries["list-watch"].title]
+
+
+def test_a_build_writes_the_pagefind_bundle_and_no_lunr_index(
     built_site: BuildResult, golden_corpus: Corpus
 ) -> None:
-    """Events link each other as related entries; those links are not indexed.
-
-    (A quote's own `event` field does name its event, and is indexed with the quote.)
-    """
-    docs = json.loads((built_site.site_dir / "search" / "search_index.json").read_text())["docs"]
-    events = [e for e in golden_corpus.entries.values() if e.KIND.name == "event"]
-    assert any(e.related for e in events)
-    for entry in events:
-        pages = {d["location"].split("#")[0] for d in docs if entry.title in d["text"]}
-        elsewhere = {p for p in pages if p.startswith("events/") and p != entry.url}
-        assert not elsewhere, f"{entry.id} is indexed on {sorted(elsewhere)}"
+    site = built_site.site_dir
+    assert not (site / "search" / "search_index.json").exists()
+    for name in ("pagefind.js", "pagefind-highlight.js", "pagefind-entry.json"):
+        assert (site / search.OUTPUT / name).is_file(), name
+    entry = json.loads((site / search.OUTPUT / "pagefind-entry.json").read_text())
+    (language,) = entry["languages"]
+    assert language == search.LANGUAGE
+    assert entry["languages"][language]["page_count"] == len(golden_corpus.entries)
 
 
-def test_related_and_record_sections_are_not_indexed(built_site: BuildResult) -> None:
-    docs = json.loads((built_site.site_dir / "search" / "search_index.json").read_text())["docs"]
-    anchors = {d["location"].split("#", 1)[1] for d in docs if "#" in d["location"]}
-    assert not anchors & {"related-entries", "referred-to-by", "record"}
-    assert "sources" in anchors  # the sections that belong to the entry stay
+def test_the_extended_binary_is_the_one_used() -> None:
+    # `pip install -e .` brings pagefind[extended]: the build that segments Chinese.
+    from pagefind.service import get_executable
+    from pagefind_bin_extended import get_executable as extended
+
+    assert get_executable() == extended()
+    assert extended().is_file()
+
+
+def test_a_missing_pagefind_fails_the_build_clearly_and_keeps_the_site(
+    tmp_path, monkeypatch, golden_entries
+) -> None:
+    from conftest import ROOT
+
+    from generator.build import build_site
+    from generator.errors import BuildError
+
+    site = tmp_path / "site"
+    build_site(golden_entries, site, ROOT / "mkdocs.yml", progress=False)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(BuildError) as caught:
+        build_site(golden_entries, site, ROOT / "mkdocs.yml", progress=False)
+    assert str(caught.value).startswith("search index: Pagefind could not be started (")
+    assert "pip install -e ." in str(caught.value)
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no half-built folder left

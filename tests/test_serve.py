@@ -53,7 +53,8 @@ PROBLEM = Problem("entries/events/x.yaml", 19, 1, f"unknown field '{HOSTILE}' fo
         ("/404.html", True),
         ("/about", True),
         ("/assets/record.css", False),
-        ("/search/search_index.json", False),
+        ("/pagefind/pagefind.js", False),
+        ("/pagefind/fragment/zh_0a1b2c.pf_fragment", False),
         ("/feeds/events.xml", False),
     ],
 )
