@@ -81,7 +81,8 @@ def _sortable(date: PartialDate) -> str:
 
 
 def _actor_names(entry: Entry, corpus: Corpus) -> list[str]:
-    names: list[str] = []
+    """The actors an entry names (an actor names itself), as a reader picks them: by name."""
+    names: list[str] = [entry.title] if entry.KIND.name == "actor" else []
     for name, target in entry.references():
         other = corpus.entries.get(target)
         if other is not None and other.KIND.name == "actor" and name != "related":
@@ -113,10 +114,6 @@ def _texts(value: Any, top: bool = True) -> list[str]:
 def _words(markdown: str) -> str:
     """Markdown → its words, cheaply: link text without the address, no emphasis marks."""
     return _MD_MARK_RE.sub(r"\1", _MD_LINK_RE.sub(r"\1", markdown)).strip()
-
-
-class _Cancelled(Exception):
-    """Raised inside the index's context so that it closes without writing files."""
 
 
 def _service_class() -> type:

@@ -66,6 +66,8 @@ def test_filters_name_kinds_tags_actors_and_years(
     listed = records["/lists/sample-keywords/"]
     assert "天安門" in listed["content"] and "VPN" in listed["content"]
     assert listed["filters"]["actor"] == [golden_corpus.entries["list-watch"].title]
+    own = records["/actors/list-watch/"]["filters"]["actor"]
+    assert own == [golden_corpus.entries["list-watch"].title]  # an actor is found by its name
 
 
 def test_a_build_writes_the_pagefind_bundle_and_no_lunr_index(
