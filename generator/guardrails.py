@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.checker import field_name
 from generator.dates import PartialDate
+from generator.markup import HAN, HAN_RE
 
 if TYPE_CHECKING:
     from generator.checker import Checker
@@ -34,12 +35,10 @@ _ID_DATE_RE = re.compile(
 _SHOWN_MAX = 60
 # Chinese text pasted from a page normalised to NFKC (the dossier's stored copies) has lost its
 # full-width punctuation: 我们顺势而为,扩大 for 我们顺势而为，扩大.
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-_HAN_RE = re.compile(f"[{_HAN}]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 # ASCII punctuation touching a Han character; a parenthesis only on its inner side, so that a
 # Markdown link's ")" before Chinese text is not taken for one.
-_ASCII_PUNCT_RE = re.compile(f"(?<=[{_HAN}])[,:;!?)]|[,:;!?](?=[{_HAN}])|\\((?=[{_HAN}])")
+_ASCII_PUNCT_RE = re.compile(f"(?<=[{HAN}])[,:;!?)]|[,:;!?](?=[{HAN}])|\\((?=[{HAN}])")
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 
@@ -160,9 +159,9 @@ def placeholder_problem(value: str, at: Path_, node: dict[str, Any], required: b
 def punctuation_problem(value: str, at: Path_) -> str | None:
     """Why Chinese ``value`` (more Han characters than Latin letters) has ASCII punctuation
     where Chinese writes full-width, or None. English text that names 小红书 is not checked."""
-    if not _HAN_RE.search(value):
+    if not HAN_RE.search(value):
         return None
-    if len(_HAN_RE.findall(value)) <= len(_LATIN_RE.findall(value)):
+    if len(HAN_RE.findall(value)) <= len(_LATIN_RE.findall(value)):
         return None
     found = list(_ASCII_PUNCT_RE.finditer(value))
     if not found:

@@ -24,6 +24,9 @@ _SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # The validator refuses them (generator.validate); renderers strip them as a second line.
 CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"  # a [class]
 CONTROL_CHARS_RE = re.compile(f"[{CONTROL_CHARS}]")
+# Han characters: the CJK unified ideographs, their extension A and B+ planes, compatibility.
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"  # a [class]
+HAN_RE = re.compile(f"[{HAN}]")
 
 
 def is_safe_url(url: str) -> bool:

@@ -24,6 +24,7 @@ from generator.dates import PartialDate
 from generator.errors import BuildError
 from generator.kinds.base import TEMPLATES_DIR
 from generator.markup import (
+    HAN_RE,
     escape_markdown,
     is_safe_url,
     plain_text,
@@ -36,7 +37,6 @@ from generator.markup import (
 log = logging.getLogger(__name__)
 
 DESCRIPTION_CHARS = 200
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def _paragraphs(text: str | None) -> list[list[str]]:
 
 
 def _is_chinese(text: str | None) -> bool:
-    return bool(text and _HAN_RE.search(text))
+    return bool(text and HAN_RE.search(text))
 
 
 def _safe_href(url: str | None) -> str | None:

@@ -79,9 +79,10 @@ def plan(site: Site) -> Iterator[Page]:
     for kind in site.kinds:
         if kind.leads:
             yield from kind.pages(site)
-    for entry in corpus.sorted():
+    entries = corpus.sorted()
+    for entry in entries:
         yield from _entry_pages(site, entry)
-    yield from aliases.pages(corpus.sorted())
+    yield from aliases.pages(entries)
     for kind in site.kinds:
         if not kind.leads:
             yield from kind.pages(site)

@@ -91,6 +91,16 @@ class CensorshipList(Dated, Entry):
     )
     sources: tuple[Source, ...] = spec("sources")
 
+    @property
+    def terms(self) -> tuple[ListItem, ...]:
+        """The items that give a word as written."""
+        return tuple(item for item in self.items if item.term is not None)
+
+    @property
+    def topics(self) -> tuple[ListItem, ...]:
+        """The items that describe what was censored."""
+        return tuple(item for item in self.items if item.term is None)
+
 
 @dataclass
 class Term:
@@ -114,9 +124,7 @@ class ListKind(Kind):
         """Every term of every list, in alphabetical order: terms as written, not topics."""
         terms: dict[str, Term] = {}
         for lst in corpus.of(self.name):
-            for item in lst.items:
-                if item.term is None:
-                    continue
+            for item in lst.terms:
                 key = item.term.strip()
                 term = terms.get(key)
                 if term is None:
@@ -169,7 +177,7 @@ class ListKind(Kind):
         return TERMS.src(folder=self.folder)
 
     def topic_count(self, corpus: Corpus) -> int:
-        return sum(1 for lst in corpus.of(self.name) for item in lst.items if item.term is None)
+        return sum(len(lst.topics) for lst in corpus.of(self.name))
 
     def check(self, checker: Checker) -> None:
         """An item has a term (with its translation) or a topic: never both, never neither,
