@@ -9,6 +9,7 @@ itself are in ``generator.sitedir``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import shutil
 import sys
@@ -22,11 +23,11 @@ from typing import Any
 import click
 import mkdocs.config
 import mkdocs.exceptions
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
-from generator import data, feeds, kinds, render, search
+from generator import data, engine, fastpage, feeds, kinds, parallel, render, search
 from generator.config import SiteConfig, load_config
 from generator.corpus import Corpus
 from generator.errors import BuildError
@@ -67,8 +68,8 @@ class Progress:
         self._last_draw = 0.0
         self._next_log = self.total // 10
 
-    def advance(self) -> None:
-        self.done += 1
+    def advance(self, n: int = 1) -> None:
+        self.done += n
         if self.tty:
             now = time.monotonic()
             if now - self._last_draw > 0.1 or self.done == self.total:
@@ -91,10 +92,10 @@ class Progress:
 class _RecordPlugin(BasePlugin):
     """Hands MkDocs the generated pages (in memory, never written into docs/) and counts pages."""
 
-    def __init__(self, pages: dict[str, str], progress: Progress):
+    def __init__(self, pages: dict[str, str], links: dict[str, list[tuple[str, str]]]):
         super().__init__()
         self.pages = pages
-        self.progress = progress
+        self.links = links
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         for src, text in self.pages.items():
@@ -111,11 +112,37 @@ class _RecordPlugin(BasePlugin):
         problem = front_matter_problem(name, source, page.meta, markdown, generated=generated)
         if problem:
             raise BuildError(problem)
+        if generated and (converted := fastpage.convert(markdown)) is not None:
+            page.render = functools.partial(_render_converted, page, converted)
         return markdown
 
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        self.progress.advance()
-        return output
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        # Every page has been read and converted by now, so every anchor is known.
+        for src, links in self.links.items():
+            for to_src, anchor in links:
+                problem = _link_problem(files, to_src, anchor)
+                if problem:
+                    raise BuildError(f"the generated page {src} links to {problem}")
+        return env
+
+
+def _link_problem(files: Files, to_src: str, anchor: str) -> str | None:
+    """What is wrong with a generated HTML link (MkDocs checks only Markdown links), or None."""
+    target = files.get_file_from_path(to_src)
+    if target is None:
+        return f"{to_src}, which is not a page of the site"
+    if anchor and target.page is not None and anchor not in (target.page.present_anchor_ids or ()):
+        return f"{to_src}#{anchor}, which has no such anchor"
+    return None
+
+
+def _render_converted(page: Any, converted: fastpage.Converted, config: Any, files: Any) -> None:
+    """Page.render for a page that generator.fastpage converted: what MkDocs' would set."""
+    page.content = converted.content
+    page.toc = get_toc(converted.toc_tokens)
+    page._title_from_render = converted.title
+    page.present_anchor_ids = converted.anchor_ids
+    page.links_to_anchors = {}  # no Markdown links: the page is headings and HTML
 
 
 def hand_written_pages(docs_dir: Path) -> list[str]:
@@ -129,10 +156,17 @@ def hand_written_pages(docs_dir: Path) -> list[str]:
     )
 
 
-def render_all(corpus: Corpus, config: SiteConfig, docs_pages: list[str]) -> dict[str, str]:
+def render_all(
+    corpus: Corpus,
+    config: SiteConfig,
+    docs_pages: list[str],
+    *,
+    jobs: int = 1,
+    links: dict[str, list[tuple[str, str]]] | None = None,
+) -> dict[str, str]:
     """Every generated Markdown page: entries and listings, then Subscribe and Data."""
     env = render.make_environment()
-    pages = render.render_pages(corpus, config, env, docs_pages=docs_pages)
+    pages = render.render_pages(corpus, config, env, docs_pages=docs_pages, jobs=jobs, links=links)
     for src, text in feeds.subscribe_and_data_pages(corpus, config, env).items():
         if src in pages or src in docs_pages:
             raise BuildError(f"two sources for the page {src}: generated twice, or also in docs/")
@@ -147,6 +181,7 @@ def build_site(
     *,
     site_url: str | None = None,
     progress: bool | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Validate ``entries_dir`` and build the whole site into ``site_dir``.
 
@@ -155,7 +190,8 @@ def build_site(
     or BuildError, leaving any previous ``site_dir`` untouched; BuildError too, before
     anything is read, for a ``site_dir`` that is or holds the sources or holds anything the
     previous build did not write. SIGTERM in the main thread stops the build the same way,
-    with SystemExit(143).
+    with SystemExit(143). ``jobs`` processes render the pages (default: one per core); the
+    site is the same for any number.
     """
     start = time.monotonic()
     config = load_config(config_path)
@@ -169,7 +205,7 @@ def build_site(
         check_replaceable(site_dir)
         log.info("Validating %s", display_path(entries_dir))
         corpus = load_corpus(entries_dir)
-        result = _publish(corpus, config, site_dir, site_url=site_url, progress=progress)
+        result = _publish(corpus, config, site_dir, site_url=site_url, progress=progress, jobs=jobs)
     seconds = time.monotonic() - start
     log.debug(
         "Built %s: %d pages from %d entries in %.1f s",
@@ -188,13 +224,14 @@ def publish(
     *,
     site_url: str | None = None,
     progress: bool | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build an already validated corpus into ``site_dir``, replacing it only when all went well."""
     site_dir = site_path(site_dir)
     check_not_sources(site_dir, config, None)
     with exclusive_build(site_dir):
         check_replaceable(site_dir)
-        return _publish(corpus, config, site_dir, site_url=site_url, progress=progress)
+        return _publish(corpus, config, site_dir, site_url=site_url, progress=progress, jobs=jobs)
 
 
 def _publish(
@@ -204,16 +241,19 @@ def _publish(
     *,
     site_url: str | None,
     progress: bool | None,
+    jobs: int | None,
 ) -> BuildResult:
     """The build proper, run holding the site folder's lock; ``site_dir`` is resolved."""
     start = time.monotonic()
+    jobs = jobs or parallel.default_jobs()
     with explain_os_errors(site_dir):
         work = new_work_folder(site_dir)
         try:
             mk = _mkdocs_config(config, work, site_url)
             docs_pages = hand_written_pages(Path(mk.docs_dir))
             started = time.monotonic()
-            pages = render_all(corpus, config, docs_pages)
+            links: dict[str, list[tuple[str, str]]] = {}
+            pages = render_all(corpus, config, docs_pages, jobs=jobs, links=links)
             log.info(
                 "Rendered %d pages from %d entries in %.1f s",
                 len(pages),
@@ -223,12 +263,12 @@ def _publish(
 
             total = sum(1 for p in [*pages, *docs_pages] if p.endswith(".md"))
             bar = Progress(total, "Building pages", progress)
-            mk.plugins["rednote-record"] = _RecordPlugin(pages, bar)
+            mk.plugins["rednote-record"] = _RecordPlugin(pages, links)
             started = time.monotonic()
             # Pagefind indexes on another core while MkDocs builds (generator/search.py).
             indexer = search.Indexer(corpus, work / search.OUTPUT)
             try:
-                _run_mkdocs(mk)
+                _run_mkdocs(mk, jobs, bar)
             except BaseException:
                 indexer.cancel()
                 raise
@@ -270,11 +310,11 @@ def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> 
         raise BuildError(f"{display_path(config.path)}: {exc}") from None
 
 
-def _run_mkdocs(mk: Any) -> None:
+def _run_mkdocs(mk: Any, jobs: int, bar: Progress) -> None:
     mk.plugins.on_startup(command="build", dirty=False)
     try:
         with _quiet_loggers():
-            mkdocs_build(mk)
+            engine.build(mk, jobs=jobs, done=bar.advance)
     except mkdocs.exceptions.Abort as exc:
         # The warnings that caused it were logged just before (broken links, missing pages).
         raise BuildError(f"MkDocs: {exc.message}") from None

@@ -203,7 +203,17 @@ def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Where to write the site.  [default: site/ next to mkdocs.yml]",
 )
 @config_option
-def build(entries_dir: Path | None, site_dir: Path | None, config_file: Path | None) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that render pages; the site is the same for any number.  "
+    "[default: one per core]",
+)
+def build(
+    entries_dir: Path | None, site_dir: Path | None, config_file: Path | None, jobs: int | None
+) -> None:
     """Validate the entries and build the whole site: pages, feeds and open data.
 
     The new site replaces the old one only once every step has succeeded, so a failed
@@ -218,7 +228,7 @@ def build(entries_dir: Path | None, site_dir: Path | None, config_file: Path | N
     from generator.problems import display_path, format_text
 
     try:
-        result = build_site(entries_dir, site_dir, config_file)
+        result = build_site(entries_dir, site_dir, config_file, jobs=jobs)
     except ValidationFailed as exc:
         click.echo(format_text(exc.problems), nl=False)
         raise

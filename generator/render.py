@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import cite, kinds, site, urls
+from generator import cite, kinds, parallel, site, urls
 from generator.config import SiteConfig
 from generator.corpus import Corpus
 from generator.dates import PartialDate
@@ -33,6 +33,7 @@ from generator.markup import (
     strip_control_chars,
     yaml_quote,
 )
+from generator.paging import Page
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,9 @@ def _md_link(ctx: jinja2.runtime.Context, to_src: str, anchor: str = "") -> str:
 
 @jinja2.pass_context
 def _href(ctx: jinja2.runtime.Context, to_src: str, anchor: str = "") -> str:
+    links = ctx.get("links_out")
+    if links is not None:  # MkDocs does not check links in HTML: the build does (check_links)
+        links.add((to_src, anchor))
     return urls.html_href(ctx["page_src"], to_src, anchor)
 
 
@@ -171,31 +175,52 @@ def render_pages(
     env: jinja2.Environment | None = None,
     *,
     docs_pages: Iterable[str] = (),
+    jobs: int = 1,
+    links: dict[str, list[tuple[str, str]]] | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its docs-relative path, in a stable order.
 
     ``docs_pages`` names the hand-written pages (``about.md``, …): Home links to those that
-    exist, and a generated page that would publish at the same URL is an error.
+    exist, and a generated page that would publish at the same URL is an error. ``jobs``
+    processes render them (``generator.parallel``); the pages are the same for any number.
+    ``links``, if given, receives each page's HTML links as (target source, anchor) pairs.
     """
     env = env or make_environment()
     the_site = site.Site.build(corpus, config)
     docs = frozenset(docs_pages)
     shared = {"site": the_site, "corpus": corpus, "config": config, "docs_pages": docs}
-    pages: dict[str, str] = {}
+    planned: list[Page] = []
     published: dict[str, str] = {
         urls.page_url(src): src for src in sorted(docs) if src.endswith(".md")
     }
     for page in site.plan(the_site):
         # A page is Markdown; any other file (the timeline's JSON) is published as it is.
         url = urls.page_url(page.src) if page.src.endswith(".md") else page.src
-        if page.src in pages or url in published:
-            other = published.get(url, page.src)
+        if url in published:
             raise BuildError(
-                f"two pages would be published at /{url}: {other} and {page.src}. "
+                f"two pages would be published at /{url}: {published[url]} and {page.src}. "
                 "Rename one of them (an entry's file name is its id)."
             )
         published[url] = page.src
-        template = env.get_template(page.template)
-        pages[page.src] = template.render(**shared, **page.context, page_src=page.src)
-    log.debug("rendered %d pages", len(pages))
+        planned.append(page)
+    rendered = parallel.map_ordered(_Renderer(env, shared, links is not None), planned, jobs=jobs)
+    log.debug("rendered %d pages", len(rendered))
+    pages = {}
+    for page, (text, page_links) in zip(planned, rendered, strict=True):
+        pages[page.src] = text
+        if links is not None and page_links:
+            links[page.src] = page_links
     return pages
+
+
+class _Renderer:
+    """Renders one planned page; called in this process or in forked workers."""
+
+    def __init__(self, env: jinja2.Environment, shared: dict[str, object], links: bool):
+        self.env, self.shared, self.links = env, shared, links
+
+    def __call__(self, page: Page) -> tuple[str, list[tuple[str, str]]]:
+        template = self.env.get_template(page.template)
+        links: set[tuple[str, str]] | None = set() if self.links else None
+        text = template.render(**self.shared, **page.context, page_src=page.src, links_out=links)
+        return text, sorted(links or ())

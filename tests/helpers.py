@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
+from generator.build import MANIFEST
 from generator.config import SiteConfig
 from generator.corpus import Corpus
 from generator.dates import PartialDate
@@ -154,3 +156,40 @@ def edit(entries: Path, name: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def site_tree(site: Path) -> dict[str, bytes]:
+    """Every file of a built site, by its path in the site."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _pagefind_unstable(name: str) -> bool:
+    return (
+        name.startswith("pagefind/filter/")
+        or (name.startswith("pagefind/pagefind.") and name.endswith(".pf_meta"))
+        or name == "pagefind/pagefind-entry.json"
+    )
+
+
+def comparable_tree(site: Path) -> dict[str, bytes]:
+    """A built site's files, less those that differ between two builds of the same entries.
+
+    The sitemap dates itself by the day of the build. Pagefind 1.5 writes its filter indexes
+    in an arbitrary order, so their names, and the metadata and entry files that name them,
+    change from build to build (upstream: Pagefind/pagefind#638, where the fragments were made
+    stable in 1.3 and the filters were not). The index, the fragments and everything else are
+    kept, and the manifest without the names it loses.
+    """
+    files = site_tree(site)
+    files.pop("sitemap.xml", None)
+    files.pop("sitemap.xml.gz", None)
+    for name in [n for n in files if _pagefind_unstable(n)]:
+        files.pop(name)
+    manifest = json.loads(files[MANIFEST])
+    manifest["files"] = [n for n in manifest["files"] if not _pagefind_unstable(n)]
+    files[MANIFEST] = json.dumps(manifest).encode()
+    return files

@@ -89,7 +89,7 @@ def test_listings_also_link_every_other_feed(pages):
 
 
 def test_a_tag_page_says_how_many_of_its_entries_its_feed_follows(pages):
-    assert "2 entries tagged `state-media`." in pages["tags/state-media.md"]
+    assert "2 entries tagged <code>state-media</code>." in pages["tags/state-media.md"]
     (line,) = _FOLLOW_RE.findall(pages["tags/state-media.md"])
     assert line.endswith("(1 of these 2: actors have no feed).</p>")
     # Without actors the feed follows every entry the page counts: nothing to add.

@@ -1,0 +1,103 @@
+"""MkDocs' build, step by step, with the theme run over the pages on every core.
+
+This is ``mkdocs.commands.build.build`` of MkDocs 1.6.1 (pinned; MkDocs 1.x is frozen), in
+the same order and with the same plugin events, and two differences:
+- pages are put through the theme (Material's ``main.html``) by forked workers
+  (``generator.parallel``), each writing its own pages; the output is the same files, byte
+  for byte, as one process writes;
+- there is no ``dirty`` or ``serve_url`` mode: the generator's builds are always whole, and
+  ``generator serve`` serves a finished build.
+Every other step (reading and converting pages, the navigation, static files, the sitemap,
+anchor validation, strict mode) is MkDocs' own function, called as its build calls it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from mkdocs import utils
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.exceptions import Abort, BuildError
+from mkdocs.structure.files import File, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+
+from generator import parallel
+
+log = logging.getLogger("mkdocs.commands.build")
+
+
+class _Theme:
+    """What a worker needs to put one page through the theme, set before the workers fork."""
+
+    def __init__(self, config: Any, doc_files: Any, nav: Any, env: Any):
+        self.config, self.doc_files, self.nav, self.env = config, doc_files, nav, env
+
+    def __call__(self, file: File) -> None:
+        assert file.page is not None
+        mkdocs_build._build_page(
+            file.page, self.config, self.doc_files, self.nav, self.env, False, excluded=False
+        )
+
+
+def build(config: Any, *, jobs: int, done: Callable[[int], None] | None = None) -> None:
+    """Build the site MkDocs' way into ``config.site_dir``; ``done(n)`` as pages are written."""
+    logger = logging.getLogger("mkdocs")
+    warning_counter = utils.CountHandler()
+    warning_counter.setLevel(logging.WARNING)
+    if config.strict:
+        logger.addHandler(warning_counter)
+    inclusion = InclusionLevel.is_included
+    try:
+        start = time.monotonic()
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        for file in files.documentation_pages(inclusion=inclusion):
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+            assert file.page is not None
+            mkdocs_build._populate_page(file.page, config, files, False)
+
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(dirty=False, inclusion=inclusion)
+        for template in config.theme.static_templates:
+            mkdocs_build._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            mkdocs_build._build_extra_template(template, files, config, nav)
+
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        counters = [warning_counter] if config.strict else []
+        theme = _Theme(config, doc_files, nav, env)
+        parallel.map_ordered(theme, doc_files, jobs=jobs, done=done, counters=counters)
+
+        log_level = config.validation.links.anchors
+        for file in doc_files:
+            assert file.page is not None
+            file.page.validate_anchor_links(files=files, log_level=log_level)
+
+        config.plugins.on_post_build(config=config)
+        if counts := warning_counter.get_counts():
+            msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise Abort(f"Aborted with {msg} in strict mode!")
+        log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+    except Exception as e:
+        config.plugins.on_build_error(error=e)
+        if isinstance(e, BuildError):
+            log.error(str(e))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        logger.removeHandler(warning_counter)

@@ -1,0 +1,105 @@
+"""Work spread over forked processes, with results in the order of the input.
+
+A build renders thousands of independent pages, and MkDocs renders them one at a time on one
+core. Here the items are cut into chunks and handed to worker processes forked from the
+build's own process, so each worker starts with everything the build already holds (the
+validated corpus, the theme, MkDocs' pages and navigation) without pickling any of it: only
+chunk numbers go out, and only each chunk's results come back. The result is the same list a
+loop would make, whatever the number of workers; ``jobs=1`` is that loop.
+
+Fork is POSIX only (and the default start method there until Python 3.14); where it is not
+available, or for a handful of items, the work runs in this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 200  # below this, forking costs more than it saves
+CHUNKS_PER_WORKER = 16  # small chunks: workers finish together, and progress moves often
+
+# What the forked workers read: set just before the pool starts, cleared after.
+_work: tuple[Callable[[Any], Any], Sequence[Any], list[tuple[int, int]], list[Any]] | None = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use (its CPU affinity, where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_ordered(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int,
+    done: Callable[[int], None] | None = None,
+    counters: list[logging.Handler] | None = None,
+) -> list[R]:
+    """``[fn(x) for x in items]``, computed by up to ``jobs`` forked workers.
+
+    ``done(n)`` is called in this process as each run of ``n`` items finishes. ``counters``
+    are MkDocs ``CountHandler``\\ s (strict mode counts warnings): the counts a worker adds are
+    added to this process's too, so a warning logged in a worker still fails a strict build.
+    An exception raised by ``fn`` in a worker is raised here.
+    """
+    global _work
+    if jobs <= 1 or len(items) < MIN_ITEMS or not can_fork():
+        results = []
+        for item in items:
+            results.append(fn(item))
+            if done:
+                done(1)
+        return results
+    size = max(1, -(-len(items) // (jobs * CHUNKS_PER_WORKER)))
+    bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    _work = (fn, items, bounds, counters or [])
+    results = []
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
+            for chunk, counts in pool.map(_run_chunk, range(len(bounds))):
+                results.extend(chunk)
+                for handler, added in zip(counters or [], counts, strict=True):
+                    for level, n in added.items():
+                        handler.counts[level] += n  # type: ignore[attr-defined]
+                if done:
+                    done(len(chunk))
+    finally:
+        _work = None
+    return results
+
+
+def _worker_init() -> None:
+    # Ctrl+C reaches the whole process group: the build's own process handles it and stops
+    # the pool; a worker would only print a traceback. SIGTERM kills a worker outright.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _run_chunk(index: int) -> tuple[list[Any], list[dict[int, int]]]:
+    assert _work is not None, "map_ordered's state is set before the workers fork"
+    fn, items, bounds, counters = _work
+    before = [dict(h.counts) for h in counters]  # type: ignore[attr-defined]
+    start, end = bounds[index]
+    results = [fn(items[i]) for i in range(start, end)]
+    added = [
+        {level: n - old.get(level, 0) for level, n in h.counts.items() if n != old.get(level, 0)}  # type: ignore[attr-defined]
+        for h, old in zip(counters, before, strict=True)
+    ]
+    return results, added
