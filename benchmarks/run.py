@@ -97,7 +97,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
         corpus = load_corpus(entries)
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            indexer = search.Indexer(corpus, Path(tmp) / search.OUTPUT)
+            indexer = search.Indexer(search.records(corpus), Path(tmp) / search.OUTPUT)
             indexer.write()
             return time.perf_counter() - start
 

@@ -9,7 +9,6 @@ itself are in ``generator.sitedir``.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import shutil
 import sys
@@ -23,15 +22,14 @@ from typing import Any
 import click
 import mkdocs.config
 import mkdocs.exceptions
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.files import Files
 
-from generator import data, engine, fastpage, feeds, kinds, parallel, render, search
+from generator import data, engine, feeds, kinds, parallel, render, search
 from generator.config import SiteConfig, load_config
 from generator.corpus import Corpus
 from generator.errors import BuildError
-from generator.pagecheck import front_matter_problem
+from generator.incremental import Incremental, open_cache
+from generator.mkplugin import RecordPlugin
 from generator.problems import display_path
 from generator.sitedir import MANIFEST as MANIFEST  # re-exported: tests import it from here
 from generator.sitedir import (
@@ -52,9 +50,10 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class BuildResult:
     site_dir: Path
-    pages: int  # Markdown pages MkDocs built, generated and hand-written
+    pages: int  # Markdown pages of the site, generated and hand-written
     entries: int
     seconds: float
+    rebuilt: int = 0  # of those, the pages rendered by this build (the others were cached)
 
 
 class Progress:
@@ -89,62 +88,6 @@ class Progress:
             click.echo("", err=True)
 
 
-class _RecordPlugin(BasePlugin):
-    """Hands MkDocs the generated pages (in memory, never written into docs/) and counts pages."""
-
-    def __init__(self, pages: dict[str, str], links: dict[str, list[tuple[str, str]]]):
-        super().__init__()
-        self.pages = pages
-        self.links = links
-
-    def on_files(self, files: Files, *, config: Any) -> Files:
-        for src, text in self.pages.items():
-            files.append(File.generated(config, src, content=text))
-        return files
-
-    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
-        # MkDocs has parsed the front matter by now, and would swallow a parse error: the
-        # page's own text is read again and held to what MkDocs made of it.
-        src = page.file.src_uri
-        generated = src in self.pages
-        source = self.pages[src] if generated else page.file.content_string
-        name = src if generated else display_path(Path(page.file.abs_src_path))
-        problem = front_matter_problem(name, source, page.meta, markdown, generated=generated)
-        if problem:
-            raise BuildError(problem)
-        if generated and (converted := fastpage.convert(markdown)) is not None:
-            page.render = functools.partial(_render_converted, page, converted)
-        return markdown
-
-    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
-        # Every page has been read and converted by now, so every anchor is known.
-        for src, links in self.links.items():
-            for to_src, anchor in links:
-                problem = _link_problem(files, to_src, anchor)
-                if problem:
-                    raise BuildError(f"the generated page {src} links to {problem}")
-        return env
-
-
-def _link_problem(files: Files, to_src: str, anchor: str) -> str | None:
-    """What is wrong with a generated HTML link (MkDocs checks only Markdown links), or None."""
-    target = files.get_file_from_path(to_src)
-    if target is None:
-        return f"{to_src}, which is not a page of the site"
-    if anchor and target.page is not None and anchor not in (target.page.present_anchor_ids or ()):
-        return f"{to_src}#{anchor}, which has no such anchor"
-    return None
-
-
-def _render_converted(page: Any, converted: fastpage.Converted, config: Any, files: Any) -> None:
-    """Page.render for a page that generator.fastpage converted: what MkDocs' would set."""
-    page.content = converted.content
-    page.toc = get_toc(converted.toc_tokens)
-    page._title_from_render = converted.title
-    page.present_anchor_ids = converted.anchor_ids
-    page.links_to_anchors = {}  # no Markdown links: the page is headings and HTML
-
-
 def hand_written_pages(docs_dir: Path) -> list[str]:
     """Files under docs/ (docs-relative, POSIX), which generated pages must not replace."""
     if not docs_dir.is_dir():
@@ -163,10 +106,15 @@ def render_all(
     *,
     jobs: int = 1,
     links: dict[str, list[tuple[str, str]]] | None = None,
+    reuse: Any = None,
+    bytecode_cache: Any = None,
 ) -> dict[str, str]:
-    """Every generated Markdown page: entries and listings, then Subscribe and Data."""
-    env = render.make_environment()
-    pages = render.render_pages(corpus, config, env, docs_pages=docs_pages, jobs=jobs, links=links)
+    """Every generated Markdown page: entries and listings, then Subscribe and Data
+    (``reuse``: see render.render_pages; ``bytecode_cache``: render.make_environment)."""
+    env = render.make_environment(bytecode_cache)
+    pages = render.render_pages(
+        corpus, config, env, docs_pages=docs_pages, jobs=jobs, links=links, reuse=reuse
+    )
     for src, text in feeds.subscribe_and_data_pages(corpus, config, env).items():
         if src in pages or src in docs_pages:
             raise BuildError(f"two sources for the page {src}: generated twice, or also in docs/")
@@ -182,6 +130,8 @@ def build_site(
     site_url: str | None = None,
     progress: bool | None = None,
     jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Validate ``entries_dir`` and build the whole site into ``site_dir``.
 
@@ -191,7 +141,9 @@ def build_site(
     anything is read, for a ``site_dir`` that is or holds the sources or holds anything the
     previous build did not write. SIGTERM in the main thread stops the build the same way,
     with SystemExit(143). ``jobs`` processes render the pages (default: one per core); the
-    site is the same for any number.
+    site is the same for any number. With ``cache``, pages and the search index that have not
+    changed since an earlier build are taken from ``cache_dir`` (default: build/cache/ next to
+    the configuration), and this build's are kept there (``generator.incremental``).
     """
     start = time.monotonic()
     config = load_config(config_path)
@@ -205,7 +157,15 @@ def build_site(
         check_replaceable(site_dir)
         log.info("Validating %s", display_path(entries_dir))
         corpus = load_corpus(entries_dir)
-        result = _publish(corpus, config, site_dir, site_url=site_url, progress=progress, jobs=jobs)
+        result = _publish(
+            corpus,
+            config,
+            site_dir,
+            site_url=site_url,
+            progress=progress,
+            jobs=jobs,
+            cache=(cache_dir or True) if cache else None,
+        )
     seconds = time.monotonic() - start
     log.debug(
         "Built %s: %d pages from %d entries in %.1f s",
@@ -225,13 +185,23 @@ def publish(
     site_url: str | None = None,
     progress: bool | None = None,
     jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Build an already validated corpus into ``site_dir``, replacing it only when all went well."""
     site_dir = site_path(site_dir)
     check_not_sources(site_dir, config, None)
     with exclusive_build(site_dir):
         check_replaceable(site_dir)
-        return _publish(corpus, config, site_dir, site_url=site_url, progress=progress, jobs=jobs)
+        return _publish(
+            corpus,
+            config,
+            site_dir,
+            site_url=site_url,
+            progress=progress,
+            jobs=jobs,
+            cache=(cache_dir or True) if cache else None,
+        )
 
 
 def _publish(
@@ -242,41 +212,65 @@ def _publish(
     site_url: str | None,
     progress: bool | None,
     jobs: int | None,
+    cache: Path | bool | None = None,
 ) -> BuildResult:
-    """The build proper, run holding the site folder's lock; ``site_dir`` is resolved."""
+    """The build proper, run holding the site folder's lock; ``site_dir`` is resolved.
+    ``cache``: a cache folder, True for the default one, None for none."""
     start = time.monotonic()
     jobs = jobs or parallel.default_jobs()
     with explain_os_errors(site_dir):
         work = new_work_folder(site_dir)
+        plan = Incremental(None)
         try:
             mk = _mkdocs_config(config, work, site_url)
+            if cache:
+                plan = Incremental(open_cache(config, mk, site_url, cache))
             docs_pages = hand_written_pages(Path(mk.docs_dir))
             started = time.monotonic()
             links: dict[str, list[tuple[str, str]]] = {}
-            pages = render_all(corpus, config, docs_pages, jobs=jobs, links=links)
+            bytecode = plan.bytecode_cache()
+            pages = render_all(
+                corpus,
+                config,
+                docs_pages,
+                jobs=jobs,
+                links=links,
+                reuse=plan.choose,
+                bytecode_cache=bytecode,
+            )
+            links.update(plan.links())
             log.info(
-                "Rendered %d pages from %d entries in %.1f s",
+                "Rendered %d pages from %d entries in %.1f s (%d more from the cache)",
                 len(pages),
                 len(corpus.entries),
                 time.monotonic() - started,
+                len(plan.reused),
             )
 
             total = sum(1 for p in [*pages, *docs_pages] if p.endswith(".md"))
             bar = Progress(total, "Building pages", progress)
-            mk.plugins["rednote-record"] = _RecordPlugin(pages, links)
+            reused = plan.reuse()
+            mk.plugins["rednote-record"] = RecordPlugin(pages, links, reused, bytecode)
             started = time.monotonic()
+            records = search.records(corpus)
             # Pagefind indexes on another core while MkDocs builds (generator/search.py).
-            indexer = search.Indexer(corpus, work / search.OUTPUT)
+            indexer = None
+            if not plan.search_reusable(records):
+                indexer = search.Indexer(records, work / search.OUTPUT)
             try:
-                _run_mkdocs(mk, jobs, bar)
+                files = _run_mkdocs(mk, jobs, bar, reused)
             except BaseException:
-                indexer.cancel()
+                if indexer:
+                    indexer.cancel()
                 raise
             finally:
                 bar.close()
             log.info("MkDocs built %d pages in %.1f s", bar.done, time.monotonic() - started)
             started = time.monotonic()
-            indexer.write()
+            if indexer:
+                indexer.write()
+            else:
+                plan.place_search(work / search.OUTPUT)
             log.info("Wrote the search index in %.1f s more", time.monotonic() - started)
 
             started = time.monotonic()
@@ -287,10 +281,15 @@ def _publish(
             # Again, just before deleting it: files may have been added while this build ran.
             check_replaceable(site_dir)
             swap(work, site_dir)
+            plan.keep(site_dir, files, links, search.OUTPUT)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
-    return BuildResult(site_dir, bar.done, len(corpus.entries), time.monotonic() - start)
+        finally:
+            plan.close()
+    total = len(files.documentation_pages())
+    seconds = time.monotonic() - start
+    return BuildResult(site_dir, total, len(corpus.entries), seconds, rebuilt=bar.done)
 
 
 def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> Any:
@@ -310,11 +309,13 @@ def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> 
         raise BuildError(f"{display_path(config.path)}: {exc}") from None
 
 
-def _run_mkdocs(mk: Any, jobs: int, bar: Progress) -> None:
+def _run_mkdocs(
+    mk: Any, jobs: int, bar: Progress, reused: dict[str, tuple[Path, frozenset[str]]]
+) -> Files:
     mk.plugins.on_startup(command="build", dirty=False)
     try:
         with _quiet_loggers():
-            engine.build(mk, jobs=jobs, done=bar.advance)
+            return engine.build(mk, jobs=jobs, done=bar.advance, reuse=reused)
     except mkdocs.exceptions.Abort as exc:
         # The warnings that caused it were logged just before (broken links, missing pages).
         raise BuildError(f"MkDocs: {exc.message}") from None

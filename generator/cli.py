@@ -211,13 +211,23 @@ def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Processes that render pages; the site is the same for any number.  "
     "[default: one per core]",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build every page again, ignoring and not updating build/cache/ (a cold build).",
+)
 def build(
-    entries_dir: Path | None, site_dir: Path | None, config_file: Path | None, jobs: int | None
+    entries_dir: Path | None,
+    site_dir: Path | None,
+    config_file: Path | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Validate the entries and build the whole site: pages, feeds and open data.
 
     The new site replaces the old one only once every step has succeeded, so a failed
-    build leaves the previous site as it was.
+    build leaves the previous site as it was. Pages that have not changed since the last
+    build are taken from build/cache/ (--no-cache builds them all): the site is the same.
 
     \b
     Example:
@@ -228,13 +238,15 @@ def build(
     from generator.problems import display_path, format_text
 
     try:
-        result = build_site(entries_dir, site_dir, config_file, jobs=jobs)
+        result = build_site(entries_dir, site_dir, config_file, jobs=jobs, cache=not no_cache)
     except ValidationFailed as exc:
         click.echo(format_text(exc.problems), nl=False)
         raise
+    cached = result.pages - result.rebuilt
     click.echo(
         f"Built {display_path(result.site_dir)}/: {result.pages} pages from "
         f"{result.entries} entries in {result.seconds:.1f} s"
+        + (f" ({cached} unchanged, from the cache)" if cached else "")
     )
 
 

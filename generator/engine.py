@@ -1,12 +1,14 @@
 """MkDocs' build, step by step, with the theme run over the pages on every core.
 
 This is ``mkdocs.commands.build.build`` of MkDocs 1.6.1 (pinned; MkDocs 1.x is frozen), in
-the same order and with the same plugin events, and two differences:
+the same order and with the same plugin events, but:
 - pages are put through the theme (Material's ``main.html``) by forked workers
   (``generator.parallel``), each writing its own pages; the output is the same files, byte
   for byte, as one process writes;
-- there is no ``dirty`` or ``serve_url`` mode: the generator's builds are always whole, and
-  ``generator serve`` serves a finished build.
+- pages an earlier build made, and that have not changed since, are linked from the build
+  cache (``reuse``) instead of being read and rendered again. MkDocs' own ``dirty`` mode is
+  not used: it rebuilds by file dates, and leaves other pages' navigation stale (there is
+  no ``serve_url`` mode either: ``generator serve`` serves a finished build).
 Every other step (reading and converting pages, the navigation, static files, the sitemap,
 anchor validation, strict mode) is MkDocs' own function, called as its build calls it.
 """
@@ -15,17 +17,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from mkdocs import utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.exceptions import Abort, BuildError
-from mkdocs.structure.files import File, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from generator import parallel
+from generator.cache import BuildCache
+
+place = BuildCache.place
 
 log = logging.getLogger("mkdocs.commands.build")
 
@@ -43,8 +49,20 @@ class _Theme:
         )
 
 
-def build(config: Any, *, jobs: int, done: Callable[[int], None] | None = None) -> None:
-    """Build the site MkDocs' way into ``config.site_dir``; ``done(n)`` as pages are written."""
+def build(
+    config: Any,
+    *,
+    jobs: int,
+    done: Callable[[int], None] | None = None,
+    reuse: Mapping[str, tuple[Path, frozenset[str]]] | None = None,
+) -> Files:
+    """Build the site MkDocs' way into ``config.site_dir``; ``done(n)`` as pages are written.
+
+    ``reuse`` maps the sources of pages an earlier build made, unchanged since, to that
+    build's output and the page's anchor ids: those pages are neither read nor rendered, and
+    their output is linked into the new site (``generator.cache``). Returns MkDocs' files.
+    """
+    reuse = reuse or {}
     logger = logging.getLogger("mkdocs")
     warning_counter = utils.CountHandler()
     warning_counter.setLevel(logging.WARNING)
@@ -69,7 +87,10 @@ def build(config: Any, *, jobs: int, done: Callable[[int], None] | None = None) 
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
             assert file.page is not None
-            mkdocs_build._populate_page(file.page, config, files, False)
+            if file.src_uri in reuse:  # for the anchor checks: the page itself is not needed
+                file.page.present_anchor_ids = set(reuse[file.src_uri][1])
+            else:
+                mkdocs_build._populate_page(file.page, config, files, False)
 
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(dirty=False, inclusion=inclusion)
@@ -79,9 +100,13 @@ def build(config: Any, *, jobs: int, done: Callable[[int], None] | None = None) 
             mkdocs_build._build_extra_template(template, files, config, nav)
 
         doc_files = files.documentation_pages(inclusion=inclusion)
+        todo = [f for f in doc_files if f.src_uri not in reuse]
+        for file in doc_files:
+            if file.src_uri in reuse:
+                place(reuse[file.src_uri][0], Path(file.abs_dest_path))
         counters = [warning_counter] if config.strict else []
         theme = _Theme(config, doc_files, nav, env)
-        parallel.map_ordered(theme, doc_files, jobs=jobs, done=done, counters=counters)
+        parallel.map_ordered(theme, todo, jobs=jobs, done=done, counters=counters)
 
         log_level = config.validation.links.anchors
         for file in doc_files:
@@ -93,6 +118,7 @@ def build(config: Any, *, jobs: int, done: Callable[[int], None] | None = None) 
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {msg} in strict mode!")
         log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+        return files
     except Exception as e:
         config.plugins.on_build_error(error=e)
         if isinstance(e, BuildError):

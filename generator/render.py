@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import jinja2
 from markupsafe import Markup, escape
@@ -56,7 +56,7 @@ def _front_matter_text(text: str | None) -> Markup:
     HTML-escaped here (unless it is already Markup), then written as a YAML double-quoted
     string of printable ASCII, so that no character of entry text can end the value or the
     front matter (NEL, LS and PS end a line for YAML). The build checks that every page's
-    front matter parses (build._RecordPlugin).
+    front matter parses (mkplugin.RecordPlugin).
     """
     return Markup(yaml_quote(strip_control_chars(str(escape(text or "")))))
 
@@ -130,8 +130,9 @@ def language_name(tag: str | None) -> str:
     return f"{name} ({', '.join(details)})" if details else name  # type: ignore[arg-type]
 
 
-def make_environment() -> jinja2.Environment:
-    """The one Jinja2 environment every page, partial, feed item and skeleton goes through."""
+def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The one Jinja2 environment every page, partial, feed item and skeleton goes through
+    (``bytecode_cache``: where compiled templates are kept between builds)."""
     roots = dict.fromkeys([TEMPLATES_DIR, *(k.templates for k in kinds.current())])
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(root) for root in roots]),
@@ -142,6 +143,7 @@ def make_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
     )
     env.filters.update(
         md=_md,
@@ -177,6 +179,7 @@ def render_pages(
     docs_pages: Iterable[str] = (),
     jobs: int = 1,
     links: dict[str, list[tuple[str, str]]] | None = None,
+    reuse: Callable[[site.Site, list[Page]], set[str]] | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its docs-relative path, in a stable order.
 
@@ -184,6 +187,8 @@ def render_pages(
     exist, and a generated page that would publish at the same URL is an error. ``jobs``
     processes render them (``generator.parallel``); the pages are the same for any number.
     ``links``, if given, receives each page's HTML links as (target source, anchor) pairs.
+    ``reuse``, given the site and every planned page, says which pages need not be rendered
+    (an incremental build has them already); those are left out of the result.
     """
     env = env or make_environment()
     the_site = site.Site.build(corpus, config)
@@ -203,6 +208,9 @@ def render_pages(
             )
         published[url] = page.src
         planned.append(page)
+    if reuse is not None:
+        reused = reuse(the_site, planned)
+        planned = [page for page in planned if page.src not in reused]
     rendered = parallel.map_ordered(_Renderer(env, shared, links is not None), planned, jobs=jobs)
     log.debug("rendered %d pages", len(rendered))
     pages = {}

@@ -23,6 +23,7 @@ import asyncio
 import base64
 import dataclasses
 import json
+import os
 import re
 import threading
 from pathlib import Path
@@ -40,6 +41,7 @@ OUTPUT = "pagefind"  # the bundle's folder in the site
 LANGUAGE = "zh"
 # Fields that say nothing a reader searches for: where the entry comes from, and its log.
 _SKIPPED = {"sources", "corrections", "aliases", "tags", "lang", "evidence", "handles"}
+_PIPE_LIMIT = 2**30  # bytes of one answer from the binary: the bundle, base64-encoded
 _MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK_RE = re.compile(r"(^|\s)[#>]+\s|[*_`]+")
 
@@ -144,18 +146,39 @@ def _service_class() -> type:
                 else:
                     future.set_result(payload)
 
+        async def launch(self) -> PagefindService:
+            # As PagefindService.launch, with room in the pipe for the whole bundle, which
+            # get_files sends as one answer (``Indexer`` explains why it is not write_files).
+            self._backend = await asyncio.create_subprocess_exec(
+                self._bin,
+                "--service",
+                cwd=os.getcwd(),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                limit=_PIPE_LIMIT,
+            )
+            self._poll_task = self._loop.create_task(self._wait_for_responses())
+            return self
+
     return Service
 
 
 class Indexer:
-    """Builds the index in a background thread while the pages are built, for the bundle
-    ``target``; ``write`` waits for it and writes the files, ``cancel`` writes nothing."""
+    """Builds the index of ``records`` (``records(corpus)``) in a background thread while the
+    pages are built, for the bundle ``target``; ``write`` waits for it and writes the files,
+    ``cancel`` writes nothing.
 
-    def __init__(self, corpus: Corpus, target: Path):
-        self._records = records(corpus)
+    The bundle is fetched from the binary (``get_files``) and written here, not written by the
+    binary (``write_files``): pagefind 1.5.2 answers WriteFiles before its last file is on
+    disk, and its Python service stops the binary on that answer, so about one build in
+    twenty got an empty ``wasm.unknown.pagefind`` (or entry file), and no search.
+    """
+
+    def __init__(self, records: list[dict[str, Any]], target: Path):
+        self._records = records
         self._target = target
-        self._go = threading.Event()
-        self._cancelled = False
+        self._files: list[dict[str, Any]] = []
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
         self._thread.start()
@@ -163,15 +186,17 @@ class Indexer:
     def write(self) -> None:
         """Write the bundle once indexing is done (after MkDocs, which empties the site
         folder when it starts); raise BuildError if indexing failed."""
-        self._go.set()
         self._thread.join()
         if self._error is not None:
             raise BuildError(f"search index: {self._error}") from self._error
+        for file in self._files:
+            path = self._target / file["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(file["content"])
 
     def cancel(self) -> None:
-        self._cancelled = True
-        self._go.set()
-        self._thread.join()
+        """Give up on the index (the build failed): its thread ends with the binary, which
+        is stopped when its answers are read, or when this process exits."""
 
     def _run(self) -> None:
         try:
@@ -190,9 +215,7 @@ class Indexer:
         try:
             index = await service.create_index({"force_language": LANGUAGE})
             await asyncio.gather(*(index.add_custom_record(**rec) for rec in self._records))
-            await asyncio.to_thread(self._go.wait)
-            if not self._cancelled:
-                await index.write_files(output_path=str(self._target))
+            self._files = await index.get_files()
         finally:
             await service.close()
 

@@ -93,7 +93,7 @@ def test_a_tag_page_says_how_many_of_its_entries_its_feed_follows(pages):
     (line,) = _FOLLOW_RE.findall(pages["tags/state-media.md"])
     assert line.endswith("(1 of these 2: actors have no feed).</p>")
     # Without actors the feed follows every entry the page counts: nothing to add.
-    assert "3 entries tagged `migration`." in pages["tags/migration.md"]
+    assert "3 entries tagged <code>migration</code>." in pages["tags/migration.md"]
     (line,) = _FOLLOW_RE.findall(pages["tags/migration.md"])
     assert line.endswith("for its new and corrected entries.</p>")
 

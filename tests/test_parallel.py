@@ -99,7 +99,9 @@ def test_generated_links_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyP
         BuildError,
         match=r"events/2025-01-18-blackout\.md links to events/nowhere\.md, which is not a page",
     ):
-        build_site(GOLDEN / "entries", tmp_path / "site", ROOT / "mkdocs.yml", progress=False)
+        build_site(
+            GOLDEN / "entries", tmp_path / "site", ROOT / "mkdocs.yml", progress=False, cache=False
+        )
 
 
 def test_generated_anchors_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,4 +121,6 @@ def test_generated_anchors_are_checked(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(
         BuildError, match=r"links to timeline/index\.md#event-gone, which has no such anchor"
     ):
-        build_site(GOLDEN / "entries", tmp_path / "site", ROOT / "mkdocs.yml", progress=False)
+        build_site(
+            GOLDEN / "entries", tmp_path / "site", ROOT / "mkdocs.yml", progress=False, cache=False
+        )

@@ -1,0 +1,228 @@
+"""The build cache, in ``build/cache/``: what earlier builds made, by what it was made from.
+
+Everything a build makes is a function of its inputs, so it can be kept under a hash of them:
+- the **global key** covers what every page depends on: the generator's own code and
+  templates, ``mkdocs.yml`` and the published address, ``docs/`` and what it includes, and
+  the installed versions of MkDocs, Material, Python-Markdown, Jinja2 and Pagefind. Each
+  global key has its own folder (a namespace); changing any of them starts an empty one, and
+  the oldest are removed beyond ``KEEP``;
+- a **page's key** (``generator.fingerprint``) covers its template, its context and the
+  site's structure; the page as built (theme included) is kept under it, with its anchors and
+  its links, for the link check;
+- the **search bundle** is kept under the hash of the records Pagefind indexes.
+
+Kept files are hard-linked into each new site, so an unchanged page costs a link, not a
+render. They are read-only; a tool that edits a built site in place must copy it first
+(``build --no-cache`` writes plain files). The index is written to a temporary file and
+renamed, and each kept file likewise, so an interrupted build leaves the cache as it was; a
+cache another build is using is left alone (that build runs without it), and one that cannot
+be read is started again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import shutil
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when what is kept changes shape
+KEEP = 3  # namespaces kept: build, serve (another address) and one more
+PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "pyyaml",
+    "pagefind",
+    "pagefind-bin-extended",
+)
+_GENERATOR = Path(__file__).resolve().parent
+
+
+@dataclass
+class CachedPage:
+    """A built page: its key, its anchor ids and its HTML links (target source, anchor)."""
+
+    key: str
+    anchors: frozenset[str]
+    links: list[tuple[str, str]]
+
+
+@dataclass
+class Index:
+    """What one namespace holds."""
+
+    pages: dict[str, CachedPage] = field(default_factory=dict)
+    search: str | None = None  # the records' hash of the kept bundle
+
+
+def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: list[Path]) -> str:
+    """The hash of everything every page depends on (see the module's docstring)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"format {FORMAT}; python {sys.version}; site_url {site_url}\n".encode())
+    for name in PACKAGES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name} {version}\n".encode())
+    for base, path in [
+        *((_GENERATOR, p) for p in _tree(_GENERATOR)),
+        *((docs_dir, p) for p in _tree(docs_dir)),
+        *((p.parent, p) for p in [config_path, *extra] if p.is_file()),
+    ]:
+        h.update(f"{base.name}/{path.relative_to(base).as_posix()}\0".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _tree(root: Path) -> Iterator[Path]:
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.is_file() and "__pycache__" not in parts and not parts[-1].startswith("."):
+            yield path
+
+
+class BuildCache:
+    """One namespace of the cache, held (locked) from ``open`` until ``close``."""
+
+    def __init__(self, root: Path, key: str, lock: int):
+        self.root = root
+        self.folder = root / key
+        self._lock = lock
+        self.index = self._read_index()
+
+    @classmethod
+    def open(cls, root: Path, key: str) -> BuildCache | None:
+        """The namespace for ``key`` under ``root``, or None if another build holds it or it
+        cannot be created (the build then runs without a cache, and says so)."""
+        try:
+            (root / key).mkdir(parents=True, exist_ok=True)
+            lock = os.open(root / key / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            log.warning("Building without the cache: %s: %s", root, exc.strerror or exc)
+            return None
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock)
+            log.info("Building without the cache: another build is using %s", root)
+            return None
+        return cls(root, key, lock)
+
+    def close(self) -> None:
+        os.close(self._lock)
+
+    def _read_index(self) -> Index:
+        path = self.folder / "index.pickle"
+        if not path.is_file():
+            return Index()
+        try:
+            with path.open("rb") as f:
+                index = pickle.load(f)  # noqa: S301 - written by this module, in the user's own folder
+            if isinstance(index, Index):
+                return index
+        except Exception as exc:  # noqa: BLE001 - a damaged index only means a cold build
+            log.info("The build cache's index could not be read (%s); starting it again", exc)
+        return Index()
+
+    # --- kept files ---------------------------------------------------------------------
+
+    def page_file(self, key: str) -> Path:
+        return self.root / "pages" / key[:2] / key
+
+    def search_folder(self, key: str) -> Path:
+        return self.root / "search" / key
+
+    def keep(self, made: Path, kept: Path) -> None:
+        """Keep the file ``made`` (a new site's) as ``kept``, sharing its content."""
+        if kept.exists():
+            return
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+        try:
+            os.link(made, tmp)
+        except OSError:  # another file system, or no hard links: a copy
+            shutil.copyfile(made, tmp)
+        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(tmp, kept)
+
+    def keep_folder(self, made: Path, kept: Path) -> None:
+        if kept.exists():
+            return
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        for path in _tree(made):
+            self.keep(path, tmp / path.relative_to(made))
+        os.replace(tmp, kept)
+
+    @staticmethod
+    def place(kept: Path, dest: Path) -> None:
+        """Put a kept file at ``dest`` in a new site."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(kept, dest)
+        except OSError:
+            shutil.copyfile(kept, dest)
+
+    def place_folder(self, kept: Path, dest: Path) -> None:
+        for path in _tree(kept):
+            self.place(path, dest / path.relative_to(kept))
+
+    # --- the index ----------------------------------------------------------------------
+
+    def save(self, index: Index) -> None:
+        """Write the index, then delete the kept files that no namespace refers to any more."""
+        path = self.folder / "index.pickle"
+        tmp = path.with_name(f".index.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        previous, self.index = self.index, index
+        self._collect_garbage([previous])
+
+    def _collect_garbage(self, dropped: list[Index]) -> None:
+        namespaces = sorted(
+            (p for p in self.root.iterdir() if p.is_dir() and (p / "index.pickle").is_file()),
+            key=lambda p: (p / "index.pickle").stat().st_mtime,
+            reverse=True,
+        )
+        kept = [self.folder, *(p for p in namespaces if p != self.folder)][:KEEP]
+        for folder in namespaces:
+            if folder not in kept:
+                dropped.append(self._other(folder))
+                shutil.rmtree(folder, ignore_errors=True)
+        pages = {p.key for index in dropped for p in index.pages.values()}
+        searches = {index.search for index in dropped if index.search}
+        if not pages and not searches:
+            return
+        for folder in kept:
+            index = self.index if folder == self.folder else self._other(folder)
+            pages.difference_update(p.key for p in index.pages.values())
+            searches.discard(index.search)
+        for key in pages:
+            self.page_file(key).unlink(missing_ok=True)
+        for key in searches:
+            shutil.rmtree(self.search_folder(key), ignore_errors=True)
+
+    def _other(self, folder: Path) -> Index:
+        try:
+            with (folder / "index.pickle").open("rb") as f:
+                index = pickle.load(f)  # noqa: S301 - written by this module
+            return index if isinstance(index, Index) else Index()
+        except Exception:  # noqa: BLE001 - unreadable: its files go
+            return Index()

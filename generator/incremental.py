@@ -1,0 +1,129 @@
+"""One build's use of the build cache: what it can reuse, and what it keeps for the next.
+
+A page is reused when its key (``generator.fingerprint``, under the cache's global key) is the
+one it had when it was kept: it is then neither rendered by Jinja nor by the theme, and its
+built file is linked into the new site (``engine.build``'s ``reuse``). The search bundle is
+reused when Pagefind's records are the same. Everything else (validation, the site's
+structure, the sitemap, feeds and open data, the link check) runs on every build, so the
+result is the cold build's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import fingerprint
+from generator.cache import BuildCache, CachedPage, Index, global_key
+from generator.config import SiteConfig
+from generator.paging import Page
+from generator.site import Site
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = Path("build") / "cache"
+
+
+def open_cache(
+    config: SiteConfig, mk: Any, site_url: str | None, folder: Path | bool
+) -> BuildCache | None:
+    """The cache's namespace for this configuration, in ``folder`` (True: ``build/cache/``
+    next to mkdocs.yml)."""
+    extra = [config.root / "CONTRIBUTING.md"]  # docs/contributing.md includes it
+    key = global_key(config.path, site_url, Path(mk.docs_dir), extra)
+    root = folder if isinstance(folder, Path) else config.root / CACHE_DIR
+    return BuildCache.open(root, key)
+
+
+class Incremental:
+    """Decides what a build reuses from ``cache`` (None: nothing) and keeps what it made."""
+
+    def __init__(self, cache: BuildCache | None):
+        self.cache = cache
+        self.keys: dict[str, str | None] = {}
+        self.reused: dict[str, CachedPage] = {}
+        self.search_key: str | None = None
+
+    def choose(self, site: Site, planned: list[Page]) -> set[str]:
+        """The pages not to render (``render.render_pages``' ``reuse``)."""
+        if self.cache is None:
+            return set()
+        base = self.cache.folder.name.encode()
+        kept = self.cache.index.pages
+        for page, key in zip(planned, fingerprint.page_keys(site, planned, base), strict=True):
+            self.keys[page.src] = key
+            old = kept.get(page.src)
+            if key is not None and old is not None and old.key == key:
+                if self.cache.page_file(key).is_file():
+                    self.reused[page.src] = old
+        log.debug("reusing %d of %d generated pages", len(self.reused), len(planned))
+        return set(self.reused)
+
+    def reuse(self) -> dict[str, tuple[Path, frozenset[str]]]:
+        """For ``engine.build``: each reused page's kept file and anchor ids."""
+        assert self.cache is not None or not self.reused
+        return {
+            src: (self.cache.page_file(page.key), page.anchors)  # type: ignore[union-attr]
+            for src, page in self.reused.items()
+        }
+
+    def bytecode_cache(self) -> jinja2.BytecodeCache | None:
+        """Where compiled Jinja templates are kept (Jinja checks each against its source)."""
+        if self.cache is None:
+            return None
+        folder = self.cache.root / "jinja"
+        folder.mkdir(exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(str(folder))
+
+    def links(self) -> dict[str, list[tuple[str, str]]]:
+        return {src: page.links for src, page in self.reused.items() if page.links}
+
+    def search_reusable(self, records: list[dict[str, Any]]) -> bool:
+        """Whether the kept search bundle was made from these records."""
+        if self.cache is None:
+            return False
+        text = json.dumps(records, ensure_ascii=False, sort_keys=True)
+        self.search_key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        if self.cache.index.search != self.search_key:
+            return False
+        return self.cache.search_folder(self.search_key).is_dir()
+
+    def place_search(self, dest: Path) -> None:
+        assert self.cache is not None and self.search_key is not None
+        self.cache.place_folder(self.cache.search_folder(self.search_key), dest)
+
+    def keep(
+        self, site_dir: Path, files: Any, links: dict[str, list[tuple[str, str]]], search: str
+    ) -> None:
+        """After a build has been swapped in: keep its pages and its search bundle."""
+        if self.cache is None:
+            return
+        try:
+            index = Index()
+            for src, key in self.keys.items():
+                if key is None:
+                    continue
+                page = self.reused.get(src)
+                if page is None:
+                    file = files.get_file_from_path(src)
+                    if file is None:
+                        continue
+                    self.cache.keep(site_dir / file.dest_uri, self.cache.page_file(key))
+                    anchors = frozenset(file.page.present_anchor_ids or ()) if file.page else ()
+                    page = CachedPage(key, frozenset(anchors), links.get(src, []))
+                index.pages[src] = page
+            if self.search_key is not None:
+                self.cache.keep_folder(site_dir / search, self.cache.search_folder(self.search_key))
+                index.search = self.search_key
+            self.cache.save(index)
+        except OSError as exc:  # the site is built; only the next build will be slower
+            log.warning("Could not update the build cache: %s", exc)
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()

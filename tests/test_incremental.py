@@ -1,0 +1,227 @@
+"""An incremental build (with the build cache) makes the same site as a cold build.
+
+Random edits of the kinds a contributor makes (change a text, retag, add a correction, add,
+rename or delete an entry) are applied to a copy of the golden corpus whose cache holds an
+earlier build; then the site built with the cache must equal, file for file, the site built
+without it (apart from what differs between any two builds: ``helpers.comparable_tree``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import comparable_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "data" / "golden" / "entries"
+CONFIG = ROOT / "mkdocs.yml"
+TEXT_FIELDS = ("title", "summary", "text", "translation", "context", "description", "name")
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The golden corpus, built once with a cache: each example starts from a copy."""
+    base = tmp_path_factory.mktemp("warm")
+    shutil.copytree(GOLDEN, base / "entries")
+    build_site(base / "entries", base / "site", CONFIG, progress=False, cache_dir=base / "cache")
+    return base
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _dump(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _files(entries: Path) -> list[Path]:
+    return sorted(entries.rglob("*.yaml"))
+
+
+def _referred(entries: Path, entry_id: str) -> bool:
+    """Whether any other entry names ``entry_id`` (as a reference, or anywhere)."""
+    return any(
+        entry_id in p.read_text(encoding="utf-8") for p in _files(entries) if p.stem != entry_id
+    )
+
+
+def _replace_references(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return new if value == old else value
+    if isinstance(value, list):
+        return [_replace_references(v, old, new) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: v if k == "aliases" else _replace_references(v, old, new) for k, v in value.items()
+        }
+    return value
+
+
+def apply(entries: Path, edit: str, pick: int) -> None:
+    """One edit of the file at index ``pick`` (modulo the number of files)."""
+    files = _files(entries)
+    path = files[pick % len(files)]
+    data = _load(path)
+    if edit == "text":
+        field = next((f for f in TEXT_FIELDS if isinstance(data.get(f), str)), None)
+        if field:
+            data[field] = data[field] + " Edited."
+            _dump(path, data)
+    elif edit == "retag":
+        pool = sorted({t for p in files for t in _load(p).get("tags", [])}) + ["edited-tag"]
+        data["tags"] = [pool[pick % len(pool)]]
+        _dump(path, data)
+    elif edit == "correct":
+        data.setdefault("corrections", []).append(
+            {"date": "2026-11-30", "note": f"A correction to {path.stem}."}
+        )
+        _dump(path, data)
+    elif edit == "add":
+        data.pop("aliases", None)
+        _dump(path.with_name(f"{path.stem}-copy.yaml"), data)
+    elif edit == "rename" and "-renamed" not in path.stem:
+        new = f"{path.stem}-renamed"
+        data["aliases"] = [*data.get("aliases", []), path.stem]
+        for other in files:
+            if other != path:
+                before = _load(other)
+                after = _replace_references(before, path.stem, new)
+                if after != before:
+                    _dump(other, after)
+        path.unlink()
+        _dump(path.with_name(f"{new}.yaml"), data)
+    elif edit == "delete" and not _referred(entries, path.stem):
+        path.unlink()
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["text", "retag", "correct", "add", "rename", "delete"]),
+        st.integers(min_value=0, max_value=1000),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def _same_sites(entries: Path, cache: Path, work: Path) -> None:
+    incremental = build_site(entries, work / "inc", CONFIG, progress=False, cache_dir=cache)
+    cold = build_site(entries, work / "cold", CONFIG, progress=False, cache=False)
+    first, second = comparable_tree(incremental.site_dir), comparable_tree(cold.site_dir)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    shutil.rmtree(work / "inc")
+    shutil.rmtree(work / "cold")
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(first=EDITS, then=EDITS)
+def test_an_incremental_build_equals_a_cold_build(
+    first: list[tuple[str, int]], then: list[tuple[str, int]], warm: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "example"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(warm / "entries", work / "entries")
+    shutil.copytree(warm / "cache", work / "cache")
+    entries, cache = work / "entries", work / "cache"
+    for edit, pick in first:
+        apply(entries, edit, pick)
+    _same_sites(entries, cache, work)
+    # And again from the cache that build left.
+    for edit, pick in then:
+        apply(entries, edit, pick)
+    _same_sites(entries, cache, work)
+
+
+def test_an_edit_rebuilds_only_the_pages_that_show_it(warm: Path, tmp_path: Path) -> None:
+    shutil.copytree(warm / "entries", tmp_path / "entries")
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    entries, cache = tmp_path / "entries", tmp_path / "cache"
+    same = build_site(entries, tmp_path / "same", CONFIG, progress=False, cache_dir=cache)
+    # Unchanged: only what is never cached is built again (docs/, Subscribe and Data).
+    assert same.rebuilt == 5
+    path = entries / "quotes" / "quote-three-ts.yaml"
+    data = _load(path)
+    data["translation"] = "Tiananmen, Tibet and Taiwan are not to be mentioned."
+    _dump(path, data)
+    edited = build_site(entries, tmp_path / "edited", CONFIG, progress=False, cache_dir=cache)
+    assert 5 < edited.rebuilt < same.pages // 2
+    page = (edited.site_dir / "quotes" / "quote-three-ts" / "index.html").read_text("utf-8")
+    assert "are not to be mentioned" in page
+
+
+def test_without_the_cache_nothing_is_reused_or_kept(warm: Path, tmp_path: Path) -> None:
+    result = build_site(warm / "entries", tmp_path / "site", CONFIG, progress=False, cache=False)
+    assert result.rebuilt == result.pages
+
+
+def test_a_damaged_cache_index_means_a_cold_build(warm: Path, tmp_path: Path) -> None:
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    for index in (tmp_path / "cache").glob("*/index.pickle"):
+        index.write_bytes(b"not a pickle")
+    result = build_site(
+        warm / "entries", tmp_path / "site", CONFIG, progress=False, cache_dir=tmp_path / "cache"
+    )
+    assert result.rebuilt == result.pages
+    again = build_site(
+        warm / "entries", tmp_path / "again", CONFIG, progress=False, cache_dir=tmp_path / "cache"
+    )
+    assert again.rebuilt == 5
+
+
+def test_the_global_key_covers_config_docs_templates_and_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import cache
+
+    package = tmp_path / "generator"
+    (package / "templates").mkdir(parents=True)
+    (package / "templates" / "page.md.j2").write_text("one", encoding="utf-8")
+    monkeypatch.setattr(cache, "_GENERATOR", package)
+    config, docs, snippet = tmp_path / "mkdocs.yml", tmp_path / "docs", tmp_path / "CONTRIBUTING.md"
+    config.write_text("site_name: x\n", encoding="utf-8")
+    docs.mkdir()
+    (docs / "about.md").write_text("# About\n", encoding="utf-8")
+    snippet.write_text("How\n", encoding="utf-8")
+
+    def key(site_url: str | None = None) -> str:
+        return cache.global_key(config, site_url, docs, [snippet])
+
+    keys = [key()]
+    assert key() == keys[0]  # stable
+    keys.append(key("http://127.0.0.1:8000/"))
+    for path, text in [
+        (config, "site_name: y\n"),
+        (docs / "about.md", "# About us\n"),
+        (snippet, "How to\n"),
+        (package / "templates" / "page.md.j2", "two"),
+    ]:
+        path.write_text(text, encoding="utf-8")
+        keys.append(key())
+    assert len(set(keys)) == len(keys)
+
+
+def test_another_address_does_not_reuse_pages(warm: Path, tmp_path: Path) -> None:
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    result = build_site(
+        warm / "entries",
+        tmp_path / "site",
+        CONFIG,
+        site_url="http://127.0.0.1:8000/",
+        progress=False,
+        cache_dir=tmp_path / "cache",
+    )
+    assert result.rebuilt == result.pages
