@@ -275,7 +275,7 @@ def _publish(
 
             started = time.monotonic()
             feeds.write_feeds(corpus, config, work)
-            data.write_data(corpus, config, work)
+            data.write_data(corpus, config, work, plan.data_memo())
             log.info("Wrote feeds and data in %.1f s", time.monotonic() - started)
             write_manifest(work)  # last: a folder without one is not a finished build
             # Again, just before deleting it: files may have been added while this build ran.

@@ -66,6 +66,7 @@ class Index:
 
     pages: dict[str, CachedPage] = field(default_factory=dict)
     search: str | None = None  # the records' hash of the kept bundle
+    data: dict[bytes, str] = field(default_factory=dict)  # each entry's JSON (data.py)
 
 
 def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: list[Path]) -> str:

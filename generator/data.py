@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator import fields, kinds, schema, urls
+from generator import fields, fingerprint, kinds, schema, urls
 from generator.config import SiteConfig
 from generator.corpus import Corpus
 from generator.dates import PartialDate
@@ -87,6 +87,33 @@ def _json(doc: dict[str, Any]) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+_ENTRIES = "\0entries"  # a placeholder no entry can hold: JSON writes it "\u0000entries"
+
+
+def _json_with_entries(head: dict[str, Any], entries: list[str]) -> bytes:
+    """``_json({**head, "entries": [...]})``, from each entry already encoded on its own.
+
+    An entry encoded alone (``indent=2``) is the same text as inside the list but for the
+    indentation of its lines, four spaces deeper there; JSON strings hold no raw newline.
+    """
+    if not entries:
+        return _json({**head, "entries": []})
+    text = json.dumps({**head, "entries": [_ENTRIES]}, ensure_ascii=False, indent=2)
+    body = ",\n    ".join(e.replace("\n", "\n    ") for e in entries)
+    return (text.replace(json.dumps(_ENTRIES), body, 1) + "\n").encode("utf-8")
+
+
+def _encoded(entry: Entry, base: str, memo: dict[bytes, str] | None) -> str:
+    """An entry's record as JSON; ``memo`` keeps them between builds (by content and base)."""
+    if memo is None:
+        return json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
+    key = fingerprint.entry_digest(entry) + base.encode()
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
+    return text
+
+
 def _schema_url(base: str, kind: str) -> str:
     return base + urls.SCHEMA.src(name=kind)
 
@@ -127,30 +154,34 @@ def terms_csv(corpus: Corpus, base: str) -> bytes:
 # --- what the build calls ---------------------------------------------------------------------
 
 
-def build_data(corpus: Corpus, config: SiteConfig) -> dict[str, bytes]:
-    """Every data file as bytes, keyed by site-relative path, without writing anything."""
+def build_data(
+    corpus: Corpus, config: SiteConfig, memo: dict[bytes, str] | None = None
+) -> dict[str, bytes]:
+    """Every data file as bytes, keyed by site-relative path, without writing anything.
+    ``memo``: each entry's JSON, kept between builds (``generator.incremental``)."""
     base = config.require_site_url()
     files: dict[str, bytes] = {}
     everything = _ordered(corpus)
+    encoded = {e.id: _encoded(e, base, memo) for e in everything}
     registry = kinds.current()
-    files[urls.API_ALL.src()] = _json(
+    files[urls.API_ALL.src()] = _json_with_entries(
         {
             "schema_version": fields.SCHEMA_VERSION,
             "schemas": {kind: _schema_url(base, kind) for kind in registry.names},
             "count": len(everything),
-            "entries": [entry_record(e, base) for e in everything],
-        }
+        },
+        [encoded[e.id] for e in everything],
     )
     for kind in registry:
         chosen = _ordered(corpus, kind.name)
-        files[urls.API_KIND.src(folder=kind.folder)] = _json(
+        files[urls.API_KIND.src(folder=kind.folder)] = _json_with_entries(
             {
                 "schema_version": fields.SCHEMA_VERSION,
                 "kind": kind.name,
                 "schema": _schema_url(base, kind.name),
                 "count": len(chosen),
-                "entries": [entry_record(e, base) for e in chosen],
-            }
+            },
+            [encoded[e.id] for e in chosen],
         )
     files[urls.API_TERMS.src()] = terms_csv(corpus, base)
     for kind, kind_schema in schema.json_schemas().items():
@@ -158,9 +189,11 @@ def build_data(corpus: Corpus, config: SiteConfig) -> dict[str, bytes]:
     return files
 
 
-def write_data(corpus: Corpus, config: SiteConfig, site_dir: Path) -> None:
+def write_data(
+    corpus: Corpus, config: SiteConfig, site_dir: Path, memo: dict[bytes, str] | None = None
+) -> None:
     """Write ``api/`` and ``schemas/`` under ``site_dir``; fails before writing without site_url."""
-    files = build_data(corpus, config)
+    files = build_data(corpus, config, memo)
     for rel, content in files.items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)

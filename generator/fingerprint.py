@@ -51,7 +51,7 @@ class _Walker:
         self.by_id = by_id  # entries by id only (the structure), or by content
         self.entries: set[str] = set()  # ids of the entries met, by content
         self.named: set[str] = set()  # ids those entries refer to
-        self._memo: dict[int, tuple[bytes, frozenset[str], frozenset[str]]] = {}
+        self._memo: dict[tuple[int, bool], tuple[bytes, frozenset[str], frozenset[str]]] = {}
         self._keep: list[Any] = []  # keeps memoised objects alive, so ids are not reused
         # By id: one walker sees one corpus, where ids are unique.
         self._digests: dict[str, bytes] = {}
@@ -81,10 +81,19 @@ class _Walker:
         if issubclass(kind, (list, tuple, dict)):
             return self._container
         if dataclasses.is_dataclass(kind):
-            return self._items
+            return self._structure if getattr(kind, "FINGERPRINT_BY_ID", False) else self._items
         if issubclass(kind, (set, frozenset)):
             return self._set
         raise Unhashable(kind.__name__)
+
+    def _structure(self, value: Any, h: Any) -> None:
+        """A value whose entries count by id only: a page shows its shape (which events are
+        on which page, how many per year), never their text (``FINGERPRINT_BY_ID``)."""
+        saved, self.by_id = self.by_id, True
+        try:
+            h.update(self._shared(value))
+        finally:
+            self.by_id = saved
 
     def _container(self, value: Any, h: Any) -> None:
         if len(value) >= _SHARED_LEN:
@@ -105,15 +114,10 @@ class _Walker:
             h.update(b"entry:" + self.entry_digest(entry))
 
     def entry_digest(self, entry: Entry) -> bytes:
-        """An entry's content, hashed: the repr of every field (entries are frozen) but its
-        file's path, which no page shows (a copy of the folder elsewhere builds the same)."""
+        """``entry_digest``, once per entry id (one walker sees one corpus)."""
         known = self._digests.get(entry.id)
         if known is None:
-            names = _content_fields(type(entry))
-            text = repr((type(entry).__name__, [getattr(entry, n) for n in names]))
-            known = self._digests[entry.id] = hashlib.blake2b(
-                text.encode(), digest_size=16
-            ).digest()
+            known = self._digests[entry.id] = entry_digest(entry)
         return known
 
     def references(self, entry: Entry) -> frozenset[str]:
@@ -141,7 +145,7 @@ class _Walker:
 
     def _shared(self, value: Any) -> bytes:
         """The digest of a container, computed once however many pages hold it."""
-        key = id(value)
+        key = (id(value), self.by_id)
         if key not in self._memo:
             outer, self.entries = self.entries, set()
             outer_named, self.named = self.named, set()
@@ -154,6 +158,15 @@ class _Walker:
         self.entries |= inside
         self.named |= named
         return digest
+
+
+def entry_digest(entry: Entry) -> bytes:
+    """An entry's content, hashed: the repr of every field (entries are frozen) but its
+    file's path, which nothing published shows (a copy of the folder elsewhere builds the
+    same)."""
+    names = _content_fields(type(entry))
+    text = repr((type(entry).__name__, [getattr(entry, n) for n in names]))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 @cache

@@ -48,6 +48,7 @@ class Incremental:
         self.keys: dict[str, str | None] = {}
         self.reused: dict[str, CachedPage] = {}
         self.search_key: str | None = None
+        self._data: _Memo | None = None
 
     def choose(self, site: Site, planned: list[Page]) -> set[str]:
         """The pages not to render (``render.render_pages``' ``reuse``)."""
@@ -79,6 +80,13 @@ class Incremental:
         folder = self.cache.root / "jinja"
         folder.mkdir(exist_ok=True)
         return jinja2.FileSystemBytecodeCache(str(folder))
+
+    def data_memo(self) -> dict[bytes, str] | None:
+        """For ``data.write_data``: the entries' JSON that earlier builds encoded."""
+        if self.cache is None:
+            return None
+        self._data = _Memo(getattr(self.cache.index, "data", {}))
+        return self._data
 
     def links(self) -> dict[str, list[tuple[str, str]]]:
         return {src: page.links for src, page in self.reused.items() if page.links}
@@ -117,6 +125,8 @@ class Incremental:
                     anchors = frozenset(file.page.present_anchor_ids or ()) if file.page else ()
                     page = CachedPage(key, frozenset(anchors), links.get(src, []))
                 index.pages[src] = page
+            if self._data is not None:
+                index.data = self._data.used
             if self.search_key is not None:
                 self.cache.keep_folder(site_dir / search, self.cache.search_folder(self.search_key))
                 index.search = self.search_key
@@ -127,3 +137,21 @@ class Incremental:
     def close(self) -> None:
         if self.cache is not None:
             self.cache.close()
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """What an earlier build kept, and what this build used (kept for the next one)."""
+
+    def __init__(self, earlier: dict[bytes, str]):
+        super().__init__()
+        self.earlier = earlier
+        self.used: dict[bytes, str] = {}
+
+    def get(self, key: bytes, default: Any = None) -> Any:
+        value = self.used.get(key) or self.earlier.get(key)
+        if value is not None:
+            self.used[key] = value
+        return value if value is not None else default
+
+    def __setitem__(self, key: bytes, value: str) -> None:
+        self.used[key] = value

@@ -78,7 +78,7 @@ class RecordPlugin(BasePlugin):
 
 def _link_problem(files: Files, to_src: str, anchor: str) -> str | None:
     """What is wrong with a generated HTML link (MkDocs checks only Markdown links), or None."""
-    target = files.get_file_from_path(to_src)
+    target = files.src_uris.get(to_src)  # sources are POSIX paths already
     if target is None:
         return f"{to_src}, which is not a page of the site"
     if anchor and target.page is not None and anchor not in (target.page.present_anchor_ids or ()):

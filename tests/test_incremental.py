@@ -225,3 +225,30 @@ def test_another_address_does_not_reuse_pages(warm: Path, tmp_path: Path) -> Non
         cache_dir=tmp_path / "cache",
     )
     assert result.rebuilt == result.pages
+
+
+def test_a_timeline_of_many_pages_stays_equal_after_event_edits(tmp_path: Path) -> None:
+    # The golden timeline fits on one page. Here (the benchmark's synthetic corpus) events
+    # spread over years and months of pages, which each hold the whole timeline for their
+    # rail: an event's text shows on its own page only, its date decides its page.
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import generate
+
+    generate(500, tmp_path)
+    entries, cache = tmp_path / "entries", tmp_path / "cache"
+    build_site(entries, tmp_path / "first", CONFIG, progress=False, cache_dir=cache)
+    events = sorted((entries / "events").glob("*.yaml"))
+    retitled, moved = events[40], events[200]
+    data = _load(retitled)
+    data["title"] += " (edited)"
+    _dump(retitled, data)
+    data = _load(moved)
+    data["date"] = "2016-03-04"  # another year, so another page (the id's date is not checked)
+    data.pop("end_date", None)
+    _dump(moved, data)
+    work = tmp_path / "work"
+    _same_sites(entries, cache, work)
+    pages = build_site(entries, work / "again", CONFIG, progress=False, cache_dir=cache)
+    assert pages.rebuilt == 5  # what is never cached

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from generator import charts, urls
 from generator.dates import PartialDate
@@ -181,6 +181,11 @@ class TimelinePage:
 @dataclass
 class Timeline:
     """Every event in order, the pages that list them, and where each anchor is."""
+
+    # Every timeline page holds the whole timeline for its rail, its counts and its links,
+    # and shows the text of its own events only (``page``): for the build cache, an event
+    # edited elsewhere leaves the page as it is (generator.fingerprint).
+    FINGERPRINT_BY_ID: ClassVar[bool] = True
 
     years: list[YearGroup]
     events: list[Any]
