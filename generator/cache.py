@@ -32,7 +32,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,15 @@ def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: l
         except importlib.metadata.PackageNotFoundError:
             version = "-"
         h.update(f"{name} {version}\n".encode())
-    for base, path in [
-        *((_GENERATOR, p) for p in _tree(_GENERATOR)),
-        *((docs_dir, p) for p in _tree(docs_dir)),
-        *((p.parent, p) for p in [config_path, *extra] if p.is_file()),
-    ]:
-        h.update(f"{base.name}/{path.relative_to(base).as_posix()}\0".encode())
+    # Named relative to their folder, so that the key is the same however the paths were
+    # given and wherever the repository is.
+    named = [
+        *(("generator", p, p.relative_to(_GENERATOR)) for p in _tree(_GENERATOR)),
+        *(("docs", p, p.relative_to(docs_dir)) for p in _tree(docs_dir)),
+        *(("file", p, p.name) for p in [config_path, *extra] if p.is_file()),
+    ]
+    for group, path, name in named:
+        h.update(f"{group}/{PurePath(name).as_posix()}\0".encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -202,6 +202,9 @@ def test_the_global_key_covers_config_docs_templates_and_address(
 
     keys = [key()]
     assert key() == keys[0]  # stable
+    monkeypatch.chdir(tmp_path)  # and the same for the same files given relatively
+    relative = [Path("CONTRIBUTING.md")]
+    assert cache.global_key(Path("mkdocs.yml"), None, Path("docs"), relative) == keys[0]
     keys.append(key("http://127.0.0.1:8000/"))
     for path, text in [
         (config, "site_name: y\n"),
