@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # The source URL `new` writes until the contributor gives one (see generator/new.py).
 PLACEHOLDER_URL = "https://example.org/replace-with-the-source-url"
 # The placeholder however it was retyped: http or https, www., a trailing slash, any case.
+_URL_FIELDS = ("url", "archive_url")
 _PLACEHOLDER_URL_RE = re.compile(
     r"\s*https?://(?:www\.)?example\.(?:org|com)/replace-with-the-source-url/?\s*", re.IGNORECASE
 )
@@ -49,7 +50,7 @@ def check(checker: Checker) -> None:
         return
     # One problem per value: a value the schema checks found wrong is not reported again.
     taken = {(p.line, p.col) for p in checker.problems}
-    _check_value(checker, loaded.data, checker.root, (), True, taken)
+    _check_value(checker, loaded.data, checker.root, (), True, taken, _shapes_of(checker.root))
     date = checker.dates.get(("date",))
     if date is not None:
         message = id_date_problem(loaded.path.stem, date, "'date'")
@@ -109,39 +110,90 @@ def _check_value(
     at: Path_,
     required: bool,
     taken: set[tuple[int, int]],
+    shapes: dict[int, tuple[Any, _Shape]],
+) -> None:
+    """Check the text in ``value``. Text in which nothing can be found (no "TODO", no Han
+    character, none at all if it is ASCII, and not the example URL) is passed over in the
+    loops, without a call: nearly all of it."""
+    if isinstance(value, dict):
+        hit = shapes.get(id(node))
+        properties, needed, _items = hit[1] if hit else _shape(checker, node, shapes)
+        for key, sub in value.items():
+            if not isinstance(sub, str):
+                sub_at, sub_node = at + (key,), properties.get(key)
+                _check_value(checker, sub, sub_node, sub_at, key in needed, taken, shapes)
+            elif (
+                "TODO" in sub
+                or (not sub.isascii() and HAN_RE.search(sub))
+                or (key in _URL_FIELDS and _PLACEHOLDER_URL_RE.fullmatch(sub))
+            ):
+                _check_text(checker, sub, properties.get(key), at + (key,), key in needed, taken)
+    elif isinstance(value, list):
+        hit = shapes.get(id(node))
+        items = (hit[1] if hit else _shape(checker, node, shapes))[2]
+        for i, sub in enumerate(value):
+            if not isinstance(sub, str):
+                _check_value(checker, sub, items, at + (i,), True, taken, shapes)
+            elif "TODO" in sub or (not sub.isascii() and HAN_RE.search(sub)):
+                _check_text(checker, sub, items, at + (i,), True, taken)
+    elif isinstance(value, str):
+        _check_text(checker, value, node, at, required, taken)
+
+
+# What the walk asks of a schema node: its properties, the fields it requires, its items.
+_Shape = tuple[dict[str, Any], frozenset[str], Any]
+_NO_SHAPE: _Shape = ({}, frozenset(), None)
+# A schema's nodes' shapes, by the ids of the schema and of each node (both are kept, so that
+# the ids stay theirs; a $ref is read in the schema's $defs). Every entry of a kind asks
+# about the same nodes.
+_SHAPES: dict[int, tuple[Any, dict[int, tuple[Any, _Shape]]]] = {}
+
+
+def _shapes_of(root: dict[str, Any]) -> dict[int, tuple[Any, _Shape]]:
+    hit = _SHAPES.get(id(root))
+    if hit is None:
+        hit = _SHAPES[id(root)] = (root, {id(None): (None, _NO_SHAPE)})
+    return hit[1]
+
+
+def _shape(
+    checker: Checker, node: dict[str, Any] | None, shapes: dict[int, tuple[Any, _Shape]]
+) -> _Shape:
+    resolved = checker.resolve(node) if node is not None else None
+    if not resolved:
+        shape = _NO_SHAPE
+    else:
+        # Required, or required under a condition (a quote's translation): not to be deleted.
+        needed = [*resolved.get("required", []), *resolved.get("then", {}).get("required", [])]
+        shape = (resolved.get("properties", {}), frozenset(needed), resolved.get("items"))
+    shapes[id(node)] = (node, shape)
+    return shape
+
+
+def _check_text(
+    checker: Checker,
+    value: str,
+    node: dict[str, Any] | None,
+    at: Path_,
+    required: bool,
+    taken: set[tuple[int, int]],
 ) -> None:
     node = checker.resolve(node) if node is not None else None
-    if isinstance(value, dict):
-        properties = node.get("properties", {}) if node else {}
-        # Required, or required under a condition (a quote's translation): not to be deleted.
-        needed = (
-            [*node.get("required", []), *node.get("then", {}).get("required", [])] if node else []
-        )
-        for key, sub in value.items():
-            _check_value(checker, sub, properties.get(key), at + (key,), key in needed, taken)
-    elif isinstance(value, list):
-        items = node.get("items") if node else None
-        for i, sub in enumerate(value):
-            _check_value(checker, sub, items, at + (i,), True, taken)
-    elif isinstance(value, str):
-        message = placeholder_problem(value, at, node or {}, required) or punctuation_problem(
-            value, at
-        )
-        if message and checker.loaded.mark(at) not in taken:
-            checker.report(at, message)
+    message = placeholder_problem(value, at, node or {}, required) or punctuation_problem(value, at)
+    if message and checker.loaded.mark(at) not in taken:
+        checker.report(at, message)
 
 
 def placeholder_problem(value: str, at: Path_, node: dict[str, Any], required: bool) -> str | None:
     """Why ``value`` at ``at`` is still a placeholder that needs filling in, or None."""
-    name = field_name(at)
-    if at and at[-1] in ("url", "archive_url") and _PLACEHOLDER_URL_RE.fullmatch(value):
+    if at and at[-1] in _URL_FIELDS and _PLACEHOLDER_URL_RE.fullmatch(value):
         if at[-1] == "archive_url":
             what = "the real URL of an archived copy, or delete the line"
         elif at[0] == "sources":
             what = "the source's real URL"
         else:
             what = "the real URL" if required else "the real URL, or delete the line"
-        return f"'{name}' is still the example URL {value.strip()!r}: fill in {what}"
+        return f"'{field_name(at)}' is still the example URL {value.strip()!r}: fill in {what}"
     m = _TODO_RE.search(value)
     if not m:
         return None
@@ -153,19 +205,18 @@ def placeholder_problem(value: str, at: Path_, node: dict[str, Any], required: b
     desc = node.get("description", "")
     hint = f": {desc}" if desc else ""
     fill = "fill it in" if required else "fill it in, or delete the line"
-    return f"'{name}' still holds the placeholder {shown!r}; {fill}{hint}"
+    return f"'{field_name(at)}' still holds the placeholder {shown!r}; {fill}{hint}"
 
 
 def punctuation_problem(value: str, at: Path_) -> str | None:
     """Why Chinese ``value`` (more Han characters than Latin letters) has ASCII punctuation
     where Chinese writes full-width, or None. English text that names 小红书 is not checked."""
-    if not HAN_RE.search(value):
+    # Told apart from the cheapest test on: most Chinese text has no ASCII punctuation.
+    if not HAN_RE.search(value) or not _ASCII_PUNCT_RE.search(value):
         return None
     if len(HAN_RE.findall(value)) <= len(_LATIN_RE.findall(value)):
         return None
     found = list(_ASCII_PUNCT_RE.finditer(value))
-    if not found:
-        return None
     m = found[0]
     shown = value[max(0, m.start() - 6) : m.end() + 6].replace("\n", " ")
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""

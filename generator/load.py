@@ -3,12 +3,15 @@
 PyYAML follows YAML 1.1 (``no`` is False, ``2025-01-13`` a date, ``1.10`` the float 1.1) and
 keeps the last of two duplicate keys. The contract here is the text the contributor wrote:
 every scalar stays the string it was written as, and the schema decides what it may be.
-Parsing goes through libyaml (CSafeLoader's composer) for speed, keeping node marks.
+Parsing goes through libyaml (CSafeLoader's composer) for speed, keeping node marks; the
+nodes become data in ``yaml_compose``.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,39 +24,36 @@ from generator.errors import RecordError
 from generator.folded import folded_problems
 from generator.kinds.base import Kind
 from generator.problems import Problem, display_path
+from generator.yaml_compose import ComposeLoader, value_of
+from generator.yaml_compose import Loader as _Loader
+from generator.yaml_compose import Reject as _Reject
 from generator.yaml_messages import commented_empty, empty_message, explain
-
-try:  # libyaml is 8× faster; fall back to the pure-Python loader where it is missing
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
 
 # The line breaks libyaml counts in its marks (so line numbers agree with its marks).
 _BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 MAX_FILE_BYTES = 1_000_000
-MAX_DEPTH = 16
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-# The tags libyaml gives plain YAML; anything else (!!python/…, !custom) was written by hand.
-_ALLOWED_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t
-    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-)
 
 # Where YAML can start a node's properties (an anchor &a or an alias *a): at a line's start,
 # after a block indicator ("- ", "? ", ": "), a flow indicator ([ ] { } , : ?), a closing
 # quote or a tag. A superset: Markdown such as "- *emphasis*" matches too, and then the exact
 # token scan decides (tests/test_load.py checks the superset; an alias it missed would still be
-# caught by node identity in _value). Plain prose ("Dorsey & Whitney",
+# caught by node identity in yaml_compose). Plain prose ("Dorsey & Whitney",
 # "an *emphasised* word") does not, so most files skip the scan.
 #
 # A tag ("!!str &a") is matched only where one can start (a line's start, white space or a flow
 # indicator) and runs to white space or a flow indicator, possessively: matched from every "!"
 # of a long run of "!" it would take time with the square of the run's length.
+#
+# parse asks _maybe_anchor, which answers as this expression does, from each "&" and "*".
 _MAYBE_ANCHOR_RE = re.compile(
     r"(?:^[ \t]*|[\[\]{},:?'\"][ \t]*|[-?:][ \t]+|(?:^|(?<=[\s\[\]{},]))![^\s\[\]{},]*+[ \t]+)"
     r"[&*][^\s\[\]{},]",
     re.MULTILINE,
 )
+# What _maybe_anchor looks at: an "&" or "*" that starts an anchor or alias name.
+_ANCHOR_CHAR_RE = re.compile(r"[&*](?=[^\s\[\]{},])")
+_NON_SPACE_RE = re.compile(r"\S")
+_INDICATOR_BEFORE = frozenset("[]{},:?'\"")
 
 Path_ = tuple[Any, ...]  # a path into the data: ("sources", 0, "url")
 Mark = tuple[int, int]  # (line, column), from 1
@@ -87,25 +87,20 @@ class LoadedFile:
         return empty_message(name, self.commented.get(at))
 
 
-class _Reject(Exception):
-    def __init__(self, mark: yaml.Mark | None, message: str):
-        self.line = mark.line + 1 if mark else 1
-        self.col = mark.column + 1 if mark else 1
-        self.message = message
-
-
 def read_text(path: Path) -> str:
     """Read an entry file as UTF-8, refusing what cannot be an entry. Raises _Reject."""
-    if path.is_symlink():
+    status = os.lstat(path)  # one call for both: a symbolic link, and the file's size
+    if stat.S_ISLNK(status.st_mode):
         raise _Reject(None, "is a symbolic link; an entry must be a regular file")
-    size = path.stat().st_size
+    size = status.st_size
     if size > MAX_FILE_BYTES:
         raise _Reject(
             None,
             f"file is {size / 1_000_000:.1f} MB; an entry may be at most "
             f"{MAX_FILE_BYTES // 1_000_000} MB: split it or trim it",
         )
-    raw = path.read_bytes()
+    with open(path, "rb") as file:
+        raw = file.read()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -128,14 +123,12 @@ class _FakeMark:
 
 def parse(path: Path, text: str) -> LoadedFile:
     """Parse one entry's YAML text. Raises _Reject with the first problem that stops parsing."""
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if _is_empty(text):
         raise _Reject(None, "file is empty; an entry is a YAML mapping of fields")
-    if _MAYBE_ANCHOR_RE.search(text):
+    if _maybe_anchor(text):
         _reject_anchors(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=ComposeLoader)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_reject(text, exc) from None
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
@@ -152,7 +145,7 @@ def parse(path: Path, text: str) -> LoadedFile:
         )
     loaded = LoadedFile(path=path, data={})
     later: list[tuple[Path_, yaml.ScalarNode]] = []  # folded and empty scalars
-    loaded.data = _value(node, (), loaded, set(), 0, later)
+    loaded.data = value_of(node, (), loaded, set(), 0, later)
     folded = [(at, scalar) for at, scalar in later if scalar.style == ">"]
     if folded:  # reported, not fatal, like a duplicate key
         loaded.problems.extend(folded_problems(loaded, text, folded))
@@ -170,6 +163,41 @@ def _find_comments(loaded: LoadedFile, text: str, empty: list[tuple[Path_, yaml.
         if found is not None:
             loaded.marks[at] = (mark.line + 1, found[0] + 1)
             loaded.commented[at] = found[1]
+
+
+def _is_empty(text: str) -> bool:
+    """Whether ``text`` holds only blank lines and comments."""
+    first = _NON_SPACE_RE.search(text)
+    if first is not None and first.group() != "#":  # the start of a line that is neither
+        return False
+    return not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    )
+
+
+def _maybe_anchor(text: str) -> bool:
+    """Whether ``_MAYBE_ANCHOR_RE`` matches in ``text``, found from each "&" and "*" back to
+    what precedes it, instead of trying the expression at every character of the text."""
+    tags = "!" in text
+    for m in _ANCHOR_CHAR_RE.finditer(text):
+        start = end = m.start()
+        while start and text[start - 1] in " \t":
+            start -= 1
+        before = text[start - 1] if start else "\n"
+        if before == "\n" or before in _INDICATOR_BEFORE:  # a line's start; an indicator
+            return True
+        if start == end:
+            continue
+        if before == "-":  # a block indicator, then white space ("?" and ":" are above)
+            return True
+        if not tags:
+            continue
+        # A tag: a word (to white space or a flow indicator) that starts with "!".
+        while start and not (text[start - 1] in "[]{}," or text[start - 1].isspace()):
+            start -= 1
+        if text[start] == "!":
+            return True
+    return False
 
 
 def _reject_anchors(text: str) -> None:
@@ -232,61 +260,6 @@ def _describe_node(node: yaml.Node) -> str:
     return f"the text {node.value[:40]!r}"
 
 
-def _value(
-    node: yaml.Node,
-    at: Path_,
-    out: LoadedFile,
-    seen: set[int],
-    depth: int,
-    later: list[tuple[Path_, yaml.ScalarNode]],
-) -> Any:
-    """The data of ``node``, recording marks in ``out``, and folded scalars (``>``) and empty
-    plain ones in ``later``, to check against the text (generator.folded, _find_comments)."""
-    if id(node) in seen:  # composed aliases share node objects; the scan above catches most
-        raise _Reject(node.start_mark, "YAML aliases are not allowed: write the value out in full")
-    if depth > MAX_DEPTH:
-        raise _Reject(node.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
-    seen.add(id(node))
-    out.marks[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if node.tag not in _ALLOWED_TAGS:
-        raise _Reject(node.start_mark, f"YAML tag '{node.tag}' is not allowed; remove it")
-    if isinstance(node, yaml.ScalarNode):
-        if node.style == ">" or (not node.style and not node.value):
-            later.append((at, node))
-        if node.style is None and node.value in _NULLS:
-            return None
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _value(item, at + (i,), out, seen, depth + 1, later)
-            for i, item in enumerate(node.value)
-        ]
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _Reject(key_node.start_mark, "a field name must be plain text")
-        key = key_node.value
-        key_at = at + (key,)
-        key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        if key in result:
-            # Reported, not fatal, so the rest of the file is still checked. PyYAML would
-            # silently keep the last value; the first is kept here, and the file fails anyway.
-            first = out.key_marks[key_at][0]
-            out.problems.append(
-                Problem(
-                    display_path(out.path),
-                    key_mark[0],
-                    key_mark[1],
-                    f"duplicate key '{key}' (first on line {first}); YAML would silently keep only "
-                    "the last one: remove one of them",
-                )
-            )
-            continue
-        out.key_marks[key_at] = key_mark
-        result[key] = _value(value_node, key_at, out, seen, depth + 1, later)
-    return result
-
-
 def read_entry(path: Path) -> tuple[LoadedFile | None, list[Problem]]:
     """Read and parse one file; on failure, the problem that stopped it."""
     try:
@@ -317,22 +290,24 @@ def discover(entries_dir: Path) -> tuple[list[tuple[Kind, Path]], list[Problem]]
             )
         )
         return found, problems
+    top = len(entries_dir.parts)
     for path in sorted(entries_dir.rglob("*")):
-        rel = path.relative_to(entries_dir)
-        if any(part.startswith(".") for part in rel.parts) or path.is_dir():
+        rel, suffix = path.parts[top:], path.suffix  # rglob's paths start with entries_dir's
+        # A name that ends in neither .yaml nor .yml is no entry, nor a misnamed one.
+        if suffix.lower() not in (".yml", ".yaml"):
             continue
-        folder = rel.parts[0] if len(rel.parts) > 1 else None
-        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":
+        if any(part.startswith(".") for part in rel) or path.is_dir():
+            continue
+        folder = rel[0] if len(rel) > 1 else None
+        if suffix != ".yaml":
             problems.append(
                 Problem(
                     display_path(path),
                     1,
                     1,
-                    f"entry files end in .yaml, not {path.suffix}: rename the file",
+                    f"entry files end in .yaml, not {suffix}: rename the file",
                 )
             )
-            continue
-        if path.suffix != ".yaml":
             continue
         kind = registry.by_folder(folder)
         if kind is None:
