@@ -123,7 +123,11 @@ def test_random_headings_convert_as_python_markdown_does(
         lines += [f'<div class="x" id="d{i}">\n<p>{i}</p>\n</div>', "", f"## {title}", ""]
     lines += [f"### {raw}", "", "<ul>\n<li>end</li>\n</ul>", ""]
     page_text = "\n".join(lines)
-    results = _both_ways(mkdocs_config, {"events/x.md": page_text})
+    try:
+        results = _both_ways(mkdocs_config, {"events/x.md": page_text})
+    except AssertionError:  # Python's HTML parser, under MkDocs, fails on "<![" and the like
+        assert fastpage.convert(page_text) is None  # which the fast path never takes
+        return
     converted, page = results["events/x.md"]
     if converted is not None:
         _assert_same("events/x.md", converted, page)
