@@ -74,10 +74,12 @@ class Incremental:
         }
 
     def bytecode_cache(self) -> jinja2.BytecodeCache | None:
-        """Where compiled Jinja templates are kept (Jinja checks each against its source)."""
+        """Where compiled Jinja templates are kept. Jinja checks each against its source but
+        not against the environment's options, which are in the generator's code: so in this
+        namespace, whose key covers that code."""
         if self.cache is None:
             return None
-        folder = self.cache.root / "jinja"
+        folder = self.cache.folder / "jinja"
         folder.mkdir(exist_ok=True)
         return jinja2.FileSystemBytecodeCache(str(folder))
 
