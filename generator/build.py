@@ -28,7 +28,7 @@ from generator import data, engine, feeds, kinds, parallel, render, search
 from generator.config import SiteConfig, load_config
 from generator.corpus import Corpus
 from generator.errors import BuildError
-from generator.incremental import Incremental, open_cache
+from generator.incremental import Incremental, cache_folder, open_cache
 from generator.mkplugin import RecordPlugin
 from generator.problems import display_path
 from generator.sitedir import MANIFEST as MANIFEST  # re-exported: tests import it from here
@@ -164,7 +164,7 @@ def build_site(
             site_url=site_url,
             progress=progress,
             jobs=jobs,
-            cache=(cache_dir or True) if cache else None,
+            cache_dir=cache_folder(config, cache, cache_dir),
         )
     seconds = time.monotonic() - start
     log.debug(
@@ -200,7 +200,7 @@ def publish(
             site_url=site_url,
             progress=progress,
             jobs=jobs,
-            cache=(cache_dir or True) if cache else None,
+            cache_dir=cache_folder(config, cache, cache_dir),
         )
 
 
@@ -212,10 +212,10 @@ def _publish(
     site_url: str | None,
     progress: bool | None,
     jobs: int | None,
-    cache: Path | bool | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """The build proper, run holding the site folder's lock; ``site_dir`` is resolved.
-    ``cache``: a cache folder, True for the default one, None for none."""
+    ``cache_dir``: the build cache's folder, None to build without one."""
     start = time.monotonic()
     jobs = jobs or parallel.default_jobs()
     with explain_os_errors(site_dir):
@@ -223,8 +223,8 @@ def _publish(
         plan = Incremental(None)
         try:
             mk = _mkdocs_config(config, work, site_url)
-            if cache:
-                plan = Incremental(open_cache(config, mk, site_url, cache))
+            if cache_dir is not None:
+                plan = Incremental(open_cache(config, mk, site_url, cache_dir))
             docs_pages = hand_written_pages(Path(mk.docs_dir))
             started = time.monotonic()
             links: dict[str, list[tuple[str, str]]] = {}

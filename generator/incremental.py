@@ -29,15 +29,21 @@ log = logging.getLogger(__name__)
 CACHE_DIR = Path("build") / "cache"
 
 
+def cache_folder(config: SiteConfig, cache: bool, folder: Path | None) -> Path | None:
+    """The build cache's folder: ``folder``, by default ``build/cache/`` next to mkdocs.yml;
+    None without ``cache``."""
+    if not cache:
+        return None
+    return folder or config.root / CACHE_DIR
+
+
 def open_cache(
-    config: SiteConfig, mk: Any, site_url: str | None, folder: Path | bool
+    config: SiteConfig, mk: Any, site_url: str | None, folder: Path
 ) -> BuildCache | None:
-    """The cache's namespace for this configuration, in ``folder`` (True: ``build/cache/``
-    next to mkdocs.yml)."""
+    """The cache's namespace in ``folder`` for this configuration and address."""
     extra = [config.root / "CONTRIBUTING.md"]  # docs/contributing.md includes it
     key = global_key(config.path, site_url, Path(mk.docs_dir), extra)
-    root = folder if isinstance(folder, Path) else config.root / CACHE_DIR
-    return BuildCache.open(root, key)
+    return BuildCache.open(folder, key)
 
 
 class Incremental:
@@ -67,11 +73,10 @@ class Incremental:
 
     def reuse(self) -> dict[str, tuple[Path, frozenset[str]]]:
         """For ``engine.build``: each reused page's kept file and anchor ids."""
-        assert self.cache is not None or not self.reused
-        return {
-            src: (self.cache.page_file(page.key), page.anchors)  # type: ignore[union-attr]
-            for src, page in self.reused.items()
-        }
+        if self.cache is None:
+            return {}
+        cache = self.cache
+        return {src: (cache.page_file(page.key), page.anchors) for src, page in self.reused.items()}
 
     def bytecode_cache(self) -> jinja2.BytecodeCache | None:
         """Where compiled Jinja templates are kept. Jinja checks each against its source but
