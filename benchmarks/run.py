@@ -113,8 +113,9 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
         corpus = load_corpus(entries)
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            indexer = search.Indexer(search.records(corpus), Path(tmp) / search.OUTPUT)
-            indexer.write()
+            indexer = search.Indexer()
+            indexer.index(search.records(corpus))
+            indexer.write(Path(tmp) / search.OUTPUT)
             return time.perf_counter() - start
 
     from generator import build, data, feeds
@@ -137,14 +138,15 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
 
 def _edit_one_entry(entries: Path) -> tuple[Path, str]:
     """What a contributor does: one sentence more in one event's summary. Returns the file
-    and its text, to put back."""
+    and its text, to put back. The sentence is new each time, so that no earlier run's cache
+    holds the result."""
     import yaml
 
     events = sorted((entries / "events").glob("*.yaml"))
     path = events[len(events) // 2]
     text = path.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    data["summary"] += " One more sentence."
+    data["summary"] += f" One more sentence, number {time.time_ns()}."
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path, text
 

@@ -24,7 +24,7 @@ import mkdocs.config
 import mkdocs.exceptions
 from mkdocs.structure.files import Files
 
-from generator import data, engine, feeds, kinds, parallel, render, search
+from generator import data, engine, feeds, kinds, parallel, render, search, validcache
 from generator.config import SiteConfig, load_config
 from generator.corpus import Corpus
 from generator.errors import BuildError
@@ -153,19 +153,31 @@ def build_site(
     site_dir = site_path(site_dir or config.root / "site")
     # Before validating, and before touching anything: fail fast on a wrong --site-dir.
     check_not_sources(site_dir, config, entries_dir)
+    cache_dir = cache_folder(config, cache, cache_dir)
     with exclusive_build(site_dir):
         check_replaceable(site_dir)
         log.info("Validating %s", display_path(entries_dir))
-        corpus = load_corpus(entries_dir)
-        result = _publish(
-            corpus,
-            config,
-            site_dir,
-            site_url=site_url,
-            progress=progress,
-            jobs=jobs,
-            cache_dir=cache_folder(config, cache, cache_dir),
-        )
+        memo = validcache.Memo.open(cache_dir) if cache_dir else None
+        indexer = search.Indexer()  # Pagefind starts while the entries are validated
+        try:
+            try:
+                corpus = load_corpus(entries_dir, memo)
+            finally:
+                if memo:
+                    memo.save()
+            result = _publish(
+                corpus,
+                config,
+                site_dir,
+                site_url=site_url,
+                progress=progress,
+                jobs=jobs,
+                cache_dir=cache_dir,
+                indexer=indexer,
+            )
+        except BaseException:
+            indexer.cancel()
+            raise
     seconds = time.monotonic() - start
     log.debug(
         "Built %s: %d pages from %d entries in %.1f s",
@@ -213,19 +225,28 @@ def _publish(
     progress: bool | None,
     jobs: int | None,
     cache_dir: Path | None = None,
+    indexer: search.Indexer | None = None,
 ) -> BuildResult:
     """The build proper, run holding the site folder's lock; ``site_dir`` is resolved.
-    ``cache_dir``: the build cache's folder, None to build without one."""
+    ``cache_dir``: the build cache's folder, None to build without one. ``indexer``: Pagefind,
+    already started (one is started otherwise)."""
     start = time.monotonic()
     jobs = jobs or parallel.default_jobs()
     with explain_os_errors(site_dir):
         work = new_work_folder(site_dir)
         plan = Incremental(None)
+        indexer = indexer or search.Indexer()
         try:
             mk = _mkdocs_config(config, work, site_url)
             if cache_dir is not None:
                 plan = Incremental(open_cache(config, mk, site_url, cache_dir))
             docs_pages = hand_written_pages(Path(mk.docs_dir))
+            # Pagefind indexes on another core while the pages are built (generator/search.py).
+            records, reusable = plan.search_records(corpus)
+            if reusable:
+                indexer.cancel()
+            else:
+                indexer.index(records)
             started = time.monotonic()
             links: dict[str, list[tuple[str, str]]] = {}
             bytecode = plan.bytecode_cache()
@@ -252,37 +273,30 @@ def _publish(
             reused = plan.reuse()
             mk.plugins["rednote-record"] = RecordPlugin(pages, links, reused, bytecode)
             started = time.monotonic()
-            records = search.records(corpus)
-            # Pagefind indexes on another core while MkDocs builds (generator/search.py).
-            indexer = None
-            if not plan.search_reusable(records):
-                indexer = search.Indexer(records, work / search.OUTPUT)
             try:
                 files = _run_mkdocs(mk, jobs, bar, reused)
-            except BaseException:
-                if indexer:
-                    indexer.cancel()
-                raise
             finally:
                 bar.close()
             log.info("MkDocs built %d pages in %.1f s", bar.done, time.monotonic() - started)
-            started = time.monotonic()
-            if indexer:
-                indexer.write()
-            else:
-                plan.place_search(work / search.OUTPUT)
-            log.info("Wrote the search index in %.1f s more", time.monotonic() - started)
 
             started = time.monotonic()
-            feeds.write_feeds(corpus, config, work)
+            feeds.write_feeds(corpus, config, work, memo=plan.feeds_memo())
             data.write_data(corpus, config, work, plan.data_memo())
             log.info("Wrote feeds and data in %.1f s", time.monotonic() - started)
+            plan.keep_pages(work, files, links)
+            started = time.monotonic()
+            if reusable:
+                plan.place_search(work / search.OUTPUT)
+            else:  # after MkDocs, which empties the site folder when it starts
+                indexer.write(work / search.OUTPUT)
+            log.info("Wrote the search index in %.1f s more", time.monotonic() - started)
             write_manifest(work)  # last: a folder without one is not a finished build
             # Again, just before deleting it: files may have been added while this build ran.
             check_replaceable(site_dir)
             swap(work, site_dir)
-            plan.keep(site_dir, files, links, search.OUTPUT)
+            plan.keep(site_dir, search.OUTPUT)
         except BaseException:
+            indexer.cancel()
             shutil.rmtree(work, ignore_errors=True)
             raise
         finally:
@@ -310,7 +324,7 @@ def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> 
 
 
 def _run_mkdocs(
-    mk: Any, jobs: int, bar: Progress, reused: dict[str, tuple[Path, frozenset[str]]]
+    mk: Any, jobs: int, bar: Progress, reused: dict[str, tuple[str, frozenset[str]]]
 ) -> Files:
     mk.plugins.on_startup(command="build", dirty=False)
     try:

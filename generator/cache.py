@@ -21,6 +21,7 @@ be read is started again.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import importlib.metadata
@@ -33,6 +34,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -67,29 +69,43 @@ class Index:
     pages: dict[str, CachedPage] = field(default_factory=dict)
     search: str | None = None  # the records' hash of the kept bundle
     data: dict[bytes, str] = field(default_factory=dict)  # each entry's JSON (data.py)
+    feeds: dict[bytes, Any] = field(default_factory=dict)  # feed files and items (feeds.py)
+    records: dict[bytes, Any] = field(default_factory=dict)  # Pagefind's records (search.py)
 
 
-def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: list[Path]) -> str:
-    """The hash of everything every page depends on (see the module's docstring)."""
+def code_key() -> str:
+    """The hash of the generator's own code and templates, Python's version and the versions
+    of ``PACKAGES``: what validation depends on besides the entries."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"format {FORMAT}; python {sys.version}; site_url {site_url}\n".encode())
+    h.update(f"format {FORMAT}; python {sys.version}\n".encode())
     for name in PACKAGES:
         try:
             version = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             version = "-"
         h.update(f"{name} {version}\n".encode())
-    # Named relative to their folder, so that the key is the same however the paths were
-    # given and wherever the repository is.
+    _hash_files(h, [("generator", p, p.relative_to(_GENERATOR)) for p in _tree(_GENERATOR)])
+    return h.hexdigest()
+
+
+def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: list[Path]) -> str:
+    """The hash of everything every page depends on (see the module's docstring)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"code {code_key()}; site_url {site_url}\n".encode())
     named = [
-        *(("generator", p, p.relative_to(_GENERATOR)) for p in _tree(_GENERATOR)),
         *(("docs", p, p.relative_to(docs_dir)) for p in _tree(docs_dir)),
         *(("file", p, p.name) for p in [config_path, *extra] if p.is_file()),
     ]
+    _hash_files(h, named)
+    return h.hexdigest()
+
+
+def _hash_files(h: Any, named: list[tuple[str, Path, PurePath | str]]) -> None:
+    # Named relative to their folder, so that the key is the same however the paths were
+    # given and wherever the repository is.
     for group, path, name in named:
         h.update(f"{group}/{PurePath(name).as_posix()}\0".encode())
         h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def _tree(root: Path) -> Iterator[Path]:
@@ -139,6 +155,8 @@ class BuildCache:
             with path.open("rb") as f:
                 index = pickle.load(f)  # noqa: S301 - written by this module, in the user's own folder
             if isinstance(index, Index):
+                with (self.folder / "memo.pickle").open("rb") as f:
+                    index.data, index.feeds, index.records = pickle.load(f)  # noqa: S301 - likewise
                 return index
         except Exception as exc:  # noqa: BLE001 - a damaged index only means a cold build
             log.info("The build cache's index could not be read (%s); starting it again", exc)
@@ -147,7 +165,11 @@ class BuildCache:
     # --- kept files ---------------------------------------------------------------------
 
     def page_file(self, key: str) -> Path:
-        return self.root / "pages" / key[:2] / key
+        return Path(self.page_path(key))
+
+    def page_path(self, key: str) -> str:
+        """``page_file`` as text: cheaper, for the thousands of pages a build reuses."""
+        return f"{self.root}/pages/{key[:2]}/{key}"
 
     def search_folder(self, key: str) -> Path:
         return self.root / "search" / key
@@ -170,32 +192,59 @@ class BuildCache:
             return
         tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        for path in _tree(made):
-            self.keep(path, tmp / path.relative_to(made))
+        start = len(str(made)) + 1
+        # The folder is renamed into place whole, so its files need no renaming one by one.
+        for root, dirs, names in os.walk(made):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            into = os.path.join(tmp, root[start:])
+            os.makedirs(into, exist_ok=True)
+            for name in names:
+                if name.startswith("."):
+                    continue
+                source, dest = os.path.join(root, name), os.path.join(into, name)
+                try:
+                    os.link(source, dest)
+                except OSError:  # another file system, or no hard links: a copy
+                    shutil.copyfile(source, dest)
+                os.chmod(dest, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(tmp, kept)
 
     @staticmethod
-    def place(kept: Path, dest: Path) -> None:
+    def place(kept: Path | str, dest: Path | str) -> None:
         """Put a kept file at ``dest`` in a new site."""
-        dest.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(kept, dest)
-        except OSError:
+        except FileNotFoundError:  # its folder is new (a link per file, a folder per page)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            try:
+                os.link(kept, dest)
+            except OSError:
+                shutil.copyfile(kept, dest)
+        except OSError:  # another file system, or no hard links: a copy
             shutil.copyfile(kept, dest)
 
     def place_folder(self, kept: Path, dest: Path) -> None:
-        for path in _tree(kept):
-            self.place(path, dest / path.relative_to(kept))
+        start = len(str(kept)) + 1
+        for root, dirs, names in os.walk(kept):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            into = os.path.join(dest, root[start:])
+            os.makedirs(into, exist_ok=True)
+            for name in names:
+                if not name.startswith("."):
+                    self.place(os.path.join(root, name), os.path.join(into, name))
 
     # --- the index ----------------------------------------------------------------------
 
-    def save(self, index: Index) -> None:
-        """Write the index, then delete the kept files that no namespace refers to any more."""
-        path = self.folder / "index.pickle"
-        tmp = path.with_name(f".index.{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+    def save(self, index: Index, memos: bool = True) -> None:
+        """Write the index, then delete the kept files that no namespace refers to any more.
+        ``memos``: whether the entries' JSON, the feeds or the records changed."""
+        # Apart from what other namespaces' builds read of this one (``_collect_garbage``):
+        # what only this one's builds read, the memos, 40 MB at 10,000 entries.
+        if memos or not (self.folder / "memo.pickle").is_file():
+            memo = (index.data, index.feeds, index.records)
+            _write_pickle(self.folder / "memo.pickle", memo)
+        pages = dataclasses.replace(index, data={}, feeds={}, records={})
+        _write_pickle(self.folder / "index.pickle", pages)
         previous, self.index = self.index, index
         self._collect_garbage([previous])
 
@@ -212,6 +261,8 @@ class BuildCache:
                 shutil.rmtree(folder, ignore_errors=True)
         pages = {p.key for index in dropped for p in index.pages.values()}
         searches = {index.search for index in dropped if index.search}
+        pages.difference_update(p.key for p in self.index.pages.values())
+        searches.discard(self.index.search)
         if not pages and not searches:
             return
         for folder in kept:
@@ -230,3 +281,11 @@ class BuildCache:
             return index if isinstance(index, Index) else Index()
         except Exception:  # noqa: BLE001 - unreadable: its files go
             return Index()
+
+
+def _write_pickle(path: Path, value: Any) -> None:
+    """Write ``value`` to a temporary file, then rename it over ``path``."""
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)

@@ -20,7 +20,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from mkdocs import utils
@@ -85,7 +84,7 @@ def build(
     *,
     jobs: int,
     done: Callable[[int], None] | None = None,
-    reuse: Mapping[str, tuple[Path, frozenset[str]]] | None = None,
+    reuse: Mapping[str, tuple[str, frozenset[str]]] | None = None,
 ) -> Files:
     """Build the site MkDocs' way into ``config.site_dir``; ``done(n)`` as pages are written.
 
@@ -134,7 +133,7 @@ def build(
         todo = [f for f in doc_files if f.src_uri not in reuse]
         for file in doc_files:
             if file.src_uri in reuse:
-                place(reuse[file.src_uri][0], Path(file.abs_dest_path))
+                place(reuse[file.src_uri][0], file.abs_dest_path)
         counters = [warning_counter] if config.strict else []
         theme = _Theme(config, doc_files, nav, env)
         parallel.map_ordered(theme, todo, jobs=jobs, done=done, counters=counters)

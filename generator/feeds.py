@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from generator import data, kinds, urls
 from generator.config import SiteConfig
 from generator.corpus import Corpus, newest_first
 from generator.errors import ConfigError
+from generator.fingerprint import entry_digest
 from generator.markup import escape_markdown, plain_text, strip_control_chars
 from generator.model import Entry
 from generator.render import make_environment
@@ -276,35 +279,95 @@ def _json_feed(feed: Feed, items: list[_Item], config: SiteConfig, base: str) ->
 
 
 def build_feeds(
-    corpus: Corpus, config: SiteConfig, env: jinja2.Environment | None = None
+    corpus: Corpus,
+    config: SiteConfig,
+    env: jinja2.Environment | None = None,
+    memo: dict[bytes, Any] | None = None,
 ) -> dict[str, bytes]:
-    """Every feed file as bytes, keyed by site-relative path, without writing anything."""
+    """Every feed file as bytes, keyed by site-relative path, without writing anything.
+    ``memo`` keeps feed files and items between builds, by what they are made from
+    (``generator.incremental``): a feed whose items and description are unchanged is not
+    made again."""
     base = config.require_site_url()
     authority = feed_id_authority(config)
     env = env or make_environment()
-    cache: dict[str, _Item] = {}
+    made: dict[str, _Item] = {}
+    item_keys: dict[str, bytes] = {}
 
-    def items_of(feed: Feed) -> list[_Item]:
-        for e in feed.entries:
-            if e.id not in cache:
-                cache[e.id] = _item(e, corpus, env, base, authority)
-        return [cache[e.id] for e in feed.entries]
+    def key_of(entry: Entry) -> bytes:
+        if entry.id not in item_keys:
+            item_keys[entry.id] = _item_key(entry, corpus, base, authority)
+        return item_keys[entry.id]
+
+    def item_of(entry: Entry) -> _Item:
+        if entry.id not in made:
+            kept = memo.get(key_of(entry)) if memo is not None else None
+            made[entry.id] = kept or _item(entry, corpus, env, base, authority)
+            if memo is not None and kept is None:
+                memo[key_of(entry)] = made[entry.id]
+        return made[entry.id]
 
     files: dict[str, bytes] = {}
     for feed in catalogue(corpus, config):
-        items = items_of(feed)
-        for fmt in ("atom", "rss"):
-            files[f"{feed.path}.{fmt}.xml"] = _feedgen(feed, items, config, base, authority, fmt)
-        if feed.path == urls.FEED_ALL.src():
-            files[f"{feed.path}.json"] = _json_feed(feed, items, config, base)
+        formats = ["atom", "rss"] + (["json"] if feed.path == urls.FEED_ALL.src() else [])
+        for fmt in formats:
+            rel = f"{feed.path}.json" if fmt == "json" else f"{feed.path}.{fmt}.xml"
+            key = None
+            if memo is not None:
+                key = _feed_key(fmt, feed, config, base, authority, map(key_of, feed.entries))
+                kept = memo.get(key)
+                if kept is not None:
+                    files[rel] = kept
+                    continue
+            items = [item_of(e) for e in feed.entries]
+            if fmt == "json":
+                files[rel] = _json_feed(feed, items, config, base)
+            else:
+                files[rel] = _feedgen(feed, items, config, base, authority, fmt)
+            if key is not None:
+                memo[key] = files[rel]  # type: ignore[index]
     return files
 
 
+def _item_key(entry: Entry, corpus: Corpus, base: str, authority: str) -> bytes:
+    """What an item is made from: the entry, the entries it names (a quote's speaker), the
+    site's address and the ids' authority."""
+    h = hashlib.blake2b(b"item\0" + entry_digest(entry), digest_size=20)
+    h.update(f"{base}\0{authority}\0".encode())
+    for target in sorted({t for _, t in entry.references()}):
+        other = corpus.entries.get(target)
+        if other is not None:
+            h.update(target.encode() + b"\0" + entry_digest(other))
+    return h.digest()
+
+
+def _feed_key(
+    fmt: str,
+    feed: Feed,
+    config: SiteConfig,
+    base: str,
+    authority: str,
+    item_keys: Iterable[bytes],
+) -> bytes:
+    """What one feed file is made from: its format, what the feed says, and its items."""
+    head = (fmt, feed.path, feed.title, feed.description, feed.page, feed.total, feed.updated)
+    rest = (config.site_name, config.raw.get("copyright"), base, authority)
+    h = hashlib.blake2b(b"feed\0" + repr((head, rest)).encode(), digest_size=20)
+    for key in item_keys:
+        h.update(key)
+    return h.digest()
+
+
 def write_feeds(
-    corpus: Corpus, config: SiteConfig, site_dir: Path, env: jinja2.Environment | None = None
+    corpus: Corpus,
+    config: SiteConfig,
+    site_dir: Path,
+    env: jinja2.Environment | None = None,
+    memo: dict[bytes, Any] | None = None,
 ) -> None:
-    """Write every feed under ``site_dir/feeds/``. Fails before writing if site_url is unset."""
-    files = build_feeds(corpus, config, env)
+    """Write every feed under ``site_dir/feeds/``. Fails before writing if site_url is unset.
+    ``memo``: see build_feeds."""
+    files = build_feeds(corpus, config, env, memo)
     # Not a feed: Material's JavaScript takes every <link rel="alternate"> for a language
     # version of the site and fetches sitemap.xml beside it, which would be a 404 on every
     # page. An empty sitemap in each folder of feeds (tag pages link theirs) answers it.

@@ -25,7 +25,7 @@ import hashlib
 from collections.abc import Sized
 from enum import Enum
 from functools import cache
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from generator.model import Entry
@@ -163,10 +163,29 @@ class _Walker:
 def entry_digest(entry: Entry) -> bytes:
     """An entry's content, hashed: the repr of every field (entries are frozen) but its
     file's path, which nothing published shows (a copy of the folder elsewhere builds the
-    same)."""
-    names = _content_fields(type(entry))
-    text = repr((type(entry).__name__, [getattr(entry, n) for n in names]))
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+    same).
+
+    Kept on the entry once computed (the page keys, the feeds and the open data all ask), and
+    so in the validation memo with it (``generator.validcache``). A field's value never
+    changes; ``dataclasses.replace`` makes a new entry, without it."""
+    known = entry.__dict__.get(_DIGEST)
+    if known is None:
+        names = _content_fields(type(entry))
+        text = repr((type(entry).__name__, [getattr(entry, n) for n in names]))
+        known = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        object.__setattr__(entry, _DIGEST, known)  # frozen: not one of its fields
+    return known
+
+
+_DIGEST = "_content_digest"
+
+
+def moved(entry: Entry, path: Path) -> Entry:
+    """``entry`` read from ``path``: the same content, so the same digest."""
+    digest = entry_digest(entry)
+    entry = dataclasses.replace(entry, path=path)  # type: ignore[call-arg]
+    object.__setattr__(entry, _DIGEST, digest)
+    return entry
 
 
 @cache

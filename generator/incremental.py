@@ -3,24 +3,26 @@
 A page is reused when its key (``generator.fingerprint``, under the cache's global key) is the
 one it had when it was kept: it is then neither rendered by Jinja nor by the theme, and its
 built file is linked into the new site (``engine.build``'s ``reuse``). The search bundle is
-reused when Pagefind's records are the same. Everything else (validation, the site's
-structure, the sitemap, feeds and open data, the link check) runs on every build, so the
-result is the cold build's.
+reused when Pagefind's records are the same; a feed file when its items are, and each
+entry's open-data JSON when the entry is; each entry file's own checks when its bytes are
+(``generator.validcache``). Everything else (the checks across files, the site's structure,
+the sitemap, the open-data files, the link check) runs on every build, so the result is the
+cold build's.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import fingerprint
+from generator import fingerprint, search
 from generator.cache import BuildCache, CachedPage, Index, global_key
 from generator.config import SiteConfig
+from generator.corpus import Corpus
 from generator.paging import Page
 from generator.site import Site
 
@@ -55,6 +57,9 @@ class Incremental:
         self.reused: dict[str, CachedPage] = {}
         self.search_key: str | None = None
         self._data: _Memo | None = None
+        self._feeds: _Memo | None = None
+        self._records: _Memo | None = None
+        self._index: Index | None = None  # what keep_pages kept, for keep to save
 
     def choose(self, site: Site, planned: list[Page]) -> set[str]:
         """The pages not to render (``render.render_pages``' ``reuse``)."""
@@ -66,17 +71,17 @@ class Incremental:
             self.keys[page.src] = key
             old = kept.get(page.src)
             if key is not None and old is not None and old.key == key:
-                if self.cache.page_file(key).is_file():
+                if os.path.isfile(self.cache.page_path(key)):
                     self.reused[page.src] = old
         log.debug("reusing %d of %d generated pages", len(self.reused), len(planned))
         return set(self.reused)
 
-    def reuse(self) -> dict[str, tuple[Path, frozenset[str]]]:
+    def reuse(self) -> dict[str, tuple[str, frozenset[str]]]:
         """For ``engine.build``: each reused page's kept file and anchor ids."""
         if self.cache is None:
             return {}
         cache = self.cache
-        return {src: (cache.page_file(page.key), page.anchors) for src, page in self.reused.items()}
+        return {src: (cache.page_path(page.key), page.anchors) for src, page in self.reused.items()}
 
     def bytecode_cache(self) -> jinja2.BytecodeCache | None:
         """Where compiled Jinja templates are kept. Jinja checks each against its source but
@@ -95,31 +100,40 @@ class Incremental:
         self._data = _Memo(getattr(self.cache.index, "data", {}))
         return self._data
 
+    def feeds_memo(self) -> dict[bytes, Any] | None:
+        """For ``feeds.write_feeds``: the feed files and items that earlier builds made."""
+        if self.cache is None:
+            return None
+        self._feeds = _Memo(getattr(self.cache.index, "feeds", {}))
+        return self._feeds
+
     def links(self) -> dict[str, list[tuple[str, str]]]:
         return {src: page.links for src, page in self.reused.items() if page.links}
 
-    def search_reusable(self, records: list[dict[str, Any]]) -> bool:
-        """Whether the kept search bundle was made from these records."""
+    def search_records(self, corpus: Corpus) -> tuple[list[dict[str, Any]], bool]:
+        """Pagefind's records, and whether the kept search bundle was made from them."""
+        memo = None
+        if self.cache is not None:
+            memo = self._records = _Memo(getattr(self.cache.index, "records", {}))
+        records, key = search.keyed_records(corpus, memo)
         if self.cache is None:
-            return False
-        text = json.dumps(records, ensure_ascii=False, sort_keys=True)
-        self.search_key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+            return records, False
+        self.search_key = key
         if self.cache.index.search != self.search_key:
-            return False
-        return self.cache.search_folder(self.search_key).is_dir()
+            return records, False
+        return records, self.cache.search_folder(self.search_key).is_dir()
 
     def place_search(self, dest: Path) -> None:
         assert self.cache is not None and self.search_key is not None
         self.cache.place_folder(self.cache.search_folder(self.search_key), dest)
 
-    def keep(
-        self, site_dir: Path, files: Any, links: dict[str, list[tuple[str, str]]], search: str
-    ) -> None:
-        """After a build has been swapped in: keep its pages and its search bundle."""
+    def keep_pages(self, work: Path, files: Any, links: dict[str, list[tuple[str, str]]]) -> None:
+        """Before the swap, while Pagefind may still be indexing: keep the pages built in
+        ``work``, the new site's folder (a kept file is the same file, wherever it moves)."""
         if self.cache is None:
             return
+        self._index = index = Index()
         try:
-            index = Index()
             for src, key in self.keys.items():
                 if key is None:
                     continue
@@ -128,16 +142,31 @@ class Incremental:
                     file = files.get_file_from_path(src)
                     if file is None:
                         continue
-                    self.cache.keep(site_dir / file.dest_uri, self.cache.page_file(key))
+                    self.cache.keep(work / file.dest_uri, self.cache.page_file(key))
                     anchors = frozenset(file.page.present_anchor_ids or ()) if file.page else ()
                     page = CachedPage(key, frozenset(anchors), links.get(src, []))
                 index.pages[src] = page
+        except OSError as exc:  # the site is built; only the next build will be slower
+            log.warning("Could not update the build cache: %s", exc)
+            self._index = None
+
+    def keep(self, site_dir: Path, bundle: str) -> None:
+        """After a build has been swapped in: keep its search bundle and the index."""
+        if self.cache is None or self._index is None:
+            return
+        index = self._index
+        try:
             if self._data is not None:
                 index.data = self._data.used
+            memos = (self._data, self._feeds, self._records)
+            if self._feeds is not None:
+                index.feeds = self._feeds.used
+            if self._records is not None:
+                index.records = self._records.used
             if self.search_key is not None:
-                self.cache.keep_folder(site_dir / search, self.cache.search_folder(self.search_key))
+                self.cache.keep_folder(site_dir / bundle, self.cache.search_folder(self.search_key))
                 index.search = self.search_key
-            self.cache.save(index)
+            self.cache.save(index, memos=any(m is not None and m.changed() for m in memos))
         except OSError as exc:  # the site is built; only the next build will be slower
             log.warning("Could not update the build cache: %s", exc)
 
@@ -149,10 +178,11 @@ class Incremental:
 class _Memo(dict):  # type: ignore[type-arg]
     """What an earlier build kept, and what this build used (kept for the next one)."""
 
-    def __init__(self, earlier: dict[bytes, str]):
+    def __init__(self, earlier: dict[bytes, Any]):
         super().__init__()
         self.earlier = earlier
-        self.used: dict[bytes, str] = {}
+        self.used: dict[bytes, Any] = {}
+        self.added = False
 
     def get(self, key: bytes, default: Any = None) -> Any:
         value = self.used.get(key) or self.earlier.get(key)
@@ -160,5 +190,10 @@ class _Memo(dict):  # type: ignore[type-arg]
             self.used[key] = value
         return value if value is not None else default
 
-    def __setitem__(self, key: bytes, value: str) -> None:
+    def __setitem__(self, key: bytes, value: Any) -> None:
         self.used[key] = value
+        self.added = True
+
+    def changed(self) -> bool:
+        """Whether this build's memo differs from the earlier one (then it is written)."""
+        return self.added or len(self.used) != len(self.earlier)

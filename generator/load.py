@@ -89,6 +89,11 @@ class LoadedFile:
 
 def read_text(path: Path) -> str:
     """Read an entry file as UTF-8, refusing what cannot be an entry. Raises _Reject."""
+    return decode(read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """An entry file's bytes, refusing a symbolic link or a file too large. Raises _Reject."""
     status = os.lstat(path)  # one call for both: a symbolic link, and the file's size
     if stat.S_ISLNK(status.st_mode):
         raise _Reject(None, "is a symbolic link; an entry must be a regular file")
@@ -100,7 +105,11 @@ def read_text(path: Path) -> str:
             f"{MAX_FILE_BYTES // 1_000_000} MB: split it or trim it",
         )
     with open(path, "rb") as file:
-        raw = file.read()
+        return file.read()
+
+
+def decode(raw: bytes) -> str:
+    """An entry file's text, from its bytes: UTF-8, without a byte-order mark. Raises _Reject."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

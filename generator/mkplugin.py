@@ -29,7 +29,7 @@ class RecordPlugin(BasePlugin):
         self,
         pages: dict[str, str],
         links: dict[str, list[tuple[str, str]]],
-        reused: dict[str, tuple[Path, frozenset[str]]],
+        reused: dict[str, tuple[str, frozenset[str]]],
         bytecode_cache: Any = None,
     ):
         super().__init__()

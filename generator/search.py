@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.dates import PartialDate
 from generator.errors import BuildError
+from generator.fingerprint import entry_digest
 from generator.model import Dated, Entry, reference_fields
 from generator.render import language_name
 
@@ -49,6 +52,35 @@ _MD_MARK_RE = re.compile(r"(^|\s)[#>]+\s|[*_`]+")
 def records(corpus: Corpus) -> list[dict[str, Any]]:
     """One Pagefind record per entry, in the corpus's order."""
     return [record(entry, corpus) for entry in corpus.sorted()]
+
+
+def keyed_records(
+    corpus: Corpus, memo: dict[bytes, Any] | None
+) -> tuple[list[dict[str, Any]], str]:
+    """``records(corpus)``, and a key that is the same for the same records. ``memo`` keeps
+    each record between builds by what it is made from: its entry and the actors it names
+    (``generator.incremental``); the key is the hash of those."""
+    out: list[dict[str, Any]] = []
+    h = hashlib.blake2b(b"records\0", digest_size=16)
+    for entry in corpus.sorted():
+        key = _record_key(entry, corpus)
+        h.update(key)
+        known = memo.get(key) if memo is not None else None
+        if known is None:
+            known = record(entry, corpus)
+            if memo is not None:
+                memo[key] = known
+        out.append(known)
+    return out, h.hexdigest()
+
+
+def _record_key(entry: Entry, corpus: Corpus) -> bytes:
+    h = hashlib.blake2b(b"record\0" + entry_digest(entry), digest_size=20)
+    for target in sorted({t for _, t in entry.references()}):
+        other = corpus.entries.get(target)
+        if other is not None:  # its title is a filter value
+            h.update(target.encode() + b"\0" + entry_digest(other))
+    return h.digest()
 
 
 def record(entry: Entry, corpus: Corpus) -> dict[str, Any]:
@@ -133,7 +165,14 @@ def _service_class() -> type:
         async def _wait_for_responses(self) -> None:
             assert self._backend.stdout is not None
             while True:
-                output = await self._backend.stdout.readuntil(b",")
+                try:
+                    output = await self._backend.stdout.readuntil(b",")
+                except (asyncio.IncompleteReadError, ConnectionError):  # the binary ended
+                    for future in self._responses.values():
+                        if not future.done():
+                            future.set_exception(RuntimeError("Pagefind stopped"))
+                            future.exception()  # retrieved: asyncio is not to report it
+                    return
                 response = json.loads(base64.b64decode(output[:-1]))
                 if not response or response.get("message_id") is None:
                     continue
@@ -161,13 +200,25 @@ def _service_class() -> type:
             self._poll_task = self._loop.create_task(self._wait_for_responses())
             return self
 
+        async def close(self) -> None:
+            # As PagefindService.close, also when the binary has ended (``Indexer.cancel``).
+            pending = [f for f in self._responses.values() if not f.done()]
+            if pending:
+                await asyncio.wait(pending, timeout=5)
+            self._poll_task.cancel()
+            with contextlib.suppress(ProcessLookupError):
+                self._backend.terminate()
+            await self._backend.wait()
+
     return Service
 
 
 class Indexer:
-    """Builds the index of ``records`` (``records(corpus)``) in a background thread while the
-    pages are built, for the bundle ``target``; ``write`` waits for it and writes the files,
-    ``cancel`` writes nothing.
+    """Pagefind in a background thread, started at once: the binary takes a quarter of a
+    second to start, which the build spends validating. ``index`` gives it the records
+    (``records(corpus)``), which it indexes while the pages are built; ``write`` waits for it
+    and writes the bundle; ``cancel`` stops it and writes nothing. Call one of ``write`` and
+    ``cancel``, or the binary waits for records until this process ends.
 
     The bundle is fetched from the binary (``get_files``) and written here, not written by the
     binary (``write_files``): pagefind 1.5.2 answers WriteFiles before its last file is on
@@ -175,28 +226,40 @@ class Indexer:
     twenty got an empty ``wasm.unknown.pagefind`` (or entry file), and no search.
     """
 
-    def __init__(self, records: list[dict[str, Any]], target: Path):
-        self._records = records
-        self._target = target
+    def __init__(self) -> None:
+        self._records: list[dict[str, Any]] = []
+        self._given = threading.Event()
         self._files: list[dict[str, Any]] = []
         self._error: BaseException | None = None
+        self._stop: Any = None  # stops the binary, from any thread, once it has started
+        self.pid: int | None = None  # the binary's, once it has started
+        self._cancelled = False
         self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
         self._thread.start()
 
-    def write(self) -> None:
-        """Write the bundle once indexing is done (after MkDocs, which empties the site
-        folder when it starts); raise BuildError if indexing failed."""
+    def index(self, records: list[dict[str, Any]]) -> None:
+        self._records = records
+        self._given.set()
+
+    def write(self, target: Path) -> None:
+        """Write the bundle into ``target`` once indexing is done (after MkDocs, which empties
+        the site folder when it starts); raise BuildError if indexing failed."""
         self._thread.join()
         if self._error is not None:
             raise BuildError(f"search index: {self._error}") from self._error
         for file in self._files:
-            path = self._target / file["path"]
+            path = target / file["path"]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(file["content"])
 
     def cancel(self) -> None:
-        """Give up on the index (the build failed): its thread ends with the binary, which
-        is stopped when its answers are read, or when this process exits."""
+        """Give up on the index (the build failed, or the bundle is in the cache): stop the
+        binary, so that it does not go on indexing on a core the next build (in ``serve``)
+        needs; its thread then ends."""
+        self._cancelled = True
+        self._given.set()
+        if self._stop is not None:
+            self._stop()
 
     def _run(self) -> None:
         try:
@@ -212,12 +275,39 @@ class Indexer:
                 f"Pagefind could not be started ({exc}); install it with "
                 "`pip install -e .` (the pagefind[extended] package)"
             ) from None
+        loop, backend = asyncio.get_running_loop(), service._backend
+
+        def kill() -> None:
+            with contextlib.suppress(ProcessLookupError):  # it has ended already
+                backend.kill()
+
+        def stop() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the binary too
+                loop.call_soon_threadsafe(kill)
+
+        self._stop, self.pid = stop, backend.pid
+        if self._cancelled:  # before the binary had started
+            kill()
         try:
             index = await service.create_index({"force_language": LANGUAGE})
-            await asyncio.gather(*(index.add_custom_record(**rec) for rec in self._records))
-            self._files = await index.get_files()
+            await asyncio.to_thread(self._given.wait)
+            if self._cancelled:
+                return
+            added = (index.add_custom_record(**rec) for rec in self._records)
+            try:
+                # Every answer awaited, so no failed one is left for asyncio to report.
+                for answer in await asyncio.gather(*added, return_exceptions=True):
+                    if isinstance(answer, BaseException):
+                        raise answer
+                self._files = await index.get_files()
+            except Exception:
+                # The binary ended (killed, or out of memory): say so, not what broke first.
+                with contextlib.suppress(asyncio.TimeoutError):
+                    status = await asyncio.wait_for(backend.wait(), timeout=2)
+                    raise RuntimeError(f"Pagefind stopped (exit status {status})") from None
+                raise
         finally:
             await service.close()
 
 
-__all__ = ["LANGUAGE", "OUTPUT", "Indexer", "record", "records"]
+__all__ = ["LANGUAGE", "OUTPUT", "Indexer", "keyed_records", "record", "records"]

@@ -175,14 +175,15 @@ def write_manifest(work: Path) -> None:
     """List every folder and file under ``work``: what the next build may delete."""
     folders: list[str] = []
     files: list[str] = []
+    start = len(os.path.join(str(work), ""))
     for root, dirs, names in os.walk(work):
-        base = Path(root).relative_to(work)
+        base = Path(root[start:]).as_posix() + "/" if len(root) > start else ""
         # os.walk has already told folders from files; it lists a link to a folder among the
         # folders without entering it, and that is a file here, as _unlisted reads it.
         for name in dirs:
             is_link = os.path.islink(os.path.join(root, name))
-            (files if is_link else folders).append((base / name).as_posix())
-        files.extend((base / name).as_posix() for name in names)
+            (files if is_link else folders).append(base + name)
+        files.extend(base + name for name in names)
     doc = {
         "generator": "rednote-record",
         "format": MANIFEST_FORMAT,

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import aliases, fields, guardrails, kinds, load, schema
 from generator.checker import Checker, article, field_name, unsupported
@@ -27,6 +28,9 @@ from generator.kinds.base import Kind
 from generator.load import LoadedFile
 from generator.model import Entry, from_data
 from generator.problems import Problem, display_path
+
+if TYPE_CHECKING:
+    from generator.validcache import Memo
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +51,23 @@ class Result:
         return {k.name: self.corpus.count(k.name) for k in kinds.current()}
 
 
-def collect(entries_dir: Path, base_tags: set[str] | None = None) -> Result:
+def collect(
+    entries_dir: Path, base_tags: set[str] | None = None, memo: Memo | None = None
+) -> Result:
     """Load and validate every entry under ``entries_dir``; never raises for bad input.
 
     With ``base_tags`` (the tags before this change, from load.tags_at), a change that adds
-    more than NEW_TAGS_MAX distinct new tags is a problem.
+    more than NEW_TAGS_MAX distinct new tags is a problem. With ``memo``, files that passed
+    their own checks before are not parsed again (``generator.validcache``): the result is
+    the same.
     """
     with _collector_paused():
+        if memo is not None and base_tags is None:
+            from generator.validcache import collect_known
+
+            known = collect_known(entries_dir, memo)
+            if known is not None:
+                return known
         return _collect(entries_dir, base_tags)
 
 
@@ -98,9 +112,9 @@ def _problem_order(p: Problem) -> tuple:
     return (p.file, p.line, p.col, p.message)
 
 
-def load_corpus(entries_dir: Path) -> Corpus:
+def load_corpus(entries_dir: Path, memo: Memo | None = None) -> Corpus:
     """The validated corpus; raises ValidationFailed listing every problem."""
-    result = collect(entries_dir)
+    result = collect(entries_dir, memo=memo)
     if result.corpus is None:
         raise ValidationFailed(result.problems)
     return result.corpus
@@ -160,6 +174,32 @@ def check_all(
     kinds are known even for broken files and one broken actor does not cascade into
     "no such actor" errors everywhere.
     """
+    problems, kind_of_id = check_ids(files)
+    entries: dict[str, Entry] = {}
+    suggest = Suggester(kind_of_id)
+    alias_problems, renamed = aliases.check(loaded, kind_of_id)
+    for kind, item in loaded:
+        checker = check_entry(kind, item)
+        problems.extend(checker.problems)
+        entry_id = item.path.stem
+        for at, target, required in checker.references:
+            if reference_is_fine(target, required, kind_of_id, entry_id, renamed):
+                continue
+            message = aliases.renamed_problem(
+                field_name(at), target, renamed
+            ) or _reference_problem(field_name(at), target, required, kind_of_id, entry_id, suggest)
+            if message:
+                checker.report(at, message)
+                problems.append(checker.problems[-1])
+        if not checker.problems:
+            entries[entry_id] = build_entry(kind, item)
+    problems.extend(alias_problems)
+    return entries, problems
+
+
+def check_ids(files: list[tuple[Kind, Path]]) -> tuple[list[Problem], dict[str, str]]:
+    """Problems with the files' names (ids reserved, too long, malformed or used twice), and
+    each id's kind."""
     problems: list[Problem] = []
     kind_of_id: dict[str, str] = {}
     paths_of_id: dict[str, list[Path]] = {}
@@ -211,26 +251,7 @@ def check_all(
                         "unique across all kinds: rename one file",
                     )
                 )
-    entries: dict[str, Entry] = {}
-    suggest = Suggester(kind_of_id)
-    alias_problems, renamed = aliases.check(loaded, kind_of_id)
-    for kind, item in loaded:
-        checker = check_entry(kind, item)
-        problems.extend(checker.problems)
-        entry_id = item.path.stem
-        for at, target, required in checker.references:
-            if _reference_is_fine(target, required, kind_of_id, entry_id, renamed):
-                continue
-            message = aliases.renamed_problem(
-                field_name(at), target, renamed
-            ) or _reference_problem(field_name(at), target, required, kind_of_id, entry_id, suggest)
-            if message:
-                checker.report(at, message)
-                problems.append(checker.problems[-1])
-        if not checker.problems:
-            entries[entry_id] = build_entry(kind, item)
-    problems.extend(alias_problems)
-    return entries, problems
+    return problems, kind_of_id
 
 
 # Each new tag adds a page, feeds and a filter choice to the site: a change may add this many.
@@ -288,7 +309,7 @@ class Suggester:
         return close[0] if close else None
 
 
-def _reference_is_fine(
+def reference_is_fine(
     target: str, required: str, kind_of_id: dict[str, str], self_id: str, renamed: dict[str, str]
 ) -> bool:
     """What _reference_problem and aliases.renamed_problem find no fault with, told cheaply:
@@ -338,6 +359,8 @@ __all__ = [
     "build_entry",
     "check_all",
     "check_entry",
+    "check_ids",
     "collect",
     "load_corpus",
+    "reference_is_fine",
 ]

@@ -255,3 +255,28 @@ def test_a_timeline_of_many_pages_stays_equal_after_event_edits(tmp_path: Path) 
     _same_sites(entries, cache, work)
     pages = build_site(entries, work / "again", CONFIG, progress=False, cache_dir=cache)
     assert pages.rebuilt == 5  # what is never cached
+
+
+def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
+    # A feed file is kept by its items' keys; an item's key covers the entries it names,
+    # so renaming a quote's speaker changes the quote's item, from the memo too.
+    from generator import feeds
+    from generator.config import load_config
+    from generator.validate import load_corpus
+
+    config = load_config(CONFIG)
+    shutil.copytree(GOLDEN, tmp_path / "entries")
+    entries = tmp_path / "entries"
+    memo: dict = {}
+    first = feeds.build_feeds(load_corpus(entries), config, memo=memo)
+    assert first == feeds.build_feeds(load_corpus(entries), config)
+    assert memo
+    quote = next(p for p in _files(entries) if p.parent.name == "quotes" and "speaker" in _load(p))
+    speaker = entries / "actors" / f"{_load(quote)['speaker']}.yaml"
+    data = _load(speaker)
+    data["name"] = "A Renamed Speaker"
+    _dump(speaker, data)
+    corpus = load_corpus(entries)
+    again = feeds.build_feeds(corpus, config, memo=memo)
+    assert again == feeds.build_feeds(corpus, config)
+    assert "A Renamed Speaker" in again["feeds/all.json"].decode()

@@ -129,3 +129,122 @@ def test_every_file_of_the_bundle_is_whole_build_after_build(tmp_path, golden_en
         assert bundle and all(bundle.values()), [n for n, data in bundle.items() if not data]
         for name in ("pagefind/pagefind.js", "pagefind/wasm.unknown.pagefind"):
             assert seen.setdefault(name, bundle[name]) == bundle[name]
+
+
+def _many_records(n: int) -> list[dict]:
+    words = "refugee 难民 deadline 小红书 ban divest".split()
+    return [
+        {
+            "url": f"/x/{i}/",
+            "content": " ".join(words[(i + j) % len(words)] + str(j) for j in range(200)),
+            "language": search.LANGUAGE,
+            "meta": {"title": f"x {i}"},
+            "filters": {},
+            "sort": {},
+        }
+        for i in range(n)
+    ]
+
+
+def _pagefind_processes() -> set[int]:
+    """The pids of this process's Pagefind children that are running."""
+    import os
+    from pathlib import Path
+
+    children = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        try:
+            children.update(int(c) for c in (task / "children").read_text().split())
+        except OSError:  # a thread that has just ended
+            continue
+    return {pid for pid in children if _alive(pid) and "pagefind" in _command(pid)}
+
+
+def _command(pid: int) -> str:
+    try:
+        return open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _binary_of(indexer: search.Indexer) -> int:
+    """The pid of the indexer's binary, once it has started."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while indexer.pid is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert indexer.pid is not None
+    return indexer.pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_cancelled_index_stops_its_binary_and_its_thread(tmp_path) -> None:
+    # A build that fails after indexing has started (serve, on a broken link) must not leave
+    # Pagefind indexing on a core the next build needs.
+
+    indexer = search.Indexer()
+    indexer.index(_many_records(3000))
+    pid = _binary_of(indexer)
+    assert _alive(pid)
+    indexer.cancel()
+    indexer._thread.join(timeout=15)
+    assert not indexer._thread.is_alive()
+    assert not _alive(pid)
+
+
+def test_an_index_given_no_records_stops_when_cancelled() -> None:
+    # build_site starts Pagefind before validating; invalid entries cancel it.
+    indexer = search.Indexer()
+    pid = _binary_of(indexer)
+    indexer.cancel()
+    indexer._thread.join(timeout=15)
+    assert not indexer._thread.is_alive()
+    assert not _alive(pid)
+
+
+def test_a_cancelled_build_leaves_no_binary_running(tmp_path, golden_entries) -> None:
+    # Invalid entries: the build fails in validation, after Pagefind was started.
+    import shutil
+
+    from conftest import ROOT
+
+    from generator.build import build_site
+    from generator.errors import ValidationFailed
+
+    entries = tmp_path / "entries"
+    shutil.copytree(golden_entries, entries)
+    first = sorted(entries.rglob("*.yaml"))[0]
+    first.write_text("title: [unclosed\n", encoding="utf-8")
+    before = _pagefind_processes()
+    with pytest.raises(ValidationFailed):
+        build_site(entries, tmp_path / "site", ROOT / "mkdocs.yml", progress=False, cache=False)
+    import time
+
+    deadline = time.monotonic() + 15
+    while _pagefind_processes() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _pagefind_processes() - before
+
+
+def test_a_binary_that_dies_while_indexing_fails_the_build_instead_of_hanging(tmp_path) -> None:
+    import os
+    import signal
+    import time
+
+    from generator.errors import BuildError
+
+    indexer = search.Indexer()
+    indexer.index(_many_records(3000))
+    os.kill(_binary_of(indexer), signal.SIGKILL)  # killed from outside, as the OOM killer would
+    started = time.monotonic()
+    with pytest.raises(BuildError, match="^search index: Pagefind stopped"):
+        indexer.write(tmp_path / "pagefind")
+    assert time.monotonic() - started < 15
