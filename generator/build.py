@@ -241,12 +241,15 @@ def _publish(
             if cache_dir is not None:
                 plan = Incremental(open_cache(config, mk, site_url, cache_dir))
             docs_pages = hand_written_pages(Path(mk.docs_dir))
-            # Pagefind indexes on another core while the pages are built (generator/search.py).
+            # Pagefind indexes on another core while the pages are built (generator/search.py):
+            # from now on when the cache holds most pages, so that what is Pagefind's longest
+            # step starts first; otherwise once the two workers have rendered the pages.
             records, reusable = plan.search_records(corpus)
             if reusable:
                 indexer.cancel()
-            else:
+            elif plan.warm():
                 indexer.index(records)
+                log.debug("Pagefind is indexing %d records", len(records))
             started = time.monotonic()
             links: dict[str, list[tuple[str, str]]] = {}
             bytecode = plan.bytecode_cache()
@@ -272,6 +275,8 @@ def _publish(
             bar = Progress(total, "Building pages", progress)
             reused = plan.reuse()
             mk.plugins["rednote-record"] = RecordPlugin(pages, links, reused, bytecode)
+            if not reusable:
+                indexer.index(records)  # if not given already
             started = time.monotonic()
             try:
                 files = _run_mkdocs(mk, jobs, bar, reused)
@@ -293,8 +298,7 @@ def _publish(
             write_manifest(work)  # last: a folder without one is not a finished build
             # Again, just before deleting it: files may have been added while this build ran.
             check_replaceable(site_dir)
-            swap(work, site_dir)
-            plan.keep(site_dir, search.OUTPUT)
+            swap(work, site_dir, after=lambda: plan.keep(site_dir, search.OUTPUT))
         except BaseException:
             indexer.cancel()
             shutil.rmtree(work, ignore_errors=True)

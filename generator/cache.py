@@ -245,6 +245,8 @@ class BuildCache:
             _write_pickle(self.folder / "memo.pickle", memo)
         pages = dataclasses.replace(index, data={}, feeds={}, records={})
         _write_pickle(self.folder / "index.pickle", pages)
+        # And what other namespaces' garbage collection needs: the keys of what is kept.
+        _write_pickle(self.folder / "keys.pickle", _keys(index))
         previous, self.index = self.index, index
         self._collect_garbage([previous])
 
@@ -255,32 +257,40 @@ class BuildCache:
             reverse=True,
         )
         kept = [self.folder, *(p for p in namespaces if p != self.folder)][:KEEP]
+        gone = [_keys(index) for index in dropped]
         for folder in namespaces:
             if folder not in kept:
-                dropped.append(self._other(folder))
+                gone.append(self._other(folder))
                 shutil.rmtree(folder, ignore_errors=True)
-        pages = {p.key for index in dropped for p in index.pages.values()}
-        searches = {index.search for index in dropped if index.search}
-        pages.difference_update(p.key for p in self.index.pages.values())
-        searches.discard(self.index.search)
+        pages = {key for keys, _ in gone for key in keys}
+        searches = {search for _, search in gone if search}
+        own, own_search = _keys(self.index)
+        pages -= own
+        searches.discard(own_search)
         if not pages and not searches:
             return
         for folder in kept:
-            index = self.index if folder == self.folder else self._other(folder)
-            pages.difference_update(p.key for p in index.pages.values())
-            searches.discard(index.search)
+            if folder != self.folder:
+                keys, search = self._other(folder)
+                pages -= keys
+                searches.discard(search)
         for key in pages:
             self.page_file(key).unlink(missing_ok=True)
         for key in searches:
             shutil.rmtree(self.search_folder(key), ignore_errors=True)
 
-    def _other(self, folder: Path) -> Index:
+    def _other(self, folder: Path) -> tuple[set[str], str | None]:
+        """What another namespace keeps: its pages' keys and its search bundle's."""
         try:
-            with (folder / "index.pickle").open("rb") as f:
-                index = pickle.load(f)  # noqa: S301 - written by this module
-            return index if isinstance(index, Index) else Index()
-        except Exception:  # noqa: BLE001 - unreadable: its files go
-            return Index()
+            with (folder / "keys.pickle").open("rb") as f:
+                keys, search = pickle.load(f)  # noqa: S301 - written by this module
+            return set(keys), search
+        except Exception:  # noqa: BLE001 - unreadable (or from before keys.pickle): its files go
+            return set(), None
+
+
+def _keys(index: Index) -> tuple[set[str], str | None]:
+    return {p.key for p in index.pages.values()}, index.search
 
 
 def _write_pickle(path: Path, value: Any) -> None:

@@ -110,6 +110,10 @@ class Incremental:
     def links(self) -> dict[str, list[tuple[str, str]]]:
         return {src: page.links for src, page in self.reused.items() if page.links}
 
+    def warm(self) -> bool:
+        """Whether the cache holds an earlier build's pages."""
+        return self.cache is not None and bool(self.cache.index.pages)
+
     def search_records(self, corpus: Corpus) -> tuple[list[dict[str, Any]], bool]:
         """Pagefind's records, and whether the kept search bundle was made from them."""
         memo = None

@@ -25,6 +25,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
@@ -39,6 +40,8 @@ from generator.render import language_name
 
 if TYPE_CHECKING:
     from generator.corpus import Corpus
+
+log = logging.getLogger(__name__)
 
 OUTPUT = "pagefind"  # the bundle's folder in the site
 LANGUAGE = "zh"
@@ -238,8 +241,10 @@ class Indexer:
         self._thread.start()
 
     def index(self, records: list[dict[str, Any]]) -> None:
-        self._records = records
-        self._given.set()
+        """Index ``records`` (only the first call counts)."""
+        if not self._given.is_set():
+            self._records = records
+            self._given.set()
 
     def write(self, target: Path) -> None:
         """Write the bundle into ``target`` once indexing is done (after MkDocs, which empties
@@ -300,6 +305,7 @@ class Indexer:
                     if isinstance(answer, BaseException):
                         raise answer
                 self._files = await index.get_files()
+                log.debug("Pagefind indexed %d records", len(self._records))
             except Exception:
                 # The binary ended (killed, or out of memory): say so, not what broke first.
                 with contextlib.suppress(asyncio.TimeoutError):

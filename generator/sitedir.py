@@ -17,7 +17,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,8 +209,11 @@ def _umask() -> int:
     return mask
 
 
-def swap(new: Path, site_dir: Path) -> None:
-    """Put ``new`` at ``site_dir`` with renames on one filesystem: old → backup, new → site."""
+def swap(new: Path, site_dir: Path, *, after: Callable[[], None] | None = None) -> None:
+    """Put ``new`` at ``site_dir`` with renames on one filesystem: old → backup, new → site.
+    ``after`` runs once the new site is in, while the previous one is deleted (in a thread:
+    deleting a site of 20,000 files takes a second, and the build cache is written meanwhile).
+    """
     backup = None
     replaced = False
     try:
@@ -234,8 +238,18 @@ def swap(new: Path, site_dir: Path) -> None:
                 guard.replaced = True
     finally:
         # Only once the new site is in: until then the backup is the previous site.
+        remover = None
         if replaced and backup:
-            shutil.rmtree(backup, ignore_errors=True)
+            remover = threading.Thread(
+                target=shutil.rmtree, args=(backup,), kwargs={"ignore_errors": True}
+            )
+            remover.start()
+        try:
+            if replaced and after:
+                after()
+        finally:
+            if remover:
+                remover.join()  # also when ``after`` failed: the new site is in
 
 
 # --- one build at a time, and its leftovers ------------------------------------------------

@@ -280,3 +280,48 @@ def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
     again = feeds.build_feeds(corpus, config, memo=memo)
     assert again == feeds.build_feeds(corpus, config)
     assert "A Renamed Speaker" in again["feeds/all.json"].decode()
+
+
+def test_the_cache_deletes_what_no_namespace_keeps(tmp_path: Path) -> None:
+    # Pages are kept per namespace; a search bundle is kept by its records, so two addresses
+    # (build and serve) share one: it goes only when neither keeps it.
+    import pickle
+
+    from generator import cache as cache_module
+
+    shutil.copytree(GOLDEN, tmp_path / "entries")
+    entries, cache = tmp_path / "entries", tmp_path / "cache"
+
+    def build(url: str | None) -> None:
+        build_site(
+            entries, tmp_path / "site", CONFIG, site_url=url, progress=False, cache_dir=cache
+        )
+
+    def kept() -> tuple[set[str], set[str]]:
+        pages = {p.name for p in (cache / "pages").glob("*/*")}
+        searches = {p.name for p in (cache / "search").iterdir()}
+        return pages, searches
+
+    def referenced() -> tuple[set[str], set[str]]:
+        pages, searches = set(), set()
+        for keys in cache.glob("*/keys.pickle"):
+            own, search = pickle.loads(keys.read_bytes())
+            pages |= own
+            searches.add(search)
+        return pages, searches
+
+    build(None)
+    build("http://127.0.0.1:8000/")
+    before = kept()
+    assert len(before[1]) == 1  # one bundle for both addresses
+    apply(entries, "text", 4)
+    build(None)
+    assert kept() == referenced()
+    assert before[1] <= kept()[1]  # the other address still keeps the earlier bundle
+    build("http://127.0.0.1:8000/")
+    assert kept() == referenced()
+    assert not before[1] & kept()[1]  # now neither does
+    for n in range(cache_module.KEEP):  # more addresses than namespaces are kept
+        build(f"http://127.0.0.1:{8001 + n}/")
+    assert len(list(cache.glob("*/index.pickle"))) == cache_module.KEEP
+    assert kept() == referenced()
