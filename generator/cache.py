@@ -180,10 +180,7 @@ class BuildCache:
             return
         kept.parent.mkdir(parents=True, exist_ok=True)
         tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
-        try:
-            os.link(made, tmp)
-        except OSError:  # another file system, or no hard links: a copy
-            shutil.copyfile(made, tmp)
+        _link(made, tmp)
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(tmp, kept)
 
@@ -192,21 +189,10 @@ class BuildCache:
             return
         tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        start = len(str(made)) + 1
         # The folder is renamed into place whole, so its files need no renaming one by one.
-        for root, dirs, names in os.walk(made):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            into = os.path.join(tmp, root[start:])
-            os.makedirs(into, exist_ok=True)
-            for name in names:
-                if name.startswith("."):
-                    continue
-                source, dest = os.path.join(root, name), os.path.join(into, name)
-                try:
-                    os.link(source, dest)
-                except OSError:  # another file system, or no hard links: a copy
-                    shutil.copyfile(source, dest)
-                os.chmod(dest, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        for source, dest in _files_into(made, tmp):
+            _link(source, dest)
+            os.chmod(dest, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(tmp, kept)
 
     @staticmethod
@@ -216,22 +202,13 @@ class BuildCache:
             os.link(kept, dest)
         except FileNotFoundError:  # its folder is new (a link per file, a folder per page)
             os.makedirs(os.path.dirname(dest), exist_ok=True)
-            try:
-                os.link(kept, dest)
-            except OSError:
-                shutil.copyfile(kept, dest)
+            _link(kept, dest)
         except OSError:  # another file system, or no hard links: a copy
             shutil.copyfile(kept, dest)
 
     def place_folder(self, kept: Path, dest: Path) -> None:
-        start = len(str(kept)) + 1
-        for root, dirs, names in os.walk(kept):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            into = os.path.join(dest, root[start:])
-            os.makedirs(into, exist_ok=True)
-            for name in names:
-                if not name.startswith("."):
-                    self.place(os.path.join(root, name), os.path.join(into, name))
+        for source, into in _files_into(kept, dest):
+            _link(source, into)
 
     # --- the index ----------------------------------------------------------------------
 
@@ -299,3 +276,23 @@ def _write_pickle(path: Path, value: Any) -> None:
     with tmp.open("wb") as f:
         pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+
+
+def _files_into(source: Path, dest: Path) -> Iterator[tuple[str, str]]:
+    """Each file under ``source`` but hidden ones, with its path under ``dest``, whose folders
+    are made on the way."""
+    start = len(str(source)) + 1
+    for root, dirs, names in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        into = os.path.join(dest, root[start:])
+        os.makedirs(into, exist_ok=True)
+        for name in names:
+            if not name.startswith("."):
+                yield os.path.join(root, name), os.path.join(into, name)
+
+
+def _link(source: Path | str, dest: Path | str) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:  # another file system, or no hard links: a copy
+        shutil.copyfile(source, dest)

@@ -20,7 +20,7 @@ from generator import data, kinds, urls
 from generator.config import SiteConfig
 from generator.corpus import Corpus, newest_first
 from generator.errors import ConfigError
-from generator.fingerprint import entry_digest
+from generator.fingerprint import named_digest
 from generator.markup import escape_markdown, plain_text, strip_control_chars
 from generator.model import Entry
 from generator.render import make_environment
@@ -332,13 +332,8 @@ def build_feeds(
 def _item_key(entry: Entry, corpus: Corpus, base: str, authority: str) -> bytes:
     """What an item is made from: the entry, the entries it names (a quote's speaker), the
     site's address and the ids' authority."""
-    h = hashlib.blake2b(b"item\0" + entry_digest(entry), digest_size=20)
-    h.update(f"{base}\0{authority}\0".encode())
-    for target in sorted({t for _, t in entry.references()}):
-        other = corpus.entries.get(target)
-        if other is not None:
-            h.update(target.encode() + b"\0" + entry_digest(other))
-    return h.digest()
+    named = named_digest(entry, corpus.entries)
+    return hashlib.blake2b(f"item\0{base}\0{authority}\0".encode() + named, digest_size=20).digest()
 
 
 def _feed_key(

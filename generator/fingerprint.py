@@ -180,6 +180,17 @@ def entry_digest(entry: Entry) -> bytes:
 _DIGEST = "_content_digest"
 
 
+def named_digest(entry: Entry, entries: dict[str, Entry]) -> bytes:
+    """``entry``'s content and that of the entries it names (a quote's speaker, an event's
+    actors), hashed: what a feed item or a search record of it is made from."""
+    h = hashlib.blake2b(b"named\0" + entry_digest(entry), digest_size=20)
+    for target in sorted({t for _, t in entry.references()}):
+        other = entries.get(target)
+        if other is not None:
+            h.update(target.encode() + b"\0" + entry_digest(other))
+    return h.digest()
+
+
 def moved(entry: Entry, path: Path) -> Entry:
     """``entry`` read from ``path``: the same content, so the same digest."""
     digest = entry_digest(entry)

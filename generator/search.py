@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.dates import PartialDate
 from generator.errors import BuildError
-from generator.fingerprint import entry_digest
+from generator.fingerprint import named_digest
 from generator.model import Dated, Entry, reference_fields
 from generator.render import language_name
 
@@ -62,28 +62,25 @@ def keyed_records(
 ) -> tuple[list[dict[str, Any]], str]:
     """``records(corpus)``, and a key that is the same for the same records. ``memo`` keeps
     each record between builds by what it is made from: its entry and the actors it names
-    (``generator.incremental``); the key is the hash of those."""
+    (``generator.incremental``); the key is the hash of those. Without ``memo``, no key
+    (``""``): a build without the cache has nothing to compare it with."""
+    if memo is None:
+        return records(corpus), ""
     out: list[dict[str, Any]] = []
     h = hashlib.blake2b(b"records\0", digest_size=16)
     for entry in corpus.sorted():
         key = _record_key(entry, corpus)
         h.update(key)
-        known = memo.get(key) if memo is not None else None
+        known = memo.get(key)
         if known is None:
-            known = record(entry, corpus)
-            if memo is not None:
-                memo[key] = known
+            known = memo[key] = record(entry, corpus)
         out.append(known)
     return out, h.hexdigest()
 
 
 def _record_key(entry: Entry, corpus: Corpus) -> bytes:
-    h = hashlib.blake2b(b"record\0" + entry_digest(entry), digest_size=20)
-    for target in sorted({t for _, t in entry.references()}):
-        other = corpus.entries.get(target)
-        if other is not None:  # its title is a filter value
-            h.update(target.encode() + b"\0" + entry_digest(other))
-    return h.digest()
+    # The entries it names count: an actor's name is a filter value of the record.
+    return b"record\0" + named_digest(entry, corpus.entries)
 
 
 def record(entry: Entry, corpus: Corpus) -> dict[str, Any]:
