@@ -249,3 +249,32 @@ def test_the_timeline_and_tag_pages_work_without_javascript(browser: Any, site_u
         assert page.locator(".record-chart__row").count() > 5
     finally:
         context.close()
+
+
+def test_without_its_choices_the_filter_stays_hidden(browser: Any, site_url: str) -> None:
+    # The choices are one file (timeline/filters.json); if it cannot be loaded, the page is
+    # as without JavaScript: no filter offering nothing, every event listed. (Not the `page`
+    # fixture: the browser logs the failed request as an error, which is the point here.)
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.route("**/timeline/filters.json", lambda route: route.abort())
+        page.goto(site_url + "timeline/?tag=us-law")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("form[data-record-filter]").is_hidden()
+        assert len(_rows(page)) == EVENTS
+        assert errors == []  # no script error, only the request's
+    finally:
+        context.close()
+
+
+def test_the_choices_are_offered_in_order(page: Any, site_url: str) -> None:
+    page.goto(site_url + "timeline/")
+    _wait_for_filter(page)
+    tags = page.locator("select[name=tag] option").all_inner_texts()
+    assert tags[0] == "All tags" and tags[1:] == sorted(tags[1:]) and len(tags) > 2
+    actors = page.locator("select[name=actor] option")
+    assert actors.first.inner_text() == "All actors"
+    assert page.locator("select[name=actor] option[value=us-congress]").count() == 1

@@ -123,11 +123,19 @@ def test_the_timeline_is_one_page_of_rows_when_it_fits(golden_pages: dict[str, s
 def test_timeline_filter_is_hidden_until_javascript(golden_pages: dict[str, str]) -> None:
     page = golden_pages["timeline/index.md"]
     form = '<form class="record-filter" method="get" action="./" data-record-filter'
-    assert form + " data-record-here hidden>" in page
-    assert '<option value="migration">migration</option>' in page
-    assert '<option value="rednote">Xiaohongshu (RedNote)</option>' in page
+    assert form + ' data-record-options="./filters.json" data-record-here hidden>' in page
     assert 'data-tags="migration app-rankings" data-actors="rednote"' in page
     assert "No event matches this filter." in page  # shown by record.js when it is true
+
+
+def test_the_filters_choices_are_one_file_not_in_every_page(golden_pages: dict[str, str]) -> None:
+    # Every page of the timeline would otherwise carry an <option> per actor of the record.
+    choices = json.loads(golden_pages["timeline/filters.json"])
+    assert "migration" in choices["tags"] and choices["tags"] == sorted(choices["tags"])
+    assert ["rednote", "Xiaohongshu (RedNote)"] in choices["actors"]
+    assert "<option" not in golden_pages["timeline/index.md"].replace(
+        '<option value="">', ""
+    )
 
 
 def test_related_links_go_both_ways(golden_pages: dict[str, str]) -> None:

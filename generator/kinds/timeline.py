@@ -36,6 +36,9 @@ MONTH = Route("timeline/{year}/{month}.md", "timeline/{year}/{month}/{n}.md")
 ROUTES = {"timeline": TIMELINE, "period": PERIOD, "month": MONTH}
 # Not a page: what the filter needs to search every event when they span several pages.
 FILTER_INDEX = Route("timeline/events.json")
+# Not a page either: the filter's choices, which every page of the timeline loads (a page
+# holding them all would grow with the record: 2,000 actors at 10,000 entries).
+FILTER_OPTIONS = Route("timeline/filters.json")
 
 
 def event_weight(e: Any) -> int:
@@ -266,6 +269,11 @@ class Timeline:
             FILTER_INDEX.src(),
             kind.template("events.json.j2"),
             {"rows": [_filter_row(e) for e in self.events], "actor_names": shared["actor_names"]},
+        )
+        yield Page(
+            FILTER_OPTIONS.src(),
+            kind.template("filters.json.j2"),
+            {"tags": shared["filter_tags"], "actor_names": shared["actor_names"]},
         )
 
 

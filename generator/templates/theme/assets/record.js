@@ -186,22 +186,48 @@
       selects[0].focus();
     }
 
-    if (here) { // the URL says what to show; a value the page does not offer is ignored
-      var params = new URLSearchParams(window.location.search);
-      selects.forEach(function (select) {
-        var value = params.get(select.name);
-        if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) {
-          select.value = value;
-        }
+    function start() {
+      if (here) { // the URL says what to show; a value the page does not offer is ignored
+        var params = new URLSearchParams(window.location.search);
+        selects.forEach(function (select) {
+          var value = params.get(select.name);
+          if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) {
+            select.value = value;
+          }
+        });
+      }
+      selects.forEach(function (select) { select.addEventListener("change", changed); });
+      form.addEventListener("submit", function (e) { e.preventDefault(); changed(); });
+      content.querySelectorAll("[data-record-filter-clear]").forEach(function (control) {
+        control.addEventListener("click", clear);
+      });
+      form.hidden = false;
+      if (here) apply();
+    }
+
+    /* The choices (filters.json): tags as names, actors as [id, name], in the order offered.
+       One file for every page of the timeline, which the browser fetches once. */
+    function offer(name, choices) {
+      var select = form.querySelector('select[name="' + name + '"]');
+      choices.forEach(function (choice) {
+        var pair = Array.isArray(choice) ? choice : [choice, choice];
+        var option = document.createElement("option");
+        option.value = pair[0];
+        option.textContent = pair[1];
+        select.appendChild(option);
       });
     }
-    selects.forEach(function (select) { select.addEventListener("change", changed); });
-    form.addEventListener("submit", function (e) { e.preventDefault(); changed(); });
-    content.querySelectorAll("[data-record-filter-clear]").forEach(function (control) {
-      control.addEventListener("click", clear);
+
+    fetch(form.getAttribute("data-record-options")).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (choices) {
+      offer("tag", choices.tags);
+      offer("actor", choices.actors);
+      start();
+    }).catch(function () {
+      // The form stays hidden, as without JavaScript: every event is listed on the pages.
     });
-    form.hidden = false;
-    if (here) apply();
   }
 
   /* Tables: a button in each column heading sorts by that column (data-sort if present). */
