@@ -133,9 +133,7 @@ def test_the_filters_choices_are_one_file_not_in_every_page(golden_pages: dict[s
     choices = json.loads(golden_pages["timeline/filters.json"])
     assert "migration" in choices["tags"] and choices["tags"] == sorted(choices["tags"])
     assert ["rednote", "Xiaohongshu (RedNote)"] in choices["actors"]
-    assert "<option" not in golden_pages["timeline/index.md"].replace(
-        '<option value="">', ""
-    )
+    assert "<option" not in golden_pages["timeline/index.md"].replace('<option value="">', "")
 
 
 def test_related_links_go_both_ways(golden_pages: dict[str, str]) -> None:
