@@ -240,6 +240,39 @@ def test_long_list_items_are_paginated() -> None:
     assert "lists/terms/3.md" in pages
 
 
+def test_terms_with_many_translations_are_paginated_by_size() -> None:
+    # The index of terms shows every translation of a term: 200 lists translating the same
+    # 50 terms each their own way make rows of 8 KB, which must not all go on one page.
+    compiler = actor("compiler")
+    lists = [
+        CensorshipList(
+            id=f"list-{i:03d}",
+            path=Path(f"lists/list-{i:03d}.yaml"),
+            added=date(2025, 1, 1),
+            title=f"List {i}",
+            platform="X",
+            compiled_by="compiler",
+            date=PartialDate.parse("2025"),
+            summary="A list.",
+            items=tuple(
+                ListItem(
+                    evidence="reported",
+                    term=f"term {j}",
+                    translation=f"term {j} as list {i} put it",
+                )
+                for j in range(50)
+            ),
+            sources=(SOURCE,),
+        )
+        for i in range(200)
+    ]
+    pages = render.render_pages(corpus_of(compiler, *lists), CONFIG)
+    terms = [text for src, text in pages.items() if src.startswith("lists/terms")]
+    assert len(terms) > 1
+    for text in terms:
+        assert len(text.encode()) < 250_000
+
+
 def test_two_pages_at_one_url_is_an_error() -> None:
     compiler = actor("compiler")
     lst = CensorshipList(

@@ -116,7 +116,10 @@ def _item_weight(item: ListItem) -> int:
 
 
 def _term_weight(t: Term) -> int:
-    return 200 + 2 * len(t.term) + 120 * min(len(t.lists), TERM_LISTS_SHOWN)
+    # Every translation is shown (only the lists are cut short): a term found in many lists
+    # can have dozens, which made the index of terms' pages 450 KB at 50,000 entries.
+    words = sum(len(x) + 2 for x in t.translations)
+    return 200 + 2 * len(t.term) + 2 * words + 120 * min(len(t.lists), TERM_LISTS_SHOWN)
 
 
 class ListKind(Kind):
