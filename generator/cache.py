@@ -219,11 +219,11 @@ class BuildCache:
         # what only this one's builds read, the memos, 40 MB at 10,000 entries.
         if memos or not (self.folder / "memo.pickle").is_file():
             memo = (index.data, index.feeds, index.records)
-            _write_pickle(self.folder / "memo.pickle", memo)
+            write_pickle(self.folder / "memo.pickle", memo)
         pages = dataclasses.replace(index, data={}, feeds={}, records={})
-        _write_pickle(self.folder / "index.pickle", pages)
+        write_pickle(self.folder / "index.pickle", pages)
         # And what other namespaces' garbage collection needs: the keys of what is kept.
-        _write_pickle(self.folder / "keys.pickle", _keys(index))
+        write_pickle(self.folder / "keys.pickle", _keys(index))
         previous, self.index = self.index, index
         self._collect_garbage([previous])
 
@@ -270,12 +270,16 @@ def _keys(index: Index) -> tuple[set[str], str | None]:
     return {p.key for p in index.pages.values()}, index.search
 
 
-def _write_pickle(path: Path, value: Any) -> None:
-    """Write ``value`` to a temporary file, then rename it over ``path``."""
+def write_pickle(path: Path, value: Any) -> None:
+    """Write ``value`` to a temporary file, then rename it over ``path``: an interrupted or
+    failed write leaves the earlier file, and no temporary one."""
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    try:
+        with tmp.open("wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _files_into(source: Path, dest: Path) -> Iterator[tuple[str, str]]:

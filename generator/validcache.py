@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import os
 import pickle
 import shutil
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import aliases, fingerprint, load
-from generator.cache import KEEP, code_key
+from generator.cache import KEEP, code_key, write_pickle
 from generator.corpus import Corpus
 from generator.kinds.base import Kind
 from generator.load import LoadedFile
@@ -90,10 +89,10 @@ class Memo:
             added = {**self._added, **self._new}
             if self._whole and len(added) >= max(FOLD_MIN, FOLD_AT * len(self._base)):
                 known = {**self._base, **added}
-                _write(self.folder / "base.pickle", {k: known[k] for k in self._used})
+                write_pickle(self.folder / "base.pickle", {k: known[k] for k in self._used})
                 (self.folder / "added.pickle").unlink(missing_ok=True)
             else:
-                _write(self.folder / "added.pickle", added)
+                write_pickle(self.folder / "added.pickle", added)
             _remove_old(self.folder.parent, self.folder)
         except OSError as exc:  # the build goes on; only the next one is slower
             log.warning("Could not update the build cache: %s", exc)
@@ -177,16 +176,6 @@ def _read(path: Path) -> dict[bytes, Checked]:
         log.info("The build cache's %s could not be read (%s); checking again", path.name, exc)
         return {}
     return kept if isinstance(kept, dict) else {}
-
-
-def _write(path: Path, kept: dict[bytes, Checked]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as f:
-            pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _remove_old(parent: Path, current: Path) -> None:
