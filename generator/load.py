@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator import kinds
+from generator import gitrepo, kinds
 from generator.errors import RecordError
 from generator.folded import folded_problems
 from generator.kinds.base import Kind
@@ -339,18 +338,14 @@ def tags_at(entries_dir: Path, revision: str) -> set[str]:
 
     def git(*args: str, stdin: bytes | None = None) -> bytes:
         try:
-            done = subprocess.run(
-                ["git", *args], cwd=folder, input=stdin, capture_output=True, check=False
-            )
-        except OSError as exc:
-            raise RecordError(f"--base {revision}: cannot run git: {exc.strerror}") from None
-        if done.returncode != 0:
-            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            return gitrepo.run(folder, *args, stdin=stdin)
+        except gitrepo.GitFailed as exc:
+            if exc.reason.startswith("cannot run git"):
+                raise RecordError(f"--base {revision}: {exc.reason}") from None
             raise RecordError(
-                f"--base {revision}: git cannot read it ({reason[-1] if reason else 'no reason'})"
+                f"--base {revision}: git cannot read it ({exc.reason})"
                 "; give a branch, tag or commit of this repository, e.g. origin/main"
-            )
-        return done.stdout
+            ) from None
 
     prefix = git("rev-parse", "--show-prefix").decode("utf-8").strip()
     listing = git("ls-tree", "-r", "-z", "--name-only", revision, "--", ".")
