@@ -56,5 +56,6 @@ bench: install-test browser ## Run the benchmark at 1,000 and 10,000 entries (se
 schemas: install ## Regenerate the committed JSON Schemas in schemas/ from generator/schema.py
 	$(PY) -m generator export-schemas schemas
 
-clean: ## Remove the virtual environment and every generated file
+clean: ## Remove the virtual environment, every generated file and this checkout's build cache
+	@if [ -x $(PY) ]; then rm -rf "$$($(PY) -c 'import pathlib, generator.cachedir as c; print(c.default_folder(pathlib.Path.cwd()))')"; fi
 	rm -rf $(VENV) site build .pytest_cache test-artifacts benchmarks/out

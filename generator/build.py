@@ -24,7 +24,7 @@ import mkdocs.config
 import mkdocs.exceptions
 from mkdocs.structure.files import Files
 
-from generator import data, engine, feeds, kinds, parallel, render, search, validcache
+from generator import data, engine, feeds, kinds, parallel, render, repocheck, search, validcache
 from generator.config import SiteConfig, load_config
 from generator.corpus import Corpus
 from generator.errors import BuildError
@@ -142,8 +142,9 @@ def build_site(
     previous build did not write. SIGTERM in the main thread stops the build the same way,
     with SystemExit(143). ``jobs`` processes render the pages (default: one per core); the
     site is the same for any number. With ``cache``, pages and the search index that have not
-    changed since an earlier build are taken from ``cache_dir`` (default: build/cache/ next to
-    the configuration), and this build's are kept there (``generator.incremental``).
+    changed since an earlier build are taken from ``cache_dir`` (default: the knowledge base's
+    folder in the user's cache home, ``generator.cachedir``), and this build's are kept there
+    (``generator.incremental``).
     """
     start = time.monotonic()
     config = load_config(config_path)
@@ -238,6 +239,7 @@ def _publish(
         indexer = indexer or search.Indexer()
         try:
             mk = _mkdocs_config(config, work, site_url)
+            _check_repository(config, mk, site_dir)
             if cache_dir is not None:
                 plan = Incremental(open_cache(config, mk, site_url, cache_dir))
             docs_pages = hand_written_pages(Path(mk.docs_dir))
@@ -308,6 +310,20 @@ def _publish(
     total = len(files.documentation_pages())
     seconds = time.monotonic() - start
     return BuildResult(site_dir, total, len(corpus.entries), seconds, rebuilt=bar.done)
+
+
+def _check_repository(config: SiteConfig, mk: Any, site_dir: Path) -> None:
+    """Refuse files git tracks in the build's own folders, and links out of the repository."""
+    repocheck.refuse(
+        repocheck.tracked_output(config.root, site_dir),
+        "git tracks files in folders that builds write",
+    )
+    folders = [Path(mk.docs_dir)]
+    if mk.theme.custom_dir:
+        folders.append(Path(mk.theme.custom_dir))
+    repocheck.refuse(
+        repocheck.outside_links(config.root, folders), "files from outside the repository"
+    )
 
 
 def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> Any:

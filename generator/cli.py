@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -13,7 +11,7 @@ from generator import __version__, kinds
 from generator.config import default_entries_dir
 from generator.errors import ValidationFailed
 from generator.kinds.actor import ACTOR_KINDS
-from generator.options import entries_option
+from generator.options import cache_dir_option, config_option, entries_option
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -57,6 +55,8 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
 
     Exits 0 when the knowledge base is valid and 1 otherwise. With --base, tags that no
     entry used at that revision count as new, and a change may add at most 10 of them.
+    Files that git tracks in build/ or site/ beside the entries folder are problems too:
+    a commit must never add what builds make.
 
     \b
     Example:
@@ -66,17 +66,20 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
     """
     from generator.load import tags_at
     from generator.problems import FORMATTERS
+    from generator.repocheck import tracked_output
     from generator.validate import collect
 
     entries_dir = entries_dir or default_entries_dir()
     base_tags = tags_at(entries_dir, base) if base else None
     result = collect(entries_dir, base_tags)
+    # And what a commit must never hold beside the entries: files in build/ or site/.
+    problems = tracked_output(entries_dir.parent) + result.problems
     if fmt == "json":
-        click.echo(FORMATTERS["json"](result.problems), nl=False)
-    elif result.problems:
-        click.echo(FORMATTERS[fmt](result.problems), nl=False)
-    if result.problems:
-        raise ValidationFailed(result.problems)
+        click.echo(FORMATTERS["json"](problems), nl=False)
+    elif problems:
+        click.echo(FORMATTERS[fmt](problems), nl=False)
+    if problems:
+        raise ValidationFailed(problems)
     if fmt == "text":
         registry = kinds.current()
         counts = ", ".join(
@@ -183,17 +186,6 @@ def export_schemas(directory: Path) -> None:
         click.echo(path)
 
 
-def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--config FILE``, shared by the commands that build the site."""
-    return click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False, exists=True, path_type=Path),
-        default=None,
-        help="The MkDocs configuration.  [default: mkdocs.yml in the repository root]",
-    )(func)
-
-
 @cli.command()
 @entries_option
 @click.option(
@@ -214,20 +206,22 @@ def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Build every page again, ignoring and not updating build/cache/ (a cold build).",
+    help="Build every page again, ignoring and not updating the build cache (a cold build).",
 )
+@cache_dir_option
 def build(
     entries_dir: Path | None,
     site_dir: Path | None,
     config_file: Path | None,
     jobs: int | None,
     no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Validate the entries and build the whole site: pages, feeds and open data.
 
     The new site replaces the old one only once every step has succeeded, so a failed
     build leaves the previous site as it was. Pages that have not changed since the last
-    build are taken from build/cache/ (--no-cache builds them all): the site is the same.
+    build are taken from the build cache (--no-cache builds them all): the site is the same.
 
     \b
     Example:
@@ -238,7 +232,9 @@ def build(
     from generator.problems import display_path, format_text
 
     try:
-        result = build_site(entries_dir, site_dir, config_file, jobs=jobs, cache=not no_cache)
+        result = build_site(
+            entries_dir, site_dir, config_file, jobs=jobs, cache=not no_cache, cache_dir=cache_dir
+        )
     except ValidationFailed as exc:
         click.echo(format_text(exc.problems), nl=False)
         raise
@@ -260,7 +256,10 @@ def build(
     metavar="HOST:PORT",
     help="Where to serve the preview.",
 )
-def serve(entries_dir: Path | None, config_file: Path | None, dev_addr: str) -> None:
+@cache_dir_option
+def serve(
+    entries_dir: Path | None, config_file: Path | None, dev_addr: str, cache_dir: Path | None
+) -> None:
     """Preview the site, rebuilding it when an entry, a page or a template changes.
 
     Open browser tabs reload after each rebuild; a build that fails (an invalid entry,
@@ -273,7 +272,7 @@ def serve(entries_dir: Path | None, config_file: Path | None, dev_addr: str) -> 
     """
     from generator.serve import serve as run_preview
 
-    run_preview(entries_dir, config_file, dev_addr)
+    run_preview(entries_dir, config_file, dev_addr, cache_dir=cache_dir)
 
 
 @cli.command("check-links")

@@ -13,13 +13,12 @@ cold build's.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import fingerprint, search
+from generator import cachedir, fingerprint, sealed, search
 from generator.cache import BuildCache, CachedPage, Index, global_key
 from generator.config import SiteConfig
 from generator.corpus import Corpus
@@ -28,15 +27,20 @@ from generator.site import Site
 
 log = logging.getLogger(__name__)
 
-CACHE_DIR = Path("build") / "cache"
-
 
 def cache_folder(config: SiteConfig, cache: bool, folder: Path | None) -> Path | None:
-    """The build cache's folder: ``folder``, by default ``build/cache/`` next to mkdocs.yml;
-    None without ``cache``."""
+    """The build cache's folder: ``folder``, by default the knowledge base's folder in the
+    user's cache home (``generator.cachedir``); None without ``cache``, or when the folder
+    cannot be trusted to hold it (with a warning that says why)."""
     if not cache:
         return None
-    return folder or config.root / CACHE_DIR
+    cachedir.old_cache_notice(config.root, folder)
+    try:
+        sealed.secret()
+    except sealed.NoKey as exc:
+        log.warning("Building without the cache: %s", exc)
+        return None
+    return cachedir.usable(folder or cachedir.default_folder(config.root), config.root)
 
 
 def open_cache(
@@ -56,6 +60,7 @@ class Incremental:
         self.keys: dict[str, str | None] = {}
         self.reused: dict[str, CachedPage] = {}
         self.search_key: str | None = None
+        self._search_stamp: str | None = None  # the kept bundle's, when it is reused
         self._data: _Memo | None = None
         self._feeds: _Memo | None = None
         self._records: _Memo | None = None
@@ -71,7 +76,7 @@ class Incremental:
             self.keys[page.src] = key
             old = kept.get(page.src)
             if key is not None and old is not None and old.key == key:
-                if os.path.isfile(self.cache.page_path(key)):
+                if self.cache.intact(self.cache.page_path(key), old.stamp):
                     self.reused[page.src] = old
         log.debug("reusing %d of %d generated pages", len(self.reused), len(planned))
         return set(self.reused)
@@ -91,7 +96,7 @@ class Incremental:
             return None
         folder = self.cache.folder / "jinja"
         folder.mkdir(exist_ok=True)
-        return jinja2.FileSystemBytecodeCache(str(folder))
+        return sealed.BytecodeCache(folder)
 
     def data_memo(self) -> dict[bytes, str] | None:
         """For ``data.write_data``: the entries' JSON that earlier builds encoded."""
@@ -123,9 +128,8 @@ class Incremental:
         if self.cache is None:
             return records, False
         self.search_key = key
-        if self.cache.index.search != self.search_key:
-            return records, False
-        return records, self.cache.search_folder(self.search_key).is_dir()
+        self._search_stamp = self.cache.kept_search(key)
+        return records, self._search_stamp is not None
 
     def place_search(self, dest: Path) -> None:
         assert self.cache is not None and self.search_key is not None
@@ -146,9 +150,9 @@ class Incremental:
                     file = files.get_file_from_path(src)
                     if file is None:
                         continue
-                    self.cache.keep(work / file.dest_uri, self.cache.page_file(key))
+                    stamp = self.cache.keep(work / file.dest_uri, self.cache.page_file(key))
                     anchors = frozenset(file.page.present_anchor_ids or ()) if file.page else ()
-                    page = CachedPage(key, frozenset(anchors), links.get(src, []))
+                    page = CachedPage(key, frozenset(anchors), links.get(src, []), stamp)
                 index.pages[src] = page
         except OSError as exc:  # the site is built; only the next build will be slower
             log.warning("Could not update the build cache: %s", exc)
@@ -167,8 +171,11 @@ class Incremental:
                 index.feeds = self._feeds.used
             if self._records is not None:
                 index.records = self._records.used
-            if self.search_key is not None:
-                self.cache.keep_folder(site_dir / bundle, self.cache.search_folder(self.search_key))
+            if self._search_stamp is not None:
+                index.search, index.search_stamp = self.search_key, self._search_stamp
+            elif self.search_key is not None:
+                kept = self.cache.search_folder(self.search_key)
+                index.search_stamp = self.cache.keep_folder(site_dir / bundle, kept)
                 index.search = self.search_key
             self.cache.save(index, memos=any(m is not None and m.changed() for m in memos))
         except OSError as exc:  # the site is built; only the next build will be slower

@@ -19,3 +19,26 @@ def entries_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="The entries folder.  [default: entries/ in the repository root]",
     )(func)
+
+
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config FILE``, shared by the commands that build the site."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="The MkDocs configuration.  [default: mkdocs.yml in the repository root]",
+    )(func)
+
+
+def cache_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--cache-dir DIR``, shared by build and serve."""
+    return click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Where to keep the build cache; refused inside a repository that tracks files "
+        "in it.  [default: a folder of this knowledge base's in ~/.cache/rednote-record/ "
+        "($XDG_CACHE_HOME)]",
+    )(func)

@@ -20,8 +20,12 @@ class Problem:
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
 
-def display_path(path: Path) -> str:
-    """The path as a contributor would type it: relative to the working directory if inside it."""
+def display_path(path: Path, *, link: bool = False) -> str:
+    """The path as a contributor would type it: relative to the working directory if inside it.
+    With ``link``, a last part that is a symbolic link is named, not where it leads."""
+    if link:
+        folder = display_path(path.parent)
+        return path.name if folder == "." else f"{folder}/{path.name}"
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:

@@ -126,8 +126,10 @@ def serve(
     dev_addr: str = DEFAULT_ADDR,
     *,
     open_browser: bool = False,
+    cache_dir: Path | None = None,
 ) -> None:
-    """Serve a preview at ``dev_addr`` until interrupted (Ctrl+C)."""
+    """Serve a preview at ``dev_addr`` until interrupted (Ctrl+C); ``cache_dir``: see
+    build.build_site."""
     config = load_config(config_path)
     entries_dir = entries_dir or config.root / "entries"
     host, port = parse_addr(dev_addr)
@@ -136,7 +138,7 @@ def serve(
     site_dir = scratch / "site"
 
     def build() -> None:
-        build_site(entries_dir, site_dir, config.path, site_url=url)
+        build_site(entries_dir, site_dir, config.path, site_url=url, cache_dir=cache_dir)
 
     server: PreviewServer | None = None
     try:

@@ -22,14 +22,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import aliases, fingerprint, load
-from generator.cache import KEEP, code_key, write_pickle
+from generator import aliases, fingerprint, load, sealed
+from generator.cache import KEEP, NAME_RE, code_key
 from generator.corpus import Corpus
 from generator.kinds.base import Kind
 from generator.load import LoadedFile
@@ -89,10 +88,10 @@ class Memo:
             added = {**self._added, **self._new}
             if self._whole and len(added) >= max(FOLD_MIN, FOLD_AT * len(self._base)):
                 known = {**self._base, **added}
-                write_pickle(self.folder / "base.pickle", {k: known[k] for k in self._used})
+                sealed.write_pickle(self.folder / "base.pickle", {k: known[k] for k in self._used})
                 (self.folder / "added.pickle").unlink(missing_ok=True)
             else:
-                write_pickle(self.folder / "added.pickle", added)
+                sealed.write_pickle(self.folder / "added.pickle", added)
             _remove_old(self.folder.parent, self.folder)
         except OSError as exc:  # the build goes on; only the next one is slower
             log.warning("Could not update the build cache: %s", exc)
@@ -167,21 +166,19 @@ def _checked(kind: Kind, path: Path, memo: Memo) -> Checked | None:
 
 
 def _read(path: Path) -> dict[bytes, Checked]:
-    try:
-        with path.open("rb") as f:
-            kept = pickle.load(f)  # noqa: S301 - written by this module, in the user's own folder
-    except FileNotFoundError:
-        return {}
-    except Exception as exc:  # noqa: BLE001 - a damaged memo only means parsing again
-        log.info("The build cache's %s could not be read (%s); checking again", path.name, exc)
-        return {}
+    kept = sealed.read_pickle(path)  # None when missing, damaged, or not this user's
     return kept if isinstance(kept, dict) else {}
 
 
 def _remove_old(parent: Path, current: Path) -> None:
-    """The memos of older code beyond the KEEP most recently written go."""
+    """The memos of older code beyond the KEEP most recently written go: folders named by a
+    key only, never a symbolic link (``rmtree`` refuses one anyway)."""
     others = sorted(
-        (p for p in parent.iterdir() if p.is_dir() and p != current),
+        (
+            p
+            for p in parent.iterdir()
+            if NAME_RE.fullmatch(p.name) and not p.is_symlink() and p.is_dir() and p != current
+        ),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )

@@ -31,6 +31,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Builds keep their cache (and its key) in a folder of this test session's, not the
+    user's ~/.cache: $XDG_CACHE_HOME, which subprocesses inherit too."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    return home
+
+
 @pytest.fixture(scope="session")
 def regen_golden(request: pytest.FixtureRequest) -> bool:
     """True when the golden expected files should be rewritten instead of compared."""

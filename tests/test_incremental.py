@@ -285,9 +285,8 @@ def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
 def test_the_cache_deletes_what_no_namespace_keeps(tmp_path: Path) -> None:
     # Pages are kept per namespace; a search bundle is kept by its records, so two addresses
     # (build and serve) share one: it goes only when neither keeps it.
-    import pickle
-
     from generator import cache as cache_module
+    from generator import sealed
 
     shutil.copytree(GOLDEN, tmp_path / "entries")
     entries, cache = tmp_path / "entries", tmp_path / "cache"
@@ -305,7 +304,7 @@ def test_the_cache_deletes_what_no_namespace_keeps(tmp_path: Path) -> None:
     def referenced() -> tuple[set[str], set[str]]:
         pages, searches = set(), set()
         for keys in cache.glob("*/keys.pickle"):
-            own, search = pickle.loads(keys.read_bytes())
+            own, search, _ = sealed.read_pickle(keys)
             pages |= own
             searches.add(search)
         return pages, searches

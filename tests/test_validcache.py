@@ -73,10 +73,10 @@ def test_a_damaged_memo_is_only_slower(copy, tmp_path, caplog) -> None:
     assert kept
     for path in kept:
         path.write_bytes(b"not a pickle")
-    with caplog.at_level(logging.INFO, logger="generator.validcache"):
+    with caplog.at_level(logging.INFO, logger="generator.sealed"):
         again = _same(copy, tmp_path / "cache")
     assert len(again._new) == len(_files(copy))
-    assert "could not be read" in caplog.text
+    assert "not a file the build cache wrote" in caplog.text
 
 
 def test_additions_are_folded_into_the_base(copy, tmp_path, monkeypatch) -> None:
