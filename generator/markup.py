@@ -21,9 +21,15 @@ _SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # line and paragraph separators (U+2028, U+2029) and non-characters U+FFFE, U+FFFF. They are
 # invalid in XML 1.0 (so in feeds) and never meaningful in entry text; NEL, LS and PS also end
 # a line for YAML and for Python's str.splitlines, so one could split a page's front matter.
-# The validator refuses them (generator.validate); renderers strip them as a second line.
-CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"  # a [class]
+# And the bidirectional embeddings, overrides and isolates (BIDI_CONTROLS): U+202E shows the
+# text after it right to left, the site's own text included (the site's name after a title).
+# The validator refuses them all (generator.validate); renderers strip them as a second line.
+BIDI_CONTROLS = r"\u202a-\u202e\u2066-\u2069"  # a [class]
+CONTROL_CHARS = (  # a [class]
+    r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff" + BIDI_CONTROLS
+)
 CONTROL_CHARS_RE = re.compile(f"[{CONTROL_CHARS}]")
+BIDI_CONTROLS_RE = re.compile(f"[{BIDI_CONTROLS}]")
 # Han characters: the CJK unified ideographs, their extension A and B+ planes, compatibility.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"  # a [class]
 HAN_RE = re.compile(f"[{HAN}]")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from generator.markup import CONTROL_CHARS, is_safe_url, url_as_browser_reads
+from generator.markup import BIDI_CONTROLS_RE, CONTROL_CHARS, is_safe_url, url_as_browser_reads
 
 if TYPE_CHECKING:
     from generator.load import Path_
@@ -106,10 +107,7 @@ def forbidden_char(value: str) -> str | None:
     """Why ``value`` holds a character no text may hold, or None."""
     m = FORBIDDEN_CHARS_RE.search(value)
     if m:
-        return (
-            f"character {m.start() + 1} is the control character U+{ord(m.group()):04X}, "
-            "which no text may hold: delete it"
-        )
+        return f"character {m.start() + 1} is {_named(m.group())}: delete it"
     if "&" not in value:
         return None
     for ref in _CHAR_REF_RE.finditer(value):
@@ -118,10 +116,19 @@ def forbidden_char(value: str) -> str | None:
         code = int(ref[1], 16) if ref[1] else int(ref[2])
         if 0xD800 <= code <= 0xDFFF or (code <= 0x10FFFF and FORBIDDEN_CHARS_RE.match(chr(code))):
             return (
-                f"the character reference {ref.group()!r} stands for the control character "
-                f"U+{code:04X}, which no text may hold: delete it"
+                f"the character reference {ref.group()!r} stands for {_named(chr(code))}: delete it"
             )
     return None
+
+
+def _named(ch: str) -> str:
+    """A character no text may hold, named, and why."""
+    if BIDI_CONTROLS_RE.match(ch):
+        return (
+            f"U+{ord(ch):04X} ({unicodedata.name(ch).lower()}), a bidirectional control, which "
+            "no text may hold (it would reorder the text after it, the site's own included)"
+        )
+    return f"the control character U+{ord(ch):04X}, which no text may hold"
 
 
 def markdown_problem(value: str) -> str | None:

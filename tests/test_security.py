@@ -8,6 +8,7 @@ tests/test_property_pages.py the property that arbitrary text never reaches a pa
 from __future__ import annotations
 
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -491,3 +492,53 @@ def test_yaml_files_with_another_suffix_are_reported(tmp_path: Path, suffix: str
 def test_a_tag_that_is_a_mapping_is_an_error_not_a_crash(tmp_path: Path) -> None:
     entries = write(tmp_path, {"events/e.yaml": event(tags="[{a: 1}]")})
     refused(entries, "events/e.yaml", 5, 8, "'tags[0]' must be text, not a mapping")
+
+
+# --- bidirectional controls (issue 25) ---------------------------------------------------------
+
+BIDI = "which no text may hold (it would reorder the text after it, the site's own included)"
+
+
+def test_a_bidirectional_override_in_an_actor_name_is_refused(tmp_path: Path) -> None:
+    # U+2066 U+202E after a name reversed the citation's permalink after it in Chromium.
+    entries = write(
+        tmp_path, {"actors/a.yaml": ACTOR.replace("name: A", 'name: "Ann\\u2066\\u202e"')}
+    )
+    refused(
+        entries,
+        "actors/a.yaml",
+        1,
+        7,
+        "'name': character 4 is U+2066 (left-to-right isolate), a bidirectional control, "
+        f"{BIDI}: delete it",
+    )
+
+
+@pytest.mark.parametrize("code", [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+def test_every_bidirectional_control_is_refused_raw_or_as_a_reference(
+    tmp_path: Path, code: int
+) -> None:
+    name = unicodedata.name(chr(code)).lower()
+    raw = write(tmp_path / "raw", {"events/e.yaml": event(title=f"T{chr(code)}")})
+    refused(
+        raw,
+        "events/e.yaml",
+        1,
+        8,
+        f"'title': character 2 is U+{code:04X} ({name}), a bidirectional control, {BIDI}: "
+        "delete it",
+    )
+    ref = write(tmp_path / "ref", {"events/e.yaml": event(summary=f"'S &#x{code:x};'")})
+    refused(
+        ref,
+        "events/e.yaml",
+        3,
+        10,
+        f"'summary': the character reference '&#x{code:x};' stands for U+{code:04X} ({name}), "
+        f"a bidirectional control, {BIDI}: delete it",
+    )
+
+
+def test_renderers_drop_bidirectional_controls_too() -> None:
+    assert plain_text("Title\u202e site") == "Title site"
+    assert "\u2066" not in render_markdown("a\u2066b")
