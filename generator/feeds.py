@@ -21,7 +21,7 @@ from generator.config import SiteConfig
 from generator.corpus import Corpus, newest_first
 from generator.errors import ConfigError
 from generator.fingerprint import named_digest
-from generator.markup import escape_markdown, plain_text, strip_control_chars
+from generator.markup import escape_markdown, plain_text, strip_control_chars, strip_tags
 from generator.model import Entry
 from generator.render import make_environment
 
@@ -194,8 +194,9 @@ def _item(
         id=entry_id(entry, authority),
         url=base + entry.url,
         # Atom needs a title; one made only of characters a feed cannot hold (which the
-        # validator refuses anyway) falls back to the id.
-        title=strip_control_chars(entry.title).strip() or entry.id,
+        # validator refuses anyway) falls back to the id. Titles are plain text, but some
+        # readers take an RSS title for HTML: what would be a tag there is left out.
+        title=strip_tags(strip_control_chars(entry.title)).strip() or entry.id,
         summary=_summary_text(entry),
         content_html=_content_html(entry, corpus, env),
         published=_midnight(entry.added),

@@ -51,6 +51,21 @@ def url_as_browser_reads(url: str) -> str:
     return re.sub(r"[\x00-\x20\x7f]", "", url)
 
 
+# What HTML would read as a tag or a comment in plain text ("a < b" is not one).
+_TAG_RE = re.compile(r"<(?:[A-Za-z/!?][^>]*)>")
+
+
+def strip_tags(text: str) -> str:
+    """Plain text with anything HTML would read as a tag removed, for places that some
+    programs read as HTML, such as a feed item's title."""
+    if "<" not in text:
+        return text
+    while True:  # again, for a tag that removing others makes: "<<b>img …>"
+        text, removed = _TAG_RE.subn("", text)
+        if not removed:
+            return re.sub(r"\s+", " ", text).strip()
+
+
 def strip_control_chars(text: str) -> str:
     return CONTROL_CHARS_RE.sub("", text)
 
