@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 import logging
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,12 @@ TERMS_COLUMNS = (
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a
 # leading apostrophe makes it text. Tab and carriage return count too (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# And a spreadsheet that splits a line on another character than the comma (";" where the
+# comma is the decimal mark, a tab, "|"), or reads a line break inside a value as the end of
+# a row, starts a cell after each of them: there too, after any spaces, a formula is guarded.
+_CELL_START_RE = re.compile(
+    r"(?:^|(?<=[,;\t|\r\n]))( *)(?=[" + re.escape("".join(FORMULA_PREFIXES)) + "])"
+)
 
 
 # --- entries as JSON --------------------------------------------------------------------------
@@ -122,9 +129,9 @@ def _schema_url(base: str, kind: str) -> str:
 
 
 def csv_cell(value: str | None) -> str:
-    """Text safe to open in a spreadsheet: no control characters, no formula."""
-    text = strip_control_chars(value or "")
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """Text safe to open in a spreadsheet, however it splits a line into cells: no control
+    characters, and no cell that starts a formula."""
+    return _CELL_START_RE.sub(r"\1'", strip_control_chars(value or ""))
 
 
 def terms_csv(corpus: Corpus, base: str) -> bytes:

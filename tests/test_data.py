@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -321,6 +322,23 @@ def test_terms_csv_neutralises_formulas(corpus):
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_no_cell_starts_a_formula_however_a_spreadsheet_splits(corpus, delimiter):
+    """A spreadsheet may split on ";" (where "," is the decimal mark), a tab or "|", and read
+    a line break in a value as a new row: no cell it makes may start a formula."""
+    evil = "a;=HYPERLINK(x), @SUM(A1)|-1\t+2\n=3\r-4"
+    lists = [e for e in corpus.entries.values() if isinstance(e, CensorshipList)]
+    item = dataclasses.replace(lists[0].items[0], term=evil, note=evil)
+    hostile = dataclasses.replace(lists[0], items=(item, *lists[0].items[1:]))
+    text = data.terms_csv(Corpus({**corpus.entries, hostile.id: hostile}), "https://e.org/")
+    reader = csv.reader(io.StringIO(text.decode("utf-8"), newline=""), delimiter=delimiter)
+    cells = [cell for row in reader for cell in row]
+    assert any("HYPERLINK" in cell for cell in cells)
+    for line in text.decode("utf-8").splitlines():  # a line break in a value as a new row
+        cells.extend(line.split(delimiter))
+    assert [c for c in cells if c.lstrip(" ").startswith(data.FORMULA_PREFIXES)] == []
+
+
 @pytest.mark.parametrize(
     ("text", "cell"),
     [
@@ -328,9 +346,17 @@ def test_terms_csv_neutralises_formulas(corpus):
         ("+1", "'+1"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        # The tab and the line break start a cell too, for a spreadsheet that splits on them.
+        ("\t=1", "'\t'=1"),
+        ("\r=1", "'\r'=1"),
         ("1-1", "1-1"),
+        # After any separator a spreadsheet may split on, and the spaces after it.
+        ("a;=HYPERLINK(x)", "a;'=HYPERLINK(x)"),
+        ("a; +1", "a; '+1"),
+        ("a,@SUM(A1)", "a,'@SUM(A1)"),
+        ("a|-1", "a|'-1"),
+        ("a\n=1", "a\n'=1"),
+        ("a;b, c|d", "a;b, c|d"),
         ("", ""),
         (None, ""),
         ("\x01=1", "'=1"),
