@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +194,15 @@ def comparable_tree(site: Path) -> dict[str, bytes]:
     manifest["files"] = [n for n in manifest["files"] if not _pagefind_unstable(n)]
     files[MANIFEST] = json.dumps(manifest).encode()
     return files
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` as a committer named t; what it prints. Raises when it fails."""
+    done = subprocess.run(
+        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout

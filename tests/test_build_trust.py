@@ -18,21 +18,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import git
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden" / "entries"
 HEX = "0123456789abcdef" * 2  # a name that looks like a cache key: 32 hex digits
-
-
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
 
 
 def _copy_tree(source: Path, dest: Path) -> None:
@@ -49,9 +39,9 @@ def knowledge_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("mkdocs.yml", "CONTRIBUTING.md", ".gitignore"):
         shutil.copy2(ROOT / name, repo / name)
     _copy_tree(GOLDEN, repo / "entries")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "A knowledge base")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "A knowledge base")
     return repo
 
 
@@ -61,25 +51,25 @@ def _pull_request(
     """A fresh clone of ``base`` after a commit that adds ``files`` and symbolic ``links``
     with ``git add -f`` (build/ is ignored, and a pull request can add files there anyway)."""
     branch = work / "branch"
-    _git(work, "clone", "-q", str(base), str(branch))
+    git(work, "clone", "-q", str(base), str(branch))
     for name, content in files.items():
         (branch / name).parent.mkdir(parents=True, exist_ok=True)
         (branch / name).write_bytes(content)
     for name, target in (links or {}).items():
         (branch / name).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, branch / name)
-    _git(branch, "add", "-f", "--", *files, *(links or {}))
-    _git(branch, "commit", "-q", "-m", "A hostile pull request")
+    git(branch, "add", "-f", "--", *files, *(links or {}))
+    git(branch, "commit", "-q", "-m", "A hostile pull request")
     fresh = work / "fresh"
-    _git(work, "clone", "-q", str(branch), str(fresh))
+    git(work, "clone", "-q", str(branch), str(fresh))
     return fresh
 
 
-def _without_git(clone: Path, dest: Path) -> Path:
+def _withoutgit(clone: Path, dest: Path) -> Path:
     """The clone's files as a release archive holds them: no .git, so no record of what was
     committed."""
     archive = dest.with_suffix(".tar")
-    _git(clone, "archive", "-o", str(archive), "HEAD")
+    git(clone, "archive", "-o", str(archive), "HEAD")
     dest.mkdir()
     subprocess.run(["tar", "-xf", str(archive), "-C", str(dest)], check=True)
     return dest
@@ -98,6 +88,22 @@ def _generator(repo: Path, *args: str, home: Path | None = None) -> subprocess.C
         check=False,
         timeout=300,
     )
+
+
+def _build_everywhere(clone: Path, work: Path) -> tuple[subprocess.CompletedProcess, list]:
+    """A reviewer's build of the clone; then, in a copy without git, a build with the default
+    cache and one that chooses the committed cache (--cache-dir build/cache), each into a site
+    folder of its own (``SITES``)."""
+    build = _generator(clone, "build")
+    copy = _withoutgit(clone, work / "download")
+    builds = [
+        _generator(copy, "build", "--site-dir", site, *args)
+        for site, args in zip(SITES, ([], ["--cache-dir", "build/cache"]), strict=True)
+    ]
+    return build, builds
+
+
+SITES = ("site-default-cache", "site-committed-cache")
 
 
 class _Payload:
@@ -127,13 +133,11 @@ def test_a_committed_cache_of_pickles_runs_nothing(knowledge_base: Path, tmp_pat
     ]
     files = {f"build/cache/{name}": payload for name in names}
     clone = _pull_request(knowledge_base, tmp_path, files)
-    # CI's validate job, and a reviewer's build.
+    # CI's validate job, and a reviewer's build; without git, nothing says the files were
+    # committed: a cache is never read from there by default, and a chosen one's files are
+    # unsealed, so never unpickled.
     validate = _generator(clone, "validate")
-    build = _generator(clone, "build")
-    # Without git, nothing says the files were committed: a cache is never read from there
-    # by default, and a chosen one's files are unsealed, so never unpickled.
-    copy = _without_git(clone, tmp_path / "download")
-    builds = [_generator(copy, "build", *args) for args in ([], ["--cache-dir", "build/cache"])]
+    build, builds = _build_everywhere(clone, tmp_path)
 
     assert not marker.exists()
     # Both refused, naming each file and why.
@@ -158,7 +162,7 @@ def test_a_committed_page_with_a_script_is_never_published(
     # The attacker builds the same repository on their own machine, so that every key is
     # right, and puts a script into a kept event page.
     theirs = tmp_path / "theirs"
-    _git(tmp_path, "clone", "-q", str(knowledge_base), str(theirs))
+    git(tmp_path, "clone", "-q", str(knowledge_base), str(theirs))
     home = tmp_path / "their-home"
     built = _generator(theirs, "build", "--cache-dir", "build/cache", home=home)
     assert built.returncode == 0, built.stderr
@@ -176,19 +180,17 @@ def test_a_committed_page_with_a_script_is_never_published(
     work.mkdir()
     clone = _pull_request(knowledge_base, work, files)
 
-    build = _generator(clone, "build")
-    assert "alert('cache')" not in _published(clone)
+    build, builds = _build_everywhere(clone, work)
+    sites = [clone / "site", *(work / "download" / site for site in SITES)]
+    assert [p for p in sites if "alert('cache')" in _published(p)] == []
     assert build.returncode == 1  # tracked files in build/
-    copy = _without_git(clone, work / "download")
-    for args in ([], ["--cache-dir", "build/cache"]):
-        done = _generator(copy, "build", *args)
-        assert "alert('cache')" not in _published(copy)
-        assert done.returncode == 0, done.stderr
+    assert [done.returncode for done in builds] == [0, 0], builds[-1].stderr
+    for done in builds:
         assert "unchanged, from the cache" not in done.stdout  # nothing taken from theirs
 
 
-def _published(repo: Path) -> str:
-    page = repo / "site" / "events" / "2025-01-18-blackout" / "index.html"
+def _published(site: Path) -> str:
+    page = site / "events" / "2025-01-18-blackout" / "index.html"
     return page.read_text(encoding="utf-8") if page.exists() else ""
 
 
@@ -213,9 +215,7 @@ def test_a_committed_symlink_in_the_cache_deletes_nothing(
     clone = _pull_request(
         knowledge_base, tmp_path, {}, links={"build/cache/validated": str(tmp_path / "victim")}
     )
-    build = _generator(clone, "build")
-    copy = _without_git(clone, tmp_path / "download")
-    builds = [_generator(copy, "build", *args) for args in ([], ["--cache-dir", "build/cache"])]
+    build, builds = _build_everywhere(clone, tmp_path)
     assert all(v.exists() for v in victims)
     assert build.returncode == 1  # tracked files in build/
     assert [done.returncode for done in builds] == [0, 0], builds[-1].stderr
@@ -232,9 +232,7 @@ def test_committed_keys_that_are_paths_delete_nothing(knowledge_base: Path, tmp_
         files[f"build/cache/{n}{HEX[1:]}/index.pickle"] = pickle.dumps(None)
         files[f"build/cache/{n}{HEX[1:]}/keys.pickle"] = keys
     clone = _pull_request(knowledge_base, tmp_path, files)
-    build = _generator(clone, "build")
-    copy = _without_git(clone, tmp_path / "download")
-    builds = [_generator(copy, "build", *args) for args in ([], ["--cache-dir", "build/cache"])]
+    build, builds = _build_everywhere(clone, tmp_path)
     assert all(v.exists() for v in victims)
     assert build.returncode == 1  # tracked files in build/
     assert [done.returncode for done in builds] == [0, 0], builds[-1].stderr
@@ -275,7 +273,7 @@ def test_a_committed_link_out_of_the_repository_is_refused(
     assert "inside.txt" not in done.stderr
     assert not (clone / "site").exists()
     # And without git, where only the folders the build copies from can be walked.
-    copy = _without_git(clone, tmp_path / "download")
+    copy = _withoutgit(clone, tmp_path / "download")
     done = _generator(copy, "build")
     assert done.returncode == 1
     assert "docs/leak.txt: a symbolic link to" in done.stderr

@@ -10,11 +10,11 @@ import logging
 import os
 import pickle
 import shutil
-import subprocess
 from pathlib import Path
 
 import jinja2
 import pytest
+from helpers import git
 
 from generator import cachedir, sealed
 from generator.build import build_site
@@ -40,15 +40,6 @@ class _Payload:
 
     def __reduce__(self) -> tuple:
         return (exec, (f"open({str(self.marker)!r}, 'w').write('ran')",))
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
 
 
 # --- sealed files -----------------------------------------------------------------------------
@@ -191,9 +182,9 @@ def repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     (repo / "build" / "cache").mkdir(parents=True)
     (repo / "mkdocs.yml").write_text("site_name: x\n")
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "x")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "x")
     return repo
 
 
@@ -201,7 +192,7 @@ def test_a_folder_git_tracks_files_in_is_refused(repo: Path) -> None:
     assert cachedir.refusal(repo / "build" / "cache", repo) is None
     (repo / "build" / "cache" / "index.pickle").write_bytes(b"x")
     assert cachedir.refusal(repo / "build" / "cache", repo) is None  # not committed: the user's
-    _git(repo, "add", "-f", "build")
+    git(repo, "add", "-f", "build")
     reason = cachedir.refusal(repo / "build" / "cache", repo)
     assert reason is not None and reason.startswith(
         "git tracks 1 file(s) in it (build/cache/index.pickle), so a commit put them there."

@@ -7,12 +7,12 @@ tests/test_property_pages.py the property that arbitrary text never reaches a pa
 
 from __future__ import annotations
 
-import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import git
 from test_hostile import ACTOR, refused, validate, write
 
 from generator.cli import cli
@@ -324,20 +324,11 @@ def test_a_long_file_name_is_refused(tmp_path: Path) -> None:
     )
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_a_change_may_add_at_most_ten_new_tags(tmp_path: Path) -> None:
     entries = write(tmp_path, {"actors/a.yaml": ACTOR + "tags: [old]\n"})
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
     new = ", ".join(f"n{i}" for i in range(1, 13))
     (entries / "actors" / "b.yaml").write_text(ACTOR + f"tags: [old, {new}]\n", encoding="utf-8")
     assert validate(entries).exit_code == 0  # without --base there is nothing to compare with
@@ -351,14 +342,14 @@ def test_a_change_may_add_at_most_ten_new_tags(tmp_path: Path) -> None:
         "may be added at once: reuse an existing tag, or propose the rest in another pull request\n"
         "Error: 2 problems in 1 file\n"
     )
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-q", "-m", "tags")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "tags")
     assert validate(entries, "--base", "HEAD").exit_code == 0  # now they are known
 
 
 def test_an_unknown_base_revision_is_a_clean_error(tmp_path: Path) -> None:
     entries = write(tmp_path, {"actors/a.yaml": ACTOR})
-    _git(tmp_path, "init", "-q")
+    git(tmp_path, "init", "-q")
     result = validate(entries, "--base", "no-such-branch")
     assert result.exit_code == 1
     assert result.output.startswith("Error: --base no-such-branch: git cannot read it (")
