@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import git
+from helpers import Payload, git
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden" / "entries"
@@ -106,22 +106,12 @@ def _build_everywhere(clone: Path, work: Path) -> tuple[subprocess.CompletedProc
 SITES = ("site-default-cache", "site-committed-cache")
 
 
-class _Payload:
-    """A pickle that runs code when it is read: it appends a line to ``marker``."""
-
-    def __init__(self, marker: Path):
-        self.marker = marker
-
-    def __reduce__(self) -> tuple:
-        return (exec, (f"open({str(self.marker)!r}, 'a').write('ran\\n')",))
-
-
 # --- 1. code execution from committed pickles -----------------------------------------------
 
 
 def test_a_committed_cache_of_pickles_runs_nothing(knowledge_base: Path, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    payload = pickle.dumps(_Payload(marker))
+    payload = pickle.dumps(Payload(marker))
     # Namespaces beyond those the cache keeps: it reads their keys to delete what they kept.
     names = [f"{n}{HEX[1:]}/{f}" for n in range(5) for f in ("index.pickle", "keys.pickle")]
     names += [

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from helpers import git
+from helpers import Payload, git
 
 from generator import cachedir, sealed
 from generator.build import build_site
@@ -34,14 +34,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "xdg" / cachedir.APP
 
 
-class _Payload:
-    def __init__(self, marker: Path):
-        self.marker = marker
-
-    def __reduce__(self) -> tuple:
-        return (exec, (f"open({str(self.marker)!r}, 'w').write('ran')",))
-
-
 # --- sealed files -----------------------------------------------------------------------------
 
 
@@ -58,7 +50,7 @@ def test_a_pickle_this_user_did_not_seal_is_never_unpickled(
 ) -> None:
     marker = tmp_path / "ran"
     path = tmp_path / "index.pickle"
-    path.write_bytes(pickle.dumps(_Payload(marker)))
+    path.write_bytes(pickle.dumps(Payload(marker)))
     assert sealed.read_pickle(path) is None
     # Nor with a seal made with another key (another user's, or an attacker's cache home).
     sealed.write_pickle(path, {"made": "elsewhere"})
@@ -100,7 +92,7 @@ def test_even_a_sealed_pickle_makes_only_the_generators_dataclasses(
 ) -> None:
     marker = tmp_path / "ran"
     path = tmp_path / "memo.pickle"
-    sealed.write_pickle(path, _Payload(marker) if value == "payload" else value)
+    sealed.write_pickle(path, Payload(marker) if value == "payload" else value)
     assert sealed.read_pickle(path) is None
     assert not marker.exists()
 
