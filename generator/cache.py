@@ -218,11 +218,13 @@ class BuildCache:
             _link(source, dest)
             os.chmod(dest, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         stamp = folder_stamp(tmp)
+        if stamp is None:  # a build's own bundle is files only: this one cannot be kept
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OSError(f"{made} holds something other than files and folders")
         if os.path.lexists(kept):
             os.replace(kept, old)
         os.replace(tmp, kept)
         shutil.rmtree(old, ignore_errors=True)
-        assert stamp is not None  # made just now, of plain files
         return stamp
 
     @staticmethod
