@@ -91,9 +91,10 @@ def _links_out(folder: Path, allowed: list[str]) -> dict[str, str]:
         seen.add(real)
         for name in [*dirs, *names]:
             path = os.path.join(root, name)
-            target = os.path.realpath(path)
-            if os.path.islink(path) and not _within(target, allowed):
-                found[path] = target
+            if os.path.islink(path):
+                target = os.path.realpath(path)
+                if not _within(target, allowed):
+                    found[path] = target
         dirs[:] = [d for d in dirs if os.path.join(root, d) not in found]
     return found
 
