@@ -53,9 +53,9 @@ test: install-test browser ## Run all tests, the browser tests included
 bench: install-test browser ## Run the benchmark at 1,000 and 10,000 entries (see benchmarks/README.md)
 	$(PY) benchmarks/run.py
 
-schemas: install ## Regenerate the committed JSON Schemas in schemas/ from generator/schema.py
+schemas: install ## Regenerate the committed JSON Schemas in schemas/ from generator/format/schema.py
 	$(PY) -m generator export-schemas schemas
 
 clean: ## Remove the virtual environment, every generated file and this checkout's build cache
-	@if [ -x $(PY) ]; then rm -rf "$$($(PY) -c 'import pathlib, generator.cachedir as c; print(c.default_folder(pathlib.Path.cwd()))')"; fi
+	@if [ -x $(PY) ]; then rm -rf "$$($(PY) -c 'import pathlib, generator.cache.cachedir as c; print(c.default_folder(pathlib.Path.cwd()))')"; fi
 	rm -rf $(VENV) site build .pytest_cache test-artifacts benchmarks/out

@@ -62,7 +62,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
             yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         return time.perf_counter() - start
     if step == "validate":
-        from generator.validate import collect
+        from generator.validate.validate import collect
 
         start = time.perf_counter()
         result = collect(entries)
@@ -73,7 +73,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
     if step == "build":
         import logging
 
-        from generator.build import build_site
+        from generator.build.build import build_site
 
         waits: list[float] = []
 
@@ -82,7 +82,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
                 if record.msg.startswith("Wrote the search index"):
                     waits.append(float(record.args[0]))  # type: ignore[index]
 
-        logger = logging.getLogger("generator.build")
+        logger = logging.getLogger("generator.build.build")
         logger.setLevel(logging.INFO)
         logger.addHandler(Waits())
         start = time.perf_counter()
@@ -91,7 +91,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
         EXTRA["search_added_s"] = waits[0]
         return seconds
     if step in ("warm", "rebuild"):  # with the build cache: filled, then after one edit
-        from generator.build import build_site
+        from generator.build.build import build_site
 
         cache, site = site_dir.parent / "cache", site_dir.parent / "site-cached"
         if step == "warm":  # a build that fills an empty cache, whatever earlier runs left
@@ -111,8 +111,8 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
     if step == "search":  # the index alone: records made, sent to Pagefind, files written
         import tempfile
 
-        from generator import search
-        from generator.validate import load_corpus
+        from generator.publish import search
+        from generator.validate.validate import load_corpus
 
         corpus = load_corpus(entries)
         with tempfile.TemporaryDirectory() as tmp:
@@ -122,9 +122,10 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
             indexer.write(Path(tmp) / search.OUTPUT)
             return time.perf_counter() - start
 
-    from generator import build, data, feeds
-    from generator.config import load_config
-    from generator.validate import load_corpus
+    from generator.build import build
+    from generator.core.config import load_config
+    from generator.publish import data, feeds
+    from generator.validate.validate import load_corpus
 
     corpus = load_corpus(entries)
     config = load_config(CONFIG)

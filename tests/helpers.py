@@ -8,17 +8,17 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from generator.build import MANIFEST
-from generator.config import SiteConfig
-from generator.corpus import Corpus
-from generator.dates import PartialDate
+from generator.build.build import MANIFEST
+from generator.core.config import SiteConfig
+from generator.core.dates import PartialDate
+from generator.format.corpus import Corpus
+from generator.format.model import Entry, Source
 from generator.kinds.actor import Actor
 from generator.kinds.censorship_list import CensorshipList, ListItem
 from generator.kinds.event import Event
 from generator.kinds.quote import Quote
-from generator.load import discover, read_entry
-from generator.model import Entry, Source
-from generator.validate import build_entry
+from generator.load.load import discover, read_entry
+from generator.validate.validate import build_entry
 
 SITE_URL = "https://example.org/record/"
 SOURCE = Source(

@@ -14,11 +14,12 @@ from click.testing import CliRunner, Result
 from linkserver import loopback_only
 from spnserver import TIMESTAMP, ServerState, serve
 
-from generator import archive_spn
-from generator.archive import Unplaceable, archive, insert_archive_urls
-from generator.archive_spn import Client, retry_after
-from generator.linkcheck import parse_networks
-from generator.validate import collect
+from generator.cli.contribute import archive
+from generator.tools import archive_spn
+from generator.tools.archive import Unplaceable, insert_archive_urls
+from generator.tools.archive_spn import Client, retry_after
+from generator.tools.linkcheck import parse_networks
+from generator.validate.validate import collect
 
 DATA = Path(__file__).resolve().parent / "data" / "archive" / "entries"
 EVENT = "entries/events/2025-01-18-sample-event.yaml"

@@ -15,17 +15,18 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from helpers import comparable_tree, corpus_of
 
-from generator import build, feeds
-from generator.build import BuildResult, build_site, publish
-from generator.config import load_config
-from generator.corpus import Corpus
-from generator.dates import PartialDate
-from generator.errors import BuildError, ValidationFailed
+from generator.build import build
+from generator.build.build import BuildResult, build_site, publish
+from generator.core.config import load_config
+from generator.core.dates import PartialDate
+from generator.core.errors import BuildError, ValidationFailed
+from generator.format.corpus import Corpus
+from generator.format.model import Correction, Source
 from generator.kinds.actor import Actor, Handle
 from generator.kinds.censorship_list import CensorshipList, ListItem
 from generator.kinds.event import Event, ZhText
 from generator.kinds.quote import Quote
-from generator.model import Correction, Source
+from generator.publish import feeds
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
@@ -436,7 +437,7 @@ def test_a_build_does_not_change_git_status(tmp_path: Path) -> None:
 
 
 def test_progress_is_logged_in_steps_when_not_a_terminal(caplog) -> None:
-    caplog.set_level(logging.INFO, logger="generator.build")
+    caplog.set_level(logging.INFO, logger="generator.build.build")
     bar = build.Progress(2000, "Building pages", enabled=False)
     for _ in range(2000):
         bar.advance()

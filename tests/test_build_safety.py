@@ -25,10 +25,10 @@ import mkdocs.utils
 import pytest
 from click.testing import CliRunner
 
-from generator import data
-from generator.build import MANIFEST, BuildResult, build_site
-from generator.cli import cli
-from generator.errors import BuildError
+from generator.build.build import MANIFEST, BuildResult, build_site
+from generator.cli.cli import cli
+from generator.core.errors import BuildError
+from generator.publish import data
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
@@ -440,12 +440,12 @@ def test_sigterm_stops_the_build_and_removes_its_folder(tmp_path: Path, site: Pa
     script = textwrap.dedent(
         f"""
         import os, signal, time
-        from generator import data
+        from generator.publish import data
         def stopped(*args, **kwargs):
             os.kill(os.getpid(), signal.SIGTERM)  # a CI runner cancelling, say
             time.sleep(60)
         data.write_data = stopped
-        from generator.cli import main
+        from generator.cli.cli import main
         import sys
         sys.argv = ["generator", "build", "--entries", {str(GOLDEN / "entries")!r},
                     "--site-dir", {str(site)!r}]

@@ -271,6 +271,6 @@ def test_a_committed_link_out_of_the_repository_is_refused(
 
 
 def test_this_repository_tracks_nothing_in_build_or_site() -> None:
-    from generator.repocheck import tracked_output
+    from generator.build.repocheck import tracked_output
 
     assert tracked_output(ROOT) == []

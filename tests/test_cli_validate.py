@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.validate import collect
+from generator.cli.cli import cli
+from generator.validate.validate import collect
 
 DATA = Path(__file__).parent / "data" / "validate"
 EVENT = "entries/events/2025-01-13-rednote-tops-app-store.yaml"
@@ -239,7 +239,7 @@ def test_github_format_annotates_lines(in_case) -> None:
 
 
 def test_github_format_escapes_newlines_and_commas() -> None:
-    from generator.problems import Problem, format_github
+    from generator.core.problems import Problem, format_github
 
     out = format_github([Problem("a,b:c.yaml", 2, 3, "50% bad\nsecond line")])
     assert (

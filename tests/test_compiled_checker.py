@@ -2,7 +2,7 @@
 and at the same place, on valid entries and on entries broken in every way generated here.
 
 The interpreter (``Reference``, and the guardrails walk it fed) is kept in this file only, as
-the specification: it walks the schema's dicts for every value, as generator/checker.py did.
+the specification: it walks the schema's dicts for every value, as validate/checker.py did.
 """
 
 from __future__ import annotations
@@ -18,19 +18,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import guardrails, kinds, schema
-from generator.checker import Checker, unsupported
-from generator.dates import PartialDate
-from generator.errors import RecordError
-from generator.fields import spec
-from generator.guardrails import FULL_WIDTH, placeholder_problem
-from generator.kinds.base import Kind
-from generator.load import LoadedFile
-from generator.markup import HAN, HAN_RE, is_safe_url, url_as_browser_reads
-from generator.model import SCHEMA_DEFS, Entry
-from generator.problems import Problem, display_path
-from generator.validate import collect
-from generator.value_rules import (
+from generator import kinds
+from generator.core.dates import PartialDate
+from generator.core.errors import RecordError
+from generator.core.markup import HAN, HAN_RE, is_safe_url, url_as_browser_reads
+from generator.core.problems import Problem, display_path
+from generator.format import schema
+from generator.format.fields import spec
+from generator.format.kinds import Kind
+from generator.format.model import SCHEMA_DEFS, Entry
+from generator.load.loaded import LoadedFile
+from generator.validate import guardrails
+from generator.validate.checker import Checker, unsupported
+from generator.validate.guardrails import FULL_WIDTH, placeholder_problem
+from generator.validate.validate import collect
+from generator.validate.value_rules import (
     BRACKETS_OPEN_MAX,
     FORBIDDEN_CHARS_RE,
     NESTING_MAX,
@@ -96,7 +98,7 @@ def reference_shape_problem(text: str) -> str | None:
 
 
 class Reference:
-    """generator/checker.py's Checker before its schemas were compiled."""
+    """generator/validate/checker.py's Checker before its schemas were compiled."""
 
     def __init__(self, loaded: LoadedFile, root: dict[str, Any], label: str):
         self.loaded, self.root, self.label = loaded, root, label

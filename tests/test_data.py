@@ -14,18 +14,20 @@ import jsonschema
 import pytest
 from helpers import SITE_URL, corpus_of, site_config
 
-from generator import data, feeds, kinds, schema
-from generator.config import SiteConfig, load_config
-from generator.corpus import Corpus
-from generator.dates import PartialDate
-from generator.errors import ConfigError
+from generator import kinds
+from generator.core.config import SiteConfig, load_config
+from generator.core.dates import PartialDate
+from generator.core.errors import ConfigError
+from generator.format import schema
+from generator.format.corpus import Corpus
+from generator.format.model import Correction, Source
 from generator.kinds.actor import Actor, Handle
 from generator.kinds.censorship_list import CensorshipList, ListItem
 from generator.kinds.event import Event, ZhText
 from generator.kinds.quote import Quote
-from generator.model import Correction, Source
-from generator.render import make_environment
-from generator.validate import load_corpus
+from generator.publish import data, feeds
+from generator.site.render import make_environment
+from generator.validate.validate import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 config = site_config

@@ -1,4 +1,4 @@
-"""generator.fastpage gives what MkDocs' own Markdown pass gives, on every page it takes.
+"""generator.engine.fastpage gives what MkDocs' own Markdown pass gives, on every page it takes.
 
 Each generated page is converted both ways: by ``fastpage.convert`` and by MkDocs'
 ``Page.render`` with this site's mkdocs.yml (Python-Markdown and its extensions). Where the fast
@@ -20,10 +20,11 @@ from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator import build, fastpage
-from generator.config import SiteConfig
-from generator.markup import escape_markdown
-from generator.validate import load_corpus
+from generator.build import build
+from generator.core.config import SiteConfig
+from generator.core.markup import escape_markdown
+from generator.engine import fastpage
+from generator.validate.validate import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"

@@ -20,20 +20,20 @@ import pytest
 from feedgen.feed import FeedGenerator
 from helpers import SITE_URL, SOURCE, censorship_list, corpus_of, event, quote, site_config
 
-from generator import corpus as corpus_module
-from generator import feeds
-from generator.config import SiteConfig, load_config
-from generator.corpus import Corpus
-from generator.dates import PartialDate
-from generator.errors import ConfigError
+from generator.core.config import SiteConfig, load_config
+from generator.core.dates import PartialDate
+from generator.core.errors import ConfigError
+from generator.core.markup import plain_text
+from generator.format import corpus as corpus_module
+from generator.format.corpus import Corpus
+from generator.format.model import Correction
 from generator.kinds.actor import Actor
 from generator.kinds.censorship_list import CensorshipList, ListItem
 from generator.kinds.event import ZhText
 from generator.kinds.quote import Quote
-from generator.markup import plain_text
-from generator.model import Correction
-from generator.render import make_environment
-from generator.validate import load_corpus
+from generator.publish import feeds
+from generator.site.render import make_environment
+from generator.validate.validate import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "feeds"
@@ -609,8 +609,9 @@ def test_feeds_are_also_byte_identical_in_a_fresh_interpreter(tmp_path):
     """Dict order, hashing and caches could differ between processes; the bytes must not."""
     script = (
         "import sys; from pathlib import Path;"
-        "from generator.config import load_config; from generator.validate import load_corpus;"
-        "from generator.feeds import write_feeds;"
+        "from generator.core.config import load_config;"
+        "from generator.validate.validate import load_corpus;"
+        "from generator.publish.feeds import write_feeds;"
         f"write_feeds(load_corpus(Path({str(ROOT / 'entries')!r})),"
         f" load_config(Path({str(ROOT / 'mkdocs.yml')!r})), Path(sys.argv[1]))"
     )

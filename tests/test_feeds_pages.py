@@ -12,8 +12,10 @@ import pytest
 import yaml
 from helpers import SITE_URL, actor, censorship_list, corpus_of, event, quote, site_config
 
-from generator import feeds, render, urls
-from generator.corpus import Corpus
+from generator.format import urls
+from generator.format.corpus import Corpus
+from generator.publish import feeds
+from generator.site import render
 
 _FRONT_MATTER_RE = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 _FOLLOW_RE = re.compile(r'<p class="record-follow">.*?</p>')

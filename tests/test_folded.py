@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.load import MAX_FILE_BYTES, parse
-from generator.markup import render_markdown
+from generator.core.markup import render_markdown
+from generator.load.load import MAX_FILE_BYTES, parse
 
 ISSUE_EXAMPLE = (
     "title: Estimates\n"

@@ -12,10 +12,11 @@ import re
 import shutil
 from pathlib import Path
 
-from generator import data, feeds, render
-from generator.build import BuildResult
-from generator.config import SiteConfig
-from generator.corpus import Corpus
+from generator.build.build import BuildResult
+from generator.core.config import SiteConfig
+from generator.format.corpus import Corpus
+from generator.publish import data, feeds
+from generator.site import render
 
 EXPECTED = Path(__file__).resolve().parent / "data" / "golden" / "expected"
 # Home links to the hand-written pages that exist; fix the list so docs/ edits do not matter.

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import edit
 
-from generator.dates import PartialDate
-from generator.guardrails import PLACEHOLDER_URL, id_date, id_date_problem, renamed_id
-from generator.validate import collect
+from generator.core.dates import PartialDate
+from generator.validate.guardrails import PLACEHOLDER_URL, id_date, id_date_problem, renamed_id
+from generator.validate.validate import collect
 
 EVENT = "events/2025-01-13-rednote-tops-app-store.yaml"
 

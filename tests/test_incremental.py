@@ -18,7 +18,7 @@ from helpers import comparable_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build_site
+from generator.build.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden" / "entries"
@@ -185,7 +185,7 @@ def test_a_damaged_cache_index_means_a_cold_build(warm: Path, tmp_path: Path) ->
 def test_the_global_key_covers_config_docs_templates_and_address(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import cache
+    from generator.cache import cache
 
     package = tmp_path / "generator"
     (package / "templates").mkdir(parents=True)
@@ -260,9 +260,9 @@ def test_a_timeline_of_many_pages_stays_equal_after_event_edits(tmp_path: Path) 
 def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
     # A feed file is kept by its items' keys; an item's key covers the entries it names,
     # so renaming a quote's speaker changes the quote's item, from the memo too.
-    from generator import feeds
-    from generator.config import load_config
-    from generator.validate import load_corpus
+    from generator.core.config import load_config
+    from generator.publish import feeds
+    from generator.validate.validate import load_corpus
 
     config = load_config(CONFIG)
     shutil.copytree(GOLDEN, tmp_path / "entries")
@@ -285,8 +285,8 @@ def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
 def test_the_cache_deletes_what_no_namespace_keeps(tmp_path: Path) -> None:
     # Pages are kept per namespace; a search bundle is kept by its records, so two addresses
     # (build and serve) share one: it goes only when neither keeps it.
-    from generator import cache as cache_module
-    from generator import sealed
+    from generator.cache import cache as cache_module
+    from generator.cache import sealed
 
     shutil.copytree(GOLDEN, tmp_path / "entries")
     entries, cache = tmp_path / "entries", tmp_path / "cache"

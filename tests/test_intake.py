@@ -11,10 +11,11 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from generator import intake
-from generator.intake import LANGUAGES, OTHER_LANGUAGE, from_issue
-from generator.intake_text import Appender, parse_body, read_form, scalar_lines
-from generator.validate import collect
+from generator.cli.contribute import from_issue
+from generator.tools import intake
+from generator.tools.intake import LANGUAGES, OTHER_LANGUAGE
+from generator.tools.intake_text import Appender, parse_body, read_form, scalar_lines
+from generator.validate.validate import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 BODIES = Path(__file__).resolve().parent / "data" / "issue-bodies"

@@ -13,17 +13,18 @@ from typing import Any
 
 import pytest
 
-from generator import kinds, schema
-from generator.build import build_site
-from generator.checker import unsupported
-from generator.dates import PartialDate
-from generator.errors import RecordError
-from generator.fields import is_required, ref, refs, schema_fields, spec
-from generator.kinds.base import Kind
+from generator import kinds
+from generator.build.build import build_site
+from generator.core.dates import PartialDate
+from generator.core.errors import RecordError
+from generator.format import schema
+from generator.format.fields import is_required, ref, refs, schema_fields, spec
+from generator.format.kinds import Kind
+from generator.format.model import SCHEMA_DEFS, Dated, Entry, Source, own_fields, reference_fields
+from generator.format.urls import Route
 from generator.kinds.event import Event
-from generator.model import SCHEMA_DEFS, Dated, Entry, Source, own_fields, reference_fields
-from generator.urls import Route
-from generator.validate import collect
+from generator.validate.checker import unsupported
+from generator.validate.validate import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "kind-sighting"

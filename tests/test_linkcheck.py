@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from linkserver import ServerState, serve
 
-from generator import linkcheck
-from generator.linkcheck import Link, allowlisted, check_links, check_url, read_allowlist
+from generator.tools import linkcheck
+from generator.tools.linkcheck import Link, allowlisted, check_links, check_url, read_allowlist
 
 # Short enough to keep the suite quick, long enough for a loaded 2-core CI machine to answer.
 TIMEOUT = 0.5

@@ -18,8 +18,8 @@ from urllib.parse import quote
 import pytest
 from linkserver import HOP_SECONDS, ServerState, fake_dns, loopback_only, serve
 
-from generator import linkcheck
-from generator.linkcheck import Link, Outcome, check_links, check_url
+from generator.tools import linkcheck
+from generator.tools.linkcheck import Link, Outcome, check_links, check_url
 
 TIMEOUT = 0.5
 LOCAL = ("127.0.0.1",)  # the test server; every other non-public address stays refused
@@ -354,4 +354,4 @@ def test_a_final_url_is_cleaned_too(server: ServerState) -> None:
     ],
 )
 def test_clean(text: str, clean: str) -> None:
-    assert linkcheck._clean(text) == clean
+    assert linkcheck.printable(text) == clean

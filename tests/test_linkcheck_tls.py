@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from linkserver import ServerState, fake_dns, loopback_only, serve
 
-from generator import linkcheck_http as linkcheck  # _tls_context lives there
-from generator.linkcheck import check_url
+from generator.tools import linkcheck_http as linkcheck
+from generator.tools.linkcheck import check_url
 
 OPENSSL = shutil.which("openssl")
 pytestmark = pytest.mark.skipif(OPENSSL is None, reason="needs the openssl command")

@@ -1,5 +1,5 @@
 """The loader's fast paths: the anchor prefilter never misses what libyaml's scanner finds, and
-only folded scalars go to the folded-list check (generator/folded.py, tests/test_folded.py)."""
+only folded scalars go to the folded-list check (generator/load/folded.py, tests/test_folded.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import load
-from generator.load import _MAYBE_ANCHOR_RE, parse
+from generator.load import load
+from generator.load.load import _MAYBE_ANCHOR_RE, parse
 
 YAMLISH = st.text(alphabet="ab &*-?:!,[]{}\n\t'\"#|>%@`.0 ", max_size=40)
 

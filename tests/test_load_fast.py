@@ -13,10 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import load
-from generator.load import _MAYBE_ANCHOR_RE, LoadedFile
-from generator.problems import Problem, display_path
-from generator.yaml_compose import ALLOWED_TAGS, MAX_DEPTH, Reject
+from generator.core.problems import Problem, display_path
+from generator.load import load
+from generator.load.load import _MAYBE_ANCHOR_RE, LoadedFile
+from generator.load.yaml_compose import ALLOWED_TAGS, MAX_DEPTH, Reject
 
 SETTINGS = settings(
     max_examples=1500,
@@ -111,7 +111,7 @@ def reference_value(
 def _outcome(text: str) -> Any:
     try:
         loaded = load.parse(Path("e.yaml"), text)
-    except load._Reject as rej:
+    except Reject as rej:
         return ("rejected", rej.line, rej.col, rej.message)
     fields = (loaded.data, loaded.marks, loaded.key_marks, loaded.problems, loaded.commented)
     return ("loaded", *fields)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from generator.dates import PartialDate, display_range
+from generator.core.dates import PartialDate, display_range
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from generator.build import BuildResult
-from generator.config import SiteConfig
+from generator.build.build import BuildResult
+from generator.core.config import SiteConfig
 
 SOCIAL = (
     "og:type",

@@ -1,6 +1,6 @@
 """Pages rendered by forked workers: the same results, in the same order, as one process.
 
-``generator.parallel`` forks only for MIN_ITEMS items or more; these tests lower that, so the
+``generator.core.parallel`` forks only for MIN_ITEMS items or more; these tests lower that, so the
 small test corpora go through the workers too.
 """
 
@@ -13,9 +13,10 @@ import pytest
 from helpers import comparable_tree
 from mkdocs import utils
 
-from generator import parallel, render
-from generator.build import build_site
-from generator.errors import BuildError
+from generator.build.build import build_site
+from generator.core import parallel
+from generator.core.errors import BuildError
+from generator.site import render
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
@@ -131,7 +132,7 @@ def test_the_engine_adds_the_theme_files_mkdocs_adds() -> None:
     import mkdocs.config
     from mkdocs.structure.files import get_files
 
-    from generator import engine
+    from generator.engine import engine
 
     config = mkdocs.config.load_config(config_file=str(ROOT / "mkdocs.yml"))
     theirs = get_files(config)

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.problems import display_path
-from generator.validate import collect
+from generator.core.problems import display_path
+from generator.validate.validate import collect
 
 SETTINGS = settings(
     max_examples=200,

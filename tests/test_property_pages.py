@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import YAML_RE, get_data
 from test_hostile import _Page
 
-from generator import build, feeds
-from generator.config import load_config
+from generator.build import build
+from generator.core.config import load_config
+from generator.publish import feeds
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import edit
 
-from generator.guardrails import punctuation_problem
-from generator.validate import collect
+from generator.validate.guardrails import punctuation_problem
+from generator.validate.validate import collect
 
 LIST = "lists/three-ts.yaml"
 EVENT = "events/2025-01-13-rednote-tops-app-store.yaml"

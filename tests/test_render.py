@@ -13,15 +13,17 @@ import pytest
 import yaml
 from helpers import SOURCE, corpus_of, event
 
-from generator import charts, render, urls
-from generator.config import SiteConfig
-from generator.corpus import Corpus
-from generator.dates import PartialDate
-from generator.errors import BuildError
+from generator.core.config import SiteConfig
+from generator.core.dates import PartialDate
+from generator.core.errors import BuildError
+from generator.core.paging import ROWS_PER_PAGE
+from generator.format import urls
+from generator.format.corpus import Corpus
+from generator.kinds import charts
 from generator.kinds.actor import Actor
 from generator.kinds.censorship_list import TERMS_PER_PAGE, CensorshipList, ListItem
-from generator.paging import ROWS_PER_PAGE
-from generator.site import REFERRERS_SHOWN
+from generator.site import render
+from generator.site.site import REFERRERS_SHOWN
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = SiteConfig(
@@ -92,7 +94,7 @@ def test_listing_pages_exist(golden_pages: dict[str, str]) -> None:
 
 
 def test_no_page_carries_search_front_matter(golden_pages: dict[str, str]) -> None:
-    # Search indexes the entries' data (generator/search.py), not pages: nothing to exclude.
+    # Search indexes the entries' data (generator/publish/search.py), not pages: nothing to exclude.
     for src, text in golden_pages.items():
         assert "\nsearch:" not in text.split("\n---\n", 1)[0], src
 
@@ -388,7 +390,7 @@ def test_config_is_strict_and_validates_links() -> None:
     }
     assert raw["use_directory_urls"] is True
     assert raw["extra"]["record"]["feed_limit"] == 50
-    assert raw["plugins"] == []  # no MkDocs search plugin: Pagefind (generator/search.py)
+    assert raw["plugins"] == []  # no MkDocs search plugin: Pagefind (generator/publish/search.py)
     assert "!!python" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import kinds
-from generator.schema import dumps, json_schemas
+from generator.format.schema import dumps, json_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "validate"
@@ -67,7 +67,7 @@ def test_check_jsonschema_rejects_what_the_validator_rejects(
 
 
 def test_validator_reads_the_same_schema_it_publishes() -> None:
-    from generator.schema import schema_for
+    from generator.format.schema import schema_for
 
     for kind in kinds.current().names:
         assert schema_for(kind) == json_schemas()[kind]

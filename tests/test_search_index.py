@@ -1,4 +1,4 @@
-"""The search index's records (generator/search.py): each entry once, with what a reader
+"""The search index's records (generator/publish/search.py): each entry once, with what a reader
 searches for and nothing a page repeats, its filters, and the bundle a build writes."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from generator import search
-from generator.build import BuildResult
-from generator.corpus import Corpus
+from generator.build.build import BuildResult
+from generator.format.corpus import Corpus
+from generator.publish import search
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +97,8 @@ def test_a_missing_pagefind_fails_the_build_clearly_and_keeps_the_site(
 ) -> None:
     from conftest import ROOT
 
-    from generator.build import build_site
-    from generator.errors import BuildError
+    from generator.build.build import build_site
+    from generator.core.errors import BuildError
 
     site = tmp_path / "site"
     build_site(golden_entries, site, ROOT / "mkdocs.yml", progress=False, cache=False)
@@ -118,7 +118,7 @@ def test_every_file_of_the_bundle_is_whole_build_after_build(tmp_path, golden_en
     # The bundle is now fetched (get_files) and written by the generator.
     from conftest import ROOT
 
-    from generator.build import build_site
+    from generator.build.build import build_site
 
     seen: dict[str, bytes] = {}
     for n in range(4):
@@ -216,8 +216,8 @@ def test_a_cancelled_build_leaves_no_binary_running(tmp_path, golden_entries) ->
 
     from conftest import ROOT
 
-    from generator.build import build_site
-    from generator.errors import ValidationFailed
+    from generator.build.build import build_site
+    from generator.core.errors import ValidationFailed
 
     entries = tmp_path / "entries"
     shutil.copytree(golden_entries, entries)
@@ -239,7 +239,7 @@ def test_a_binary_that_dies_while_indexing_fails_the_build_instead_of_hanging(tm
     import signal
     import time
 
-    from generator.errors import BuildError
+    from generator.core.errors import BuildError
 
     indexer = search.Indexer()
     indexer.index(_many_records(3000))

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from helpers import git
 from test_hostile import ACTOR, refused, validate, write
 
-from generator.cli import cli
-from generator.markup import plain_text, render_markdown, yaml_quote
+from generator.cli.cli import cli
+from generator.core.markup import plain_text, render_markdown, yaml_quote
 
 SOURCES = "sources: [{url: 'https://example.org/', title: t}]\n"
 
@@ -160,7 +160,7 @@ def test_a_hand_written_page_whose_front_matter_does_not_parse_fails_the_build(
 
 
 def test_generated_front_matter_outside_printable_ascii_is_caught() -> None:
-    from generator.pagecheck import front_matter_problem
+    from generator.engine.pagecheck import front_matter_problem
 
     source = '---\ndescription: "a\x85---"\n---\n\n# T\n'
     problem = front_matter_problem("events/x.md", source, {}, source, generated=True)

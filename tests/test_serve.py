@@ -26,10 +26,11 @@ from typing import Any
 
 import pytest
 
-from generator.errors import BuildError, ConfigError, ValidationFailed
-from generator.problems import Problem
-from generator.serve import PreviewServer
-from generator.serve_errors import BuildFailure, attempt, error_page, is_page
+from generator.core.errors import BuildError, ConfigError, ValidationFailed
+from generator.core.problems import Problem
+from generator.engine.preview import is_page
+from generator.tools.serve import PreviewServer
+from generator.tools.serve_errors import BuildFailure, attempt, error_page
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_ENTRIES = ROOT / "tests" / "data" / "golden" / "entries"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from helpers import actor, corpus_of, event, quote, site_config
 
-from generator import cite, render
 from generator.kinds.actor import Actor
 from generator.kinds.timeline import Timeline
-from generator.render import language_name
+from generator.site import cite, render
+from generator.site.render import language_name
 
 CONFIG = site_config()
 
@@ -253,7 +253,7 @@ added: 2025-01-20
     ],
 )
 def test_key_moment_is_true_or_false(tmp_path: Path, value: str, problem: str | None) -> None:
-    from generator.validate import collect
+    from generator.validate.validate import collect
 
     (tmp_path / "events").mkdir()
     path = tmp_path / "events" / "2025-01-13-something.yaml"

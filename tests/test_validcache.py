@@ -1,7 +1,7 @@
 """Validation with the build cache's memo gives what validation without it gives.
 
 The memo keeps each file that passed its own checks, by content, so that a build parses only
-the files that changed (``generator.validcache``). Whatever the edits, good or bad, the
+the files that changed (``generator.cache.validcache``). Whatever the edits, good or bad, the
 problems (message, file, line, column) and the corpus must be those of validating the folder
 afresh; and after one edit, only that file is parsed.
 """
@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incremental import GOLDEN, _dump, _files, _load, apply
 
-from generator import validcache
-from generator.validate import collect
+from generator.cache import validcache
+from generator.validate.validate import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _same(entries: Path, memo_root: Path) -> validcache.Memo:
     """Validate with and without the memo; they must agree. Returns the memo used."""
     memo = validcache.Memo.open(memo_root)
-    with_memo = collect(entries, memo=memo)
+    with_memo = validcache.collect(entries, memo)
     memo.save()
     fresh = collect(entries)
     assert with_memo.problems == fresh.problems
@@ -73,7 +73,7 @@ def test_a_damaged_memo_is_only_slower(copy, tmp_path, caplog) -> None:
     assert kept
     for path in kept:
         path.write_bytes(b"not a pickle")
-    with caplog.at_level(logging.INFO, logger="generator.sealed"):
+    with caplog.at_level(logging.INFO, logger="generator.cache.sealed"):
         again = _same(copy, tmp_path / "cache")
     assert len(again._new) == len(_files(copy))
     assert "not a file the build cache wrote" in caplog.text
@@ -163,7 +163,7 @@ def test_a_file_fixed_again_comes_from_the_memo(copy, tmp_path) -> None:
     good = path.read_bytes()
     _same(copy, tmp_path / "cache")
     path.write_text("title: [unclosed\n", encoding="utf-8")
-    broken = collect(copy, memo=validcache.Memo.open(tmp_path / "cache"))
+    broken = validcache.collect(copy, validcache.Memo.open(tmp_path / "cache"))
     assert broken.corpus is None and broken.problems
     path.write_bytes(good)
     assert _same(copy, tmp_path / "cache")._new == {}

@@ -1,4 +1,4 @@
-"""YAML mistakes in plain words (generator/yaml_messages.py): the exact message, line and column
+"""YAML mistakes in plain words (load/yaml_messages.py): the exact message, line and column
 for each file under tests/data/yaml-mistakes/, with both of PyYAML's loaders, and the parser's
 own words wherever the mistake is not one of them."""
 
@@ -11,8 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import load
-from generator.cli import cli
+from generator.cli.cli import cli
+from generator.load import load
+from generator.load.yaml_compose import Reject
 
 DATA = Path(__file__).parent / "data" / "yaml-mistakes"
 VALID = Path(__file__).parent / "data" / "validate" / "valid" / "entries"
@@ -45,7 +46,7 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> N
 
 def message(text: str) -> str:
     """``line:col: message`` of the problem that stops ``text`` from parsing."""
-    with pytest.raises(load._Reject) as caught:
+    with pytest.raises(Reject) as caught:
         load.parse(Path("e.yaml"), text)
     return f"{caught.value.line}:{caught.value.col}: {caught.value.message}"
 

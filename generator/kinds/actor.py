@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.fields import HANDLES_MAX, SOURCES_MAX, array_of, object_of, spec
-from generator.kinds.base import Kind
-from generator.model import Entry, Source
+from generator.format.fields import HANDLES_MAX, SOURCES_MAX, array_of, object_of, spec
+from generator.format.kinds import Kind
+from generator.format.model import Entry, Source
 
 ACTOR_KINDS = ["person", "account", "organisation", "government", "platform", "media"]
 

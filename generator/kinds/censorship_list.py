@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.dates import PartialDate
-from generator.fields import ITEMS_MAX, object_of, ref, spec
-from generator.kinds.base import Kind
-from generator.model import Dated, Entry, Source
-from generator.paging import Page, listing, paginate
-from generator.urls import Route
+from generator.core.dates import PartialDate
+from generator.core.paging import Page, listing, paginate
+from generator.format.fields import ITEMS_MAX, object_of, ref, spec
+from generator.format.kinds import Kind
+from generator.format.model import Dated, Entry, Source
+from generator.format.urls import Route
 
 if TYPE_CHECKING:
-    from generator.checker import Checker
-    from generator.corpus import Corpus
-    from generator.site import Site
+    from generator.format.corpus import Corpus
+    from generator.site.site import Site
+    from generator.validate.checker import Checker
 
 TERMS_PER_PAGE = 300  # the index of terms, and the items of one list
 TERM_LISTS_SHOWN = 8  # lists named per term in the index of terms; the rest are counted

@@ -7,16 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.dates import PartialDate
-from generator.fields import object_of, refs, spec
+from generator.core.dates import PartialDate
+from generator.core.paging import Page
+from generator.format.fields import object_of, refs, spec
+from generator.format.kinds import Kind
+from generator.format.model import Dated, Entry, Source
 from generator.kinds import timeline
-from generator.kinds.base import Kind
-from generator.model import Dated, Entry, Source
-from generator.paging import Page
 
 if TYPE_CHECKING:
-    from generator.corpus import Corpus
-    from generator.site import Site
+    from generator.format.corpus import Corpus
+    from generator.site.site import Site
 
 
 @dataclass(frozen=True, kw_only=True)

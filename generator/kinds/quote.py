@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.dates import PartialDate
-from generator.fields import ENGLISH_PATTERN, ref, spec
-from generator.kinds.base import Kind
-from generator.model import Dated, Entry, Source
+from generator.core.dates import PartialDate
+from generator.format.fields import ENGLISH_PATTERN, ref, spec
+from generator.format.kinds import Kind
+from generator.format.model import Dated, Entry, Source
 
 
 @dataclass(frozen=True, kw_only=True)

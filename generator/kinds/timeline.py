@@ -16,14 +16,15 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from generator import charts, urls
-from generator.dates import PartialDate
-from generator.paging import PAGE_BUDGET, Page, Pager, paginate
-from generator.urls import Route
+from generator.core.dates import PartialDate
+from generator.core.paging import PAGE_BUDGET, Page, Pager, paginate
+from generator.format import urls
+from generator.format.urls import Route
+from generator.kinds import charts
 
 if TYPE_CHECKING:
-    from generator.corpus import Corpus
-    from generator.kinds.base import Kind
+    from generator.format.corpus import Corpus
+    from generator.format.kinds import Kind
 
 EVENTS_PER_PAGE = 100  # at most this many events on one page of the timeline
 MONTH_HEADINGS = 8  # a year with more events than this has a heading per month
@@ -187,7 +188,7 @@ class Timeline:
 
     # Every timeline page holds the whole timeline for its rail, its counts and its links,
     # and shows the text of its own events only (``page``): for the build cache, an event
-    # edited elsewhere leaves the page as it is (generator.fingerprint).
+    # edited elsewhere leaves the page as it is (generator.site.fingerprint).
     FINGERPRINT_BY_ID: ClassVar[bool] = True
 
     years: list[YearGroup]

@@ -1,4 +1,4 @@
-/* RedNote Record's search, on Pagefind (generator/search.py builds the index).
+/* RedNote Record's search, on Pagefind (generator/publish/search.py builds the index).
  *
  * The header box (partials/record-search.html) shows results as you type; `/` or `s`
  * focuses it and Esc closes it. The search page (/search/?q=…&kind=…&tag=…) shows every

@@ -1,0 +1,1 @@
+"""The build cache: where it lives, sealed files, and what a rebuild can take from it."""

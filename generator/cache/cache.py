@@ -1,0 +1,385 @@
+"""The build cache: what earlier builds made, by what it was made from.
+
+It lives outside the repository (``generator.cache.cachedir``), and its index and memos are sealed
+(``generator.cache.sealed``): what a build reuses is only ever what this user's builds kept.
+
+Everything a build makes is a function of its inputs, so it can be kept under a hash of them:
+- the **global key** covers what every page depends on: the generator's own code and
+  templates, ``mkdocs.yml`` and the published address, ``docs/`` and what it includes, and
+  the installed versions of MkDocs, Material, Python-Markdown, Jinja2 and Pagefind. Each
+  global key has its own folder (a namespace); changing any of them starts an empty one, and
+  the oldest are removed beyond ``KEEP``;
+- a **page's key** (``generator.site.fingerprint``) covers its template, its context and the
+  site's structure; the page as built (theme included) is kept under it, with its anchors and
+  its links, for the link check;
+- the **search bundle** is kept under the hash of the records Pagefind indexes.
+
+Kept files are hard-linked into each new site, so an unchanged page costs a link, not a
+render. They are read-only; a tool that edits a built site in place must copy it first
+(``build --no-cache`` writes plain files). The index is written to a temporary file and
+renamed, and each kept file likewise, so an interrupted build leaves the cache as it was; a
+cache another build is using is left alone (that build runs without it), and one that cannot
+be read is started again.
+
+Nothing read from the cache is trusted as a path: every key is checked to be a plain name
+(``NAME_RE``) when the index is read, and a kept file is reused only when it is still the
+plain file this cache kept, of the size and modification time the index recorded (``Stamp``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import hashlib
+import importlib.metadata
+import logging
+import os
+import re
+import shutil
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from generator.cache import sealed
+
+log = logging.getLogger(__name__)
+
+FORMAT = 3  # bump when what is kept changes shape
+KEEP = 3  # namespaces kept: build, serve (another address) and one more
+PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "pyyaml",
+    "pagefind",
+    "pagefind-bin-extended",
+)
+_GENERATOR = Path(__file__).resolve().parent.parent
+NAME_RE = re.compile(r"[0-9a-f]{32,64}")  # every key: a hash, never a path
+
+Stamp = tuple[int, int]  # a kept file's size and modification time (ns), as the cache kept it
+
+
+@dataclass
+class CachedPage:
+    """A built page: its key, its anchor ids, its HTML links (target source, anchor) and the
+    stamp of its kept file."""
+
+    key: str
+    anchors: frozenset[str]
+    links: list[tuple[str, str]]
+    stamp: Stamp
+
+
+@dataclass
+class Index:
+    """What one namespace holds."""
+
+    pages: dict[str, CachedPage] = field(default_factory=dict)
+    search: str | None = None  # the records' hash of the kept bundle
+    search_stamp: str | None = None  # the kept bundle's files (``folder_stamp``)
+    data: dict[bytes, str] = field(default_factory=dict)  # each entry's JSON (data.py)
+    feeds: dict[bytes, Any] = field(default_factory=dict)  # feed files and items (feeds.py)
+    records: dict[bytes, Any] = field(default_factory=dict)  # Pagefind's records (search.py)
+
+
+def code_key() -> str:
+    """The hash of the generator's own code and templates, Python's version and the versions
+    of ``PACKAGES``: what validation depends on besides the entries."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"format {FORMAT}; python {sys.version}\n".encode())
+    for name in PACKAGES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name} {version}\n".encode())
+    _hash_files(h, [("generator", p, p.relative_to(_GENERATOR)) for p in _tree(_GENERATOR)])
+    return h.hexdigest()
+
+
+def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: list[Path]) -> str:
+    """The hash of everything every page depends on (see the module's docstring)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"code {code_key()}; site_url {site_url}\n".encode())
+    named = [
+        *(("docs", p, p.relative_to(docs_dir)) for p in _tree(docs_dir)),
+        *(("file", p, p.name) for p in [config_path, *extra] if p.is_file()),
+    ]
+    _hash_files(h, named)
+    return h.hexdigest()
+
+
+def _hash_files(h: Any, named: list[tuple[str, Path, PurePath | str]]) -> None:
+    # Named relative to their folder, so that the key is the same however the paths were
+    # given and wherever the repository is.
+    for group, path, name in named:
+        h.update(f"{group}/{PurePath(name).as_posix()}\0".encode())
+        h.update(path.read_bytes())
+
+
+def _tree(root: Path) -> Iterator[Path]:
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.is_file() and "__pycache__" not in parts and not parts[-1].startswith("."):
+            yield path
+
+
+class BuildCache:
+    """One namespace of the cache, held (locked) from ``open`` until ``close``."""
+
+    def __init__(self, root: Path, key: str, lock: int):
+        self.root = root
+        self.folder = root / key
+        self._lock = lock
+        self._memo_read = False  # whether the memos were read whole: else save writes them
+        self.index = self._read_index()
+
+    @classmethod
+    def open(cls, root: Path, key: str) -> BuildCache | None:
+        """The namespace for ``key`` under ``root``, or None if another build holds it or it
+        cannot be created (the build then runs without a cache, and says so)."""
+        try:
+            (root / key).mkdir(parents=True, exist_ok=True)
+            lock = os.open(root / key / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            log.warning("Building without the cache: %s: %s", root, exc.strerror or exc)
+            return None
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock)
+            log.info("Building without the cache: another build is using %s", root)
+            return None
+        return cls(root, key, lock)
+
+    def close(self) -> None:
+        os.close(self._lock)
+
+    def _read_index(self) -> Index:
+        index = sealed.read_pickle(self.folder / "index.pickle")
+        memo = sealed.read_pickle(self.folder / "memo.pickle")
+        if not isinstance(index, Index) or not isinstance(memo, tuple) or len(memo) != 3:
+            return Index()
+        if not _names_only(index):
+            log.info("The build cache's index names files that are not keys; starting it again")
+            return Index()
+        index.data, index.feeds, index.records = memo
+        self._memo_read = True
+        return index
+
+    # --- kept files ---------------------------------------------------------------------
+
+    def page_file(self, key: str) -> Path:
+        return Path(self.page_path(key))
+
+    def page_path(self, key: str) -> str:
+        """``page_file`` as text: cheaper, for the thousands of pages a build reuses."""
+        return f"{self.root}/pages/{key[:2]}/{key}"
+
+    def search_folder(self, key: str) -> Path:
+        return self.root / "search" / key
+
+    @staticmethod
+    def intact(path: str, stamp: Stamp) -> bool:
+        """Whether the kept file at ``path`` is still the plain file its stamp describes."""
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns) == stamp
+
+    def keep(self, made: Path, kept: Path) -> Stamp:
+        """Keep the file ``made`` (a new site's) as ``kept``, sharing its content; its stamp.
+        Whatever was at ``kept`` is replaced: it may not be what the index says it is."""
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+        _link(made, tmp)
+        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(tmp, kept)
+        info = os.lstat(kept)
+        return info.st_size, info.st_mtime_ns
+
+    def keep_folder(self, made: Path, kept: Path) -> str:
+        """Keep the folder ``made`` as ``kept`` (replacing what was there); its stamp."""
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+        old = kept.with_name(f".{kept.name}.{os.getpid()}.old")
+        for folder in (tmp, old):
+            shutil.rmtree(folder, ignore_errors=True)
+        # The folder is renamed into place whole, so its files need no renaming one by one.
+        for source, dest in _files_into(made, tmp):
+            _link(source, dest)
+            os.chmod(dest, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        stamp = folder_stamp(tmp)
+        if stamp is None:  # a build's own bundle is files only: this one cannot be kept
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OSError(f"{made} holds something other than files and folders")
+        if os.path.lexists(kept):
+            os.replace(kept, old)
+        os.replace(tmp, kept)
+        shutil.rmtree(old, ignore_errors=True)
+        return stamp
+
+    @staticmethod
+    def place(kept: Path | str, dest: Path | str) -> None:
+        """Put a kept file at ``dest`` in a new site."""
+        try:
+            os.link(kept, dest, follow_symlinks=False)
+        except FileNotFoundError:  # its folder is new (a link per file, a folder per page)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            _link(kept, dest)
+        except OSError:  # another file system, or no hard links: a copy
+            shutil.copyfile(kept, dest, follow_symlinks=False)
+
+    def place_folder(self, kept: Path, dest: Path) -> None:
+        for source, into in _files_into(kept, dest):
+            _link(source, into)
+
+    # --- the index ----------------------------------------------------------------------
+
+    def save(self, index: Index, memos: bool = True) -> None:
+        """Write the index, then delete the kept files that no namespace refers to any more.
+        ``memos``: whether the entries' JSON, the feeds or the records changed."""
+        # Apart from what other namespaces' builds read of this one (``_collect_garbage``):
+        # what only this one's builds read, the memos, 40 MB at 10,000 entries.
+        if memos or not self._memo_read:
+            memo = (index.data, index.feeds, index.records)
+            sealed.write_pickle(self.folder / "memo.pickle", memo)
+        pages = dataclasses.replace(index, data={}, feeds={}, records={})
+        sealed.write_pickle(self.folder / "index.pickle", pages)
+        # And what other namespaces' garbage collection needs: the keys of what is kept.
+        sealed.write_pickle(self.folder / "keys.pickle", (*_keys(index), index.search_stamp))
+        previous, self.index = self.index, index
+        self._collect_garbage([previous])
+
+    def _collect_garbage(self, dropped: list[Index]) -> None:
+        namespaces = sorted(
+            (
+                Path(p.path)
+                for p in os.scandir(self.root)
+                if NAME_RE.fullmatch(p.name)
+                and p.is_dir(follow_symlinks=False)
+                and os.path.isfile(os.path.join(p.path, "index.pickle"))
+            ),
+            key=lambda p: (p / "index.pickle").stat().st_mtime,
+            reverse=True,
+        )
+        kept = [self.folder, *(p for p in namespaces if p != self.folder)][:KEEP]
+        gone = [_keys(index) for index in dropped]
+        for folder in namespaces:
+            if folder not in kept:
+                gone.append(self._other(folder)[:2])
+                shutil.rmtree(folder, ignore_errors=True)
+        pages = {key for keys, _ in gone for key in keys}
+        searches = {search for _, search in gone if search}
+        own, own_search = _keys(self.index)
+        pages -= own
+        searches.discard(own_search)
+        if not pages and not searches:
+            return
+        for folder in kept:
+            if folder != self.folder:
+                keys, search, _ = self._other(folder)
+                pages -= keys
+                searches.discard(search)
+        for key in pages:
+            self.page_file(key).unlink(missing_ok=True)
+        for key in searches:
+            shutil.rmtree(self.search_folder(key), ignore_errors=True)
+
+    def _other(self, folder: Path) -> tuple[set[str], str | None, str | None]:
+        """What another namespace keeps: its pages' keys, its search bundle's key and stamp
+        (none when its list cannot be read, or names anything but keys: its files then go)."""
+        found = sealed.read_pickle(folder / "keys.pickle")
+        try:
+            keys, search, stamp = found
+            if all(_is_name(k) for k in [*keys, search] if k is not None):
+                return set(keys), search, stamp
+        except (TypeError, ValueError):
+            pass
+        return set(), None, None
+
+    def kept_search(self, key: str) -> str | None:
+        """The stamp of the search bundle kept for ``key``, if it is the one this namespace or
+        another kept (they share bundles); None otherwise."""
+        index = self.index
+        stamps = {index.search_stamp} if index.search == key else set()
+        if not stamps:
+            for folder in self.root.iterdir():
+                if NAME_RE.fullmatch(folder.name) and folder != self.folder:
+                    _, search, stamp = self._other(folder)
+                    if search == key:
+                        stamps.add(stamp)
+        stamps.discard(None)
+        if not stamps:
+            return None
+        stamp = folder_stamp(self.search_folder(key))
+        return stamp if stamp in stamps else None
+
+
+def _keys(index: Index) -> tuple[set[str], str | None]:
+    return {p.key for p in index.pages.values()}, index.search
+
+
+def _is_name(key: Any) -> bool:
+    return isinstance(key, str) and NAME_RE.fullmatch(key) is not None
+
+
+def _names_only(index: Index) -> bool:
+    """Whether every key the index holds is a plain name (see NAME_RE), and every page a page."""
+    pages = index.pages.values() if isinstance(index.pages, dict) else [None]
+    return all(isinstance(p, CachedPage) and _is_name(p.key) for p in pages) and (
+        index.search is None or _is_name(index.search)
+    )
+
+
+def folder_stamp(folder: Path) -> str | None:
+    """The hash of the names, sizes and modification times of every file under ``folder``;
+    None when it holds anything but plain files and folders, or cannot be read."""
+    h = hashlib.blake2b(digest_size=16)
+    start = len(str(folder)) + 1
+    try:
+        for root, dirs, names in os.walk(folder, onerror=_raise):
+            dirs.sort()
+            if any(os.path.islink(os.path.join(root, d)) for d in dirs):
+                return None
+            for name in sorted(names):
+                path = os.path.join(root, name)
+                info = os.lstat(path)
+                if not stat.S_ISREG(info.st_mode):
+                    return None
+                h.update(f"{path[start:]}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
+def _files_into(source: Path, dest: Path) -> Iterator[tuple[str, str]]:
+    """Each file under ``source`` but hidden ones, with its path under ``dest``, whose folders
+    are made on the way."""
+    start = len(str(source)) + 1
+    for root, dirs, names in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        into = os.path.join(dest, root[start:])
+        os.makedirs(into, exist_ok=True)
+        for name in names:
+            if not name.startswith("."):
+                yield os.path.join(root, name), os.path.join(into, name)
+
+
+def _link(source: Path | str, dest: Path | str) -> None:
+    try:
+        os.link(source, dest, follow_symlinks=False)
+    except OSError:  # another file system, or no hard links: a copy
+        shutil.copyfile(source, dest, follow_symlinks=False)

@@ -1,0 +1,214 @@
+"""One build's use of the build cache: what it can reuse, and what it keeps for the next.
+
+A page is reused when its key (``generator.site.fingerprint``, under the cache's global key) is the
+one it had when it was kept: it is then neither rendered by Jinja nor by the theme, and its
+built file is linked into the new site (``engine.build``'s ``reuse``). The search bundle is
+reused when Pagefind's records are the same; a feed file when its items are, and each
+entry's open-data JSON when the entry is; each entry file's own checks when its bytes are
+(``generator.cache.validcache``). Everything else (the checks across files, the site's structure,
+the sitemap, the open-data files, the link check) runs on every build, so the result is the
+cold build's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.cache import cachedir, sealed
+from generator.cache.cache import BuildCache, CachedPage, Index, global_key
+from generator.core.config import SiteConfig
+from generator.core.paging import Page
+from generator.format.corpus import Corpus
+from generator.publish import search
+from generator.site import fingerprint
+from generator.site.site import Site
+
+log = logging.getLogger(__name__)
+
+
+def cache_folder(config: SiteConfig, cache: bool, folder: Path | None) -> Path | None:
+    """The build cache's folder: ``folder``, by default the knowledge base's folder in the
+    user's cache home (``generator.cache.cachedir``); None without ``cache``, or when the folder
+    cannot be trusted to hold it (with a warning that says why)."""
+    if not cache:
+        return None
+    cachedir.old_cache_notice(config.root, folder)
+    try:
+        sealed.secret()
+    except sealed.NoKey as exc:
+        log.warning("Building without the cache: %s", exc)
+        return None
+    return cachedir.usable(folder or cachedir.default_folder(config.root), config.root)
+
+
+def open_cache(
+    config: SiteConfig, mk: Any, site_url: str | None, folder: Path
+) -> BuildCache | None:
+    """The cache's namespace in ``folder`` for this configuration and address."""
+    extra = [config.root / "CONTRIBUTING.md"]  # docs/contributing.md includes it
+    key = global_key(config.path, site_url, Path(mk.docs_dir), extra)
+    return BuildCache.open(folder, key)
+
+
+class Incremental:
+    """Decides what a build reuses from ``cache`` (None: nothing) and keeps what it made."""
+
+    def __init__(self, cache: BuildCache | None):
+        self.cache = cache
+        self.keys: dict[str, str | None] = {}
+        self.reused: dict[str, CachedPage] = {}
+        self.search_key: str | None = None
+        self._search_stamp: str | None = None  # the kept bundle's, when it is reused
+        self._data: _Memo | None = None
+        self._feeds: _Memo | None = None
+        self._records: _Memo | None = None
+        self._index: Index | None = None  # what keep_pages kept, for keep to save
+
+    def choose(self, site: Site, planned: list[Page]) -> set[str]:
+        """The pages not to render (``render.render_pages``' ``reuse``)."""
+        if self.cache is None:
+            return set()
+        base = self.cache.folder.name.encode()
+        kept = self.cache.index.pages
+        for page, key in zip(planned, fingerprint.page_keys(site, planned, base), strict=True):
+            self.keys[page.src] = key
+            old = kept.get(page.src)
+            if key is not None and old is not None and old.key == key:
+                if self.cache.intact(self.cache.page_path(key), old.stamp):
+                    self.reused[page.src] = old
+        log.debug("reusing %d of %d generated pages", len(self.reused), len(planned))
+        return set(self.reused)
+
+    def reuse(self) -> dict[str, tuple[str, frozenset[str]]]:
+        """For ``engine.build``: each reused page's kept file and anchor ids."""
+        if self.cache is None:
+            return {}
+        cache = self.cache
+        return {src: (cache.page_path(page.key), page.anchors) for src, page in self.reused.items()}
+
+    def bytecode_cache(self) -> jinja2.BytecodeCache | None:
+        """Where compiled Jinja templates are kept. Jinja checks each against its source but
+        not against the environment's options, which are in the generator's code: so in this
+        namespace, whose key covers that code."""
+        if self.cache is None:
+            return None
+        folder = self.cache.folder / "jinja"
+        folder.mkdir(exist_ok=True)
+        return sealed.BytecodeCache(folder)
+
+    def data_memo(self) -> dict[bytes, str] | None:
+        """For ``data.write_data``: the entries' JSON that earlier builds encoded."""
+        if self.cache is None:
+            return None
+        self._data = _Memo(getattr(self.cache.index, "data", {}))
+        return self._data
+
+    def feeds_memo(self) -> dict[bytes, Any] | None:
+        """For ``feeds.write_feeds``: the feed files and items that earlier builds made."""
+        if self.cache is None:
+            return None
+        self._feeds = _Memo(getattr(self.cache.index, "feeds", {}))
+        return self._feeds
+
+    def links(self) -> dict[str, list[tuple[str, str]]]:
+        return {src: page.links for src, page in self.reused.items() if page.links}
+
+    def warm(self) -> bool:
+        """Whether the cache holds an earlier build's pages."""
+        return self.cache is not None and bool(self.cache.index.pages)
+
+    def search_records(self, corpus: Corpus) -> tuple[list[dict[str, Any]], bool]:
+        """Pagefind's records, and whether the kept search bundle was made from them."""
+        memo = None
+        if self.cache is not None:
+            memo = self._records = _Memo(getattr(self.cache.index, "records", {}))
+        records, key = search.keyed_records(corpus, memo)
+        if self.cache is None:
+            return records, False
+        self.search_key = key
+        self._search_stamp = self.cache.kept_search(key)
+        return records, self._search_stamp is not None
+
+    def place_search(self, dest: Path) -> None:
+        assert self.cache is not None and self.search_key is not None
+        self.cache.place_folder(self.cache.search_folder(self.search_key), dest)
+
+    def keep_pages(
+        self, work: Path, built: Mapping[str, Any], links: dict[str, list[tuple[str, str]]]
+    ) -> None:
+        """Before the swap, while Pagefind may still be indexing: keep the pages built in
+        ``work``, the new site's folder (a kept file is the same file, wherever it moves)."""
+        if self.cache is None:
+            return
+        self._index = index = Index()
+        try:
+            for src, key in self.keys.items():
+                if key is None:
+                    continue
+                page = self.reused.get(src)
+                if page is None:
+                    out = built.get(src)  # an engine.BuiltPage
+                    if out is None:
+                        continue
+                    stamp = self.cache.keep(work / out.dest, self.cache.page_file(key))
+                    page = CachedPage(key, out.anchors, links.get(src, []), stamp)
+                index.pages[src] = page
+        except OSError as exc:  # the site is built; only the next build will be slower
+            log.warning("Could not update the build cache: %s", exc)
+            self._index = None
+
+    def keep(self, site_dir: Path, bundle: str) -> None:
+        """After a build has been swapped in: keep its search bundle and the index."""
+        if self.cache is None or self._index is None:
+            return
+        index = self._index
+        try:
+            if self._data is not None:
+                index.data = self._data.used
+            memos = (self._data, self._feeds, self._records)
+            if self._feeds is not None:
+                index.feeds = self._feeds.used
+            if self._records is not None:
+                index.records = self._records.used
+            if self._search_stamp is not None:
+                index.search, index.search_stamp = self.search_key, self._search_stamp
+            elif self.search_key is not None:
+                kept = self.cache.search_folder(self.search_key)
+                index.search_stamp = self.cache.keep_folder(site_dir / bundle, kept)
+                index.search = self.search_key
+            self.cache.save(index, memos=any(m is not None and m.changed() for m in memos))
+        except OSError as exc:  # the site is built; only the next build will be slower
+            log.warning("Could not update the build cache: %s", exc)
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """What an earlier build kept, and what this build used (kept for the next one)."""
+
+    def __init__(self, earlier: dict[bytes, Any]):
+        super().__init__()
+        self.earlier = earlier
+        self.used: dict[bytes, Any] = {}
+        self.added = False
+
+    def get(self, key: bytes, default: Any = None) -> Any:
+        value = self.used.get(key) or self.earlier.get(key)
+        if value is not None:
+            self.used[key] = value
+        return value if value is not None else default
+
+    def __setitem__(self, key: bytes, value: Any) -> None:
+        self.used[key] = value
+        self.added = True
+
+    def changed(self) -> bool:
+        """Whether this build's memo differs from the earlier one (then it is written)."""
+        return self.added or len(self.used) != len(self.earlier)

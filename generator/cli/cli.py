@@ -1,0 +1,396 @@
+"""The command line: parses flags and calls the pipeline's modules; no logic of its own."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.cli.contribute import archive, from_issue
+from generator.cli.options import RecordCommand, cache_dir_option, config_option, entries_option
+from generator.core.config import default_entries_dir
+from generator.core.errors import ValidationFailed
+from generator.format import kinds
+from generator.kinds.actor import ACTOR_KINDS
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Commands(click.Group):
+    """The command group: each command ends on a ``RecordError`` as click's own errors do."""
+
+    command_class = RecordCommand
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="rednote-record")
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
+@click.option("-q", "--quiet", is_flag=True, help="Only report errors.")
+def cli(verbose: int, quiet: bool) -> None:
+    """RedNote Record: validate the YAML knowledge base and publish it as a site with feeds.
+
+    \b
+    Example:
+      python -m generator validate
+      python -m generator new event 2025-01-13-rednote-tops-app-store --date 2025-01-13
+      python -m generator build
+    """
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, format="%(message)s")
+
+
+@cli.command()
+@entries_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, github for pull-request annotations, json for tools.",
+)
+@click.option(
+    "--base",
+    "base",
+    metavar="REV",
+    default=None,
+    help="A git revision (e.g. origin/main) to compare with: a change may add at most 10 new tags.",
+)
+def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
+    """Check every entry and report every problem, with its file, line and column.
+
+    Exits 0 when the knowledge base is valid and 1 otherwise. With --base, tags that no
+    entry used at that revision count as new, and a change may add at most 10 of them.
+    Files that git tracks in build/ or site/ beside the entries folder are problems too:
+    a commit must never add what builds make.
+
+    \b
+    Example:
+      python -m generator validate
+      python -m generator validate --entries tests/data/valid/entries --format github
+      python -m generator validate --base origin/main
+    """
+    from generator.build.repocheck import tracked_output
+    from generator.core.problems import FORMATTERS
+    from generator.load.load import tags_at
+    from generator.validate.validate import collect
+
+    entries_dir = entries_dir or default_entries_dir()
+    base_tags = tags_at(entries_dir, base) if base else None
+    result = collect(entries_dir, base_tags)
+    # And what a commit must never hold beside the entries: files in build/ or site/.
+    problems = tracked_output(entries_dir.parent) + result.problems
+    if fmt == "json":
+        click.echo(FORMATTERS["json"](problems), nl=False)
+    elif problems:
+        click.echo(FORMATTERS[fmt](problems), nl=False)
+    if problems:
+        raise ValidationFailed(problems)
+    if fmt == "text":
+        registry = kinds.current()
+        counts = ", ".join(
+            f"{n} {registry[k].folder if n != 1 else k}" for k, n in result.counts().items()
+        )
+        click.echo(f"OK: {result.files} entries ({counts})")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(kinds.current().names))
+@click.argument("entry_id", metavar="ID")
+@entries_option
+@click.option("--title", default="TODO: a short, neutral title", help="event, list: the title.")
+@click.option(
+    "--date",
+    "when",
+    default=None,
+    help="event, quote, list: YYYY, YYYY-MM or YYYY-MM-DD.  [default: the date ID starts with, "
+    "or today]",
+)
+@click.option("--url", default=None, help="The source's URL (http or https).")
+@click.option(
+    "--source-title", default="TODO: the source page's title", help="The source page's title."
+)
+@click.option("--speaker", default=None, help="quote: the speaker's actor id (required).")
+@click.option("--lang", default="en", show_default=True, help="quote: BCP 47 language tag.")
+@click.option("--compiled-by", default=None, help="list: the compiler's actor id (required).")
+@click.option("--platform", default="Xiaohongshu", show_default=True, help="list: the platform.")
+@click.option("--name", default=None, help="actor: the name.  [default: a TODO to fill in]")
+@click.option(
+    "--actor-kind",
+    type=click.Choice(ACTOR_KINDS),
+    default="person",
+    show_default=True,
+    help="actor: what the actor is.",
+)
+def new(
+    kind: str,
+    entry_id: str,
+    entries_dir: Path | None,
+    title: str,
+    when: str | None,
+    url: str | None,
+    source_title: str,
+    speaker: str | None,
+    lang: str,
+    compiled_by: str | None,
+    platform: str,
+    name: str | None,
+    actor_kind: str,
+) -> None:
+    """Write a skeleton entry named ID for you to fill in, and print its path.
+
+    It never overwrites a file, and checks the date and actor ids it is given. Until every
+    TODO and the example URL are replaced, `validate` reports each as "fill in …".
+
+    \b
+    Example:
+      python -m generator new event 2025-01-13-rednote-tops-app-store --date 2025-01-13
+      python -m generator new actor christine-lu --name "Christine Lu" --actor-kind person
+      python -m generator new quote quote-lu-three-ts --speaker christine-lu --lang zh-Hant
+      python -m generator new list xhs-banned-topics --compiled-by china-digital-times
+    """
+    from generator.tools.new import create_entry
+
+    if kind == "quote" and not speaker:
+        raise click.UsageError("a quote needs --speaker ACTOR_ID")
+    if kind == "list" and not compiled_by:
+        raise click.UsageError("a list needs --compiled-by ACTOR_ID")
+    english = lang.lower() == "en" or lang.lower().startswith("en-")
+    values = {
+        "title": title,
+        "date": when,
+        "summary": "TODO: what happened, in your own words (Markdown).",
+        "url": url,
+        "source_title": source_title,
+        "text": "TODO: the quotation, verbatim, in its original language",
+        "lang": lang,
+        "translation": None if english else "TODO: the English translation",
+        "speaker": speaker,
+        "compiled_by": compiled_by,
+        "platform": platform,
+        "term": "TODO: the term as written",
+        "term_translation": "TODO: its English translation",
+        "name": name,
+        "actor_kind": actor_kind,
+    }
+    path = create_entry(kind, entry_id, entries_dir or default_entries_dir(), values)
+    click.echo(path)
+
+
+@cli.command("export-schemas")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_schemas(directory: Path) -> None:
+    """Write the JSON Schema of each kind into DIRECTORY (the committed copies live in schemas/).
+
+    \b
+    Example:
+      python -m generator export-schemas schemas
+    """
+    from generator.format.schema import export
+
+    for path in export(directory):
+        click.echo(path)
+
+
+@cli.command()
+@entries_option
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site.  [default: site/ next to mkdocs.yml]",
+)
+@config_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that render pages; the site is the same for any number.  "
+    "[default: one per core]",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build every page again, ignoring and not updating the build cache (a cold build).",
+)
+@cache_dir_option
+def build(
+    entries_dir: Path | None,
+    site_dir: Path | None,
+    config_file: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+) -> None:
+    """Validate the entries and build the whole site: pages, feeds and open data.
+
+    The new site replaces the old one only once every step has succeeded, so a failed
+    build leaves the previous site as it was. Pages that have not changed since the last
+    build are taken from the build cache (--no-cache builds them all): the site is the same.
+
+    \b
+    Example:
+      python -m generator build
+      python -m generator build --entries tests/data/golden/entries --site-dir /tmp/site
+    """
+    from generator.build.build import build_site
+    from generator.core.problems import display_path, format_text
+
+    try:
+        result = build_site(
+            entries_dir, site_dir, config_file, jobs=jobs, cache=not no_cache, cache_dir=cache_dir
+        )
+    except ValidationFailed as exc:
+        click.echo(format_text(exc.problems), nl=False)
+        raise
+    cached = result.pages - result.rebuilt
+    click.echo(
+        f"Built {display_path(result.site_dir)}/: {result.pages} pages from "
+        f"{result.entries} entries in {result.seconds:.1f} s"
+        + (f" ({cached} unchanged, from the cache)" if cached else "")
+    )
+
+
+@cli.command()
+@entries_option
+@config_option
+@click.option(
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve the preview.",
+)
+@cache_dir_option
+def serve(
+    entries_dir: Path | None, config_file: Path | None, dev_addr: str, cache_dir: Path | None
+) -> None:
+    """Preview the site, rebuilding it when an entry, a page or a template changes.
+
+    Open browser tabs reload after each rebuild; a build that fails (an invalid entry,
+    say) is reported here and on every page until it is fixed. Stop with Ctrl+C.
+
+    \b
+    Example:
+      python -m generator serve
+      python -m generator serve --dev-addr 0.0.0.0:8001
+    """
+    from generator.tools.serve import serve as run_preview
+
+    run_preview(entries_dir, config_file, dev_addr, cache_dir=cache_dir)
+
+
+@cli.command("check-links")
+@entries_option
+@click.option(
+    "--allowlist",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Hosts or URL prefixes to skip, one a line.  "
+    "[default: linkcheck-allowlist.txt in the repository root, if there]",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="How many links to check at once.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds one try of a link may take in all: connecting, redirects and the answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 5),
+    default=1,
+    show_default=True,
+    help="Tries after the first for links that time out or answer 5xx.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for annotations.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every link's result to FILE as JSON.",
+)
+@click.option("--fail-on-dead", is_flag=True, help="Exit 1 when a link is dead.")
+@click.option(
+    "--allow-private-address",
+    "allow_private",
+    metavar="ADDRESS",
+    multiple=True,
+    help="For testing only: check links on this loopback or private address or network "
+    "(127.0.0.1, 10.0.0.0/8), which are refused otherwise. Repeatable.",
+)
+def check_links(
+    entries_dir: Path | None,
+    allowlist: Path | None,
+    concurrency: int,
+    timeout: float,
+    retries: int,
+    fmt: str,
+    report: Path | None,
+    fail_on_dead: bool,
+    allow_private: tuple[str, ...],
+) -> None:
+    """Check that every source link still answers, and report the dead ones.
+
+    Each `url` and `archive_url` is asked for: HEAD first, GET when a server refuses
+    HEAD; 2xx and 3xx are alive. Dead links are reported and the exit status is 0 (a
+    source going offline is a job for a curator, not a broken build) unless --fail-on-dead
+    is given.
+
+    \b
+    Example:
+      python -m generator check-links
+      python -m generator check-links --format json --report linkcheck.json --fail-on-dead
+    """
+    from generator.core.problems import format_text
+    from generator.tools import linkcheck
+
+    try:
+        networks = linkcheck.parse_networks(allow_private)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--allow-private-address'") from None
+    try:
+        results = linkcheck.run(
+            entries_dir or default_entries_dir(),
+            allowlist=allowlist,
+            concurrency=concurrency,
+            timeout=timeout,
+            retries=retries,
+            allow_private=networks,
+        )
+    except ValidationFailed as exc:
+        click.echo(format_text(exc.problems), nl=False)
+        raise
+    click.echo(linkcheck.REPORTERS[fmt](results), nl=False)
+    if report is not None:
+        report.write_text(linkcheck.format_json(results), encoding="utf-8")
+    dead = linkcheck.dead_count(results)
+    if fail_on_dead and dead:
+        raise linkcheck.DeadLinksFound(f"{dead} dead link{'s' if dead != 1 else ''}")
+
+
+cli.add_command(from_issue)
+cli.add_command(archive)
+
+# -- end of commands --
+
+
+def main() -> None:
+    cli(prog_name="python -m generator")

@@ -1,0 +1,64 @@
+"""Command-line options that several commands share, and the command class that turns a
+``RecordError`` into click's ``Error: …`` and exit status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.core.errors import RecordError
+
+
+def entries_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--entries DIR``, shared by every command that reads the knowledge base."""
+    return click.option(
+        "--entries",
+        "entries_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The entries folder.  [default: entries/ in the repository root]",
+    )(func)
+
+
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config FILE``, shared by the commands that build the site."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="The MkDocs configuration.  [default: mkdocs.yml in the repository root]",
+    )(func)
+
+
+def cache_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--cache-dir DIR``, shared by build and serve."""
+    return click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Where to keep the build cache; refused inside a repository that tracks files "
+        "in it.  [default: a folder of this knowledge base's in ~/.cache/rednote-record/ "
+        "($XDG_CACHE_HOME)]",
+    )(func)
+
+
+class _Failed(click.ClickException):
+    """A ``RecordError`` from the pipeline, shown as click shows its own: ``Error: …``."""
+
+    def __init__(self, error: RecordError):
+        super().__init__(error.message)
+        self.exit_code = error.exit_code
+
+
+class RecordCommand(click.Command):
+    """A command that bad input or configuration ends with ``Error: …``, without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RecordError as exc:
+            raise _Failed(exc) from None

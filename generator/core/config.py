@@ -1,0 +1,99 @@
+"""Read the project's configuration: mkdocs.yml and the generator's section in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.core.errors import ConfigError
+
+# The repository this package was installed from (editable installs), else the working dir.
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def repo_root() -> Path:
+    """The folder holding mkdocs.yml: the source checkout, or the current directory."""
+    if (_PACKAGE_ROOT / "mkdocs.yml").is_file():
+        return _PACKAGE_ROOT
+    return Path.cwd()
+
+
+def default_entries_dir() -> Path:
+    return repo_root() / "entries"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Safe loader that keeps MkDocs' custom tags (``!ENV``, ``!relative``) as plain values."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_TolerantLoader.add_multi_constructor("!", _any_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What the generator needs from mkdocs.yml. ``raw`` is the whole file."""
+
+    path: Path
+    site_name: str
+    site_url: str | None
+    site_description: str
+    feed_limit: int = 50
+    intro: str = ""  # Markdown: the home page's two or three sentences on what happened
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def require_site_url(self) -> str:
+        """The absolute base URL, ending in a slash; feeds and data cannot be built without it."""
+        if not self.site_url:
+            raise ConfigError(
+                f"{self.path}: 'site_url' is not set. Feeds and the dataset need absolute links; "
+                "add for example `site_url: https://example.org/record/` to mkdocs.yml"
+            )
+        return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+
+
+def _text(record: dict[str, Any], key: str, path: Path) -> str:
+    value = record.get(key) or ""
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: extra.record.{key} must be text (Markdown)")
+    return value
+
+
+def load_config(path: Path | None = None) -> SiteConfig:
+    path = path or repo_root() / "mkdocs.yml"
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file; the site needs a mkdocs.yml") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping")
+    record = (raw.get("extra") or {}).get("record") or {}
+    limit = record.get("feed_limit", 50)
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise ConfigError(f"{path}: extra.record.feed_limit must be a whole number above 0")
+    return SiteConfig(
+        path=path,
+        site_name=str(raw.get("site_name") or "RedNote Record"),
+        site_url=raw.get("site_url") or None,
+        site_description=str(raw.get("site_description") or ""),
+        feed_limit=limit,
+        intro=_text(record, "intro", path),
+        raw=raw,
+    )

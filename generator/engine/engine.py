@@ -1,0 +1,158 @@
+"""MkDocs' build, step by step, with the theme run over the pages on every core.
+
+This is ``mkdocs.commands.build.build`` of MkDocs 1.6.1 (pinned; MkDocs 1.x is frozen), in
+the same order and with the same plugin events, but:
+- pages are put through the theme (Material's ``main.html``) by forked workers
+  (``generator.core.parallel``), each writing its own pages; the output is the same files, byte
+  for byte, as one process writes;
+- pages an earlier build made, and that have not changed since, are linked from the build
+  cache (``reuse``) instead of being read and rendered again. MkDocs' own ``dirty`` mode is
+  not used: it rebuilds by file dates, and leaves other pages' navigation stale (there is
+  no ``serve_url`` mode either: ``generator serve`` serves a finished build).
+Every other step (reading and converting pages, the navigation, static files, the sitemap,
+anchor validation, strict mode) is MkDocs' own function, called as its build calls it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from mkdocs import utils
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.exceptions import Abort, BuildError
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+
+from generator.core import parallel
+
+log = logging.getLogger("mkdocs.commands.build")
+
+
+class _Theme:
+    """What a worker needs to put one page through the theme, set before the workers fork."""
+
+    def __init__(self, config: Any, doc_files: Any, nav: Any, env: Any):
+        self.config, self.doc_files, self.nav, self.env = config, doc_files, nav, env
+
+    def __call__(self, file: File) -> None:
+        assert file.page is not None
+        mkdocs_build._build_page(
+            file.page, self.config, self.doc_files, self.nav, self.env, False, excluded=False
+        )
+
+
+def _add_files_from_theme(files: Files, config: Any) -> None:
+    """``Files.add_files_from_theme``, without listing what it then leaves out.
+
+    MkDocs lists every file of the theme folders (Jinja's ``list_templates``), about 14,000
+    for Material, whose ``.icons`` folder is SVG icons, then drops the hidden ones with the
+    patterns below (0.3 s a build). Here hidden folders are not entered; the rest is MkDocs'
+    filter and order, so the same files are added.
+    """
+    patterns = [".*", "*/.*", "*.py", "*.pyc", "*.html", "*readme*", "mkdocs_theme.yml"]
+    patterns.append("locales/*")
+    patterns.extend(f"*{x}" for x in utils.markdown_extensions)
+    patterns.extend(config.theme.static_templates)
+    names: set[str] = set()
+    for root in config.theme.dirs:
+        for folder, dirs, filenames in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            rel = os.path.relpath(folder, root)
+            for name in filenames:
+                path = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+                if not any(fnmatch.fnmatch(path.lower(), p) for p in patterns):
+                    names.add(path)
+    for path in sorted(names):
+        if files.get_file_from_path(path) is None:
+            for folder in config.theme.dirs:
+                if os.path.isfile(os.path.join(folder, path)):
+                    files.append(File(path, folder, config.site_dir, config.use_directory_urls))
+                    break
+
+
+def build(
+    config: Any,
+    *,
+    jobs: int,
+    done: Callable[[int], None] | None = None,
+    reuse: Mapping[str, tuple[str, frozenset[str]]] | None = None,
+    place: Callable[[str, str], None] | None = None,
+) -> Files:
+    """Build the site MkDocs' way into ``config.site_dir``; ``done(n)`` as pages are written.
+
+    ``reuse`` maps the sources of pages an earlier build made, unchanged since, to that
+    build's output and the page's anchor ids: those pages are neither read nor rendered, and
+    their output is put into the new site by ``place(kept, dest)``. Returns MkDocs' files.
+    """
+    reuse = reuse or {}
+    logger = logging.getLogger("mkdocs")
+    warning_counter = utils.CountHandler()
+    warning_counter.setLevel(logging.WARNING)
+    if config.strict:
+        logger.addHandler(warning_counter)
+    inclusion = InclusionLevel.is_included
+    try:
+        start = time.monotonic()
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+
+        files = get_files(config)
+        env = config.theme.get_env()
+        _add_files_from_theme(files, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        for file in files.documentation_pages(inclusion=inclusion):
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+            assert file.page is not None
+            if file.src_uri in reuse:  # for the anchor checks: the page itself is not needed
+                file.page.present_anchor_ids = set(reuse[file.src_uri][1])
+            else:
+                mkdocs_build._populate_page(file.page, config, files, False)
+
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(dirty=False, inclusion=inclusion)
+        for template in config.theme.static_templates:
+            mkdocs_build._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            mkdocs_build._build_extra_template(template, files, config, nav)
+
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        todo = [f for f in doc_files if f.src_uri not in reuse]
+        for file in doc_files:
+            if file.src_uri in reuse:
+                assert place is not None
+                place(reuse[file.src_uri][0], file.abs_dest_path)
+        counters = [warning_counter] if config.strict else []
+        theme = _Theme(config, doc_files, nav, env)
+        parallel.map_ordered(theme, todo, jobs=jobs, done=done, counters=counters)
+
+        log_level = config.validation.links.anchors
+        for file in doc_files:
+            assert file.page is not None
+            file.page.validate_anchor_links(files=files, log_level=log_level)
+
+        config.plugins.on_post_build(config=config)
+        if counts := warning_counter.get_counts():
+            msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise Abort(f"Aborted with {msg} in strict mode!")
+        log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+        return files
+    except Exception as e:
+        config.plugins.on_build_error(error=e)
+        if isinstance(e, BuildError):
+            log.error(str(e))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        logger.removeHandler(warning_counter)

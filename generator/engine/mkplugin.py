@@ -1,0 +1,95 @@
+"""The generator's MkDocs plugin: the generated pages, handed to MkDocs in memory.
+
+It adds the pages the generator rendered (never written into docs/), and those an earlier
+build made (``generator.cache.incremental``), checks every page's front matter (MkDocs would
+swallow a parse error), gives the pages that ``generator.engine.fastpage`` can convert their HTML
+without a Markdown pass, and checks the generated pages' HTML links, which MkDocs does not.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
+
+from generator.core.errors import BuildError
+from generator.core.problems import display_path
+from generator.engine import fastpage
+from generator.engine.pagecheck import front_matter_problem
+
+
+class RecordPlugin(BasePlugin):
+    """Hands MkDocs the generated pages (in memory, never written into docs/) and counts pages."""
+
+    def __init__(
+        self,
+        pages: dict[str, str],
+        links: dict[str, list[tuple[str, str]]],
+        reused: dict[str, tuple[str, frozenset[str]]],
+        bytecode_cache: Any = None,
+    ):
+        super().__init__()
+        self.pages = pages
+        self.links = links
+        self.reused = reused
+        self.bytecode_cache = bytecode_cache
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        for src, text in self.pages.items():
+            files.append(File.generated(config, src, content=text))
+        for src, (kept, _) in self.reused.items():
+            # A reused page is neither read nor rendered (engine.build); a reused data file
+            # (the timeline's JSON) is copied from the cache like any static file.
+            if src.endswith(".md"):
+                files.append(File.generated(config, src, content=""))
+            else:
+                files.append(File.generated(config, src, abs_src_path=str(kept)))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        # MkDocs has parsed the front matter by now, and would swallow a parse error: the
+        # page's own text is read again and held to what MkDocs made of it.
+        src = page.file.src_uri
+        generated = src in self.pages
+        source = self.pages[src] if generated else page.file.content_string
+        name = src if generated else display_path(Path(page.file.abs_src_path))
+        problem = front_matter_problem(name, source, page.meta, markdown, generated=generated)
+        if problem:
+            raise BuildError(problem)
+        if generated and (converted := fastpage.convert(markdown)) is not None:
+            page.render = functools.partial(_render_converted, page, converted)
+        return markdown
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        # Every page has been read and converted by now, so every anchor is known.
+        for src, links in self.links.items():
+            for to_src, anchor in links:
+                problem = _link_problem(files, to_src, anchor)
+                if problem:
+                    raise BuildError(f"the generated page {src} links to {problem}")
+        if self.bytecode_cache is not None:  # the theme's templates, compiled once
+            env.bytecode_cache = self.bytecode_cache
+        return env
+
+
+def _link_problem(files: Files, to_src: str, anchor: str) -> str | None:
+    """What is wrong with a generated HTML link (MkDocs checks only Markdown links), or None."""
+    target = files.src_uris.get(to_src)  # sources are POSIX paths already
+    if target is None:
+        return f"{to_src}, which is not a page of the site"
+    if anchor and target.page is not None and anchor not in (target.page.present_anchor_ids or ()):
+        return f"{to_src}#{anchor}, which has no such anchor"
+    return None
+
+
+def _render_converted(page: Any, converted: fastpage.Converted, config: Any, files: Any) -> None:
+    """Page.render for a page that generator.engine.fastpage converted: what MkDocs' would set."""
+    page.content = converted.content
+    page.toc = get_toc(converted.toc_tokens)
+    page._title_from_render = converted.title
+    page.present_anchor_ids = converted.anchor_ids
+    page.links_to_anchors = {}  # no Markdown links: the page is headings and HTML

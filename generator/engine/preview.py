@@ -1,0 +1,79 @@
+"""The preview's server: MkDocs' LiveReloadServer, which can show one page in place of every
+page (the preview's error page while the last build failed)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.livereload import LiveReloadServer
+
+from generator.core.errors import ConfigError
+
+
+class LiveServer(LiveReloadServer):
+    """MkDocs' LiveReloadServer (pinned, 1.6.1), which serves a page only once the build in
+    progress is over and injects its reload script into every HTML page, plus: when
+    ``instead(path)`` gives a page for a page's path, the request gets it (status 200, with
+    that script).
+
+    ``rebuild`` must never raise, so that MkDocs' build loop publishes a new version after a
+    failed build as after a good one: open tabs reload when an error appears, changes or is
+    fixed.
+    """
+
+    def __init__(
+        self,
+        rebuild: Callable[[], None],
+        instead: Callable[[str], bytes | None],
+        host: str,
+        port: int,
+        root: Path,
+    ):
+        self.instead = instead
+        try:
+            super().__init__(builder=rebuild, host=host, port=port, root=str(root))
+        except OSError as exc:  # no socket for this address (IPv6 off, say)
+            raise ConfigError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        self.error_handler = self._not_found_page
+
+    def server_bind(self) -> None:
+        try:
+            super().server_bind()
+        except OSError as exc:  # port taken, address not local: an error message, no traceback
+            raise ConfigError(f"cannot serve on {self.url}: {exc.strerror or exc}") from None
+
+    def _not_found_page(self, code: int) -> bytes | None:
+        page = Path(self.root) / "404.html"
+        return page.read_bytes() if code == 404 and page.is_file() else None
+
+    def _serve_request(
+        self, environ: dict[str, Any], start_response: Any
+    ) -> Iterable[bytes] | None:
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "replace")
+        if path.startswith("/livereload/") or not is_page(path):
+            return super()._serve_request(environ, start_response)
+        with self._epoch_cond:  # as MkDocs does: wait for the build in progress, if any
+            self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
+            epoch, page = self._visible_epoch, self.instead(path)
+        if page is None:
+            return super()._serve_request(environ, start_response)
+        content = self._inject_js_into_html(page, epoch)
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(content))),
+            ("Cache-Control", "no-store"),
+        ]
+        start_response("200 OK", headers)
+        return [content]
+
+
+def is_page(path: str) -> bool:
+    """Whether a request path asks for a page (``/``, ``/events/x/``, ``…/index.html``, ``/about``)
+    rather than an asset such as a stylesheet, a feed or the search index."""
+    if path.endswith("/"):
+        return True
+    name = posixpath.basename(path)
+    return name.endswith((".html", ".htm")) or "." not in name

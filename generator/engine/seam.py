@@ -1,0 +1,107 @@
+"""What the build asks of the site engine (MkDocs 1.6 and Material): the rest of the
+generator reaches MkDocs only through these functions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mkdocs.config
+import mkdocs.exceptions
+
+from generator.core.errors import BuildError
+from generator.core.problems import display_path
+from generator.engine import engine
+from generator.engine.mkplugin import RecordPlugin
+
+
+@dataclass
+class Setup:
+    """The engine's configuration for one build, and the folders the build checks."""
+
+    native: Any  # MkDocs' own configuration, handed back to ``build``
+    docs_dir: Path
+    theme_dir: Path | None  # the theme's custom_dir, if any
+
+
+@dataclass(frozen=True)
+class BuiltPage:
+    """A page the engine wrote: its output path in the site and its anchor ids."""
+
+    dest: str
+    anchors: frozenset[str]
+
+
+def configure(
+    config_file: Path, site_dir: Path, site_url: str | None, not_in_nav: str | None
+) -> Setup:
+    """Read ``config_file`` for a strict build into ``site_dir``; ``not_in_nav``, if given,
+    replaces its ``not_in_nav`` patterns. Raises BuildError naming the file."""
+    overrides: dict[str, Any] = {"site_dir": str(site_dir), "strict": True}
+    if not_in_nav is not None:
+        overrides["not_in_nav"] = not_in_nav
+    if site_url:
+        overrides["site_url"] = site_url
+    try:
+        with quiet_loggers():
+            native = mkdocs.config.load_config(config_file=str(config_file), **overrides)
+    except mkdocs.exceptions.ConfigurationError as exc:
+        raise BuildError(f"{display_path(config_file)}: {exc}") from None
+    theme_dir = native.theme.custom_dir
+    return Setup(native, Path(native.docs_dir), Path(theme_dir) if theme_dir else None)
+
+
+def build(
+    setup: Setup,
+    *,
+    pages: dict[str, str],
+    links: dict[str, list[tuple[str, str]]],
+    reuse: dict[str, tuple[str, frozenset[str]]],
+    place: Callable[[str, str], None],
+    bytecode_cache: Any,
+    jobs: int,
+    done: Callable[[int], None],
+) -> Mapping[str, BuiltPage]:
+    """Build the site: the hand-written pages and ``pages`` (source → Markdown); the pages in
+    ``reuse`` (source → kept file, anchor ids) are put in place by ``place(kept, dest)``.
+    Returns every page written, by source; raises BuildError when the engine fails."""
+    mk = setup.native
+    mk.plugins["rednote-record"] = RecordPlugin(pages, links, reuse, bytecode_cache)
+    mk.plugins.on_startup(command="build", dirty=False)
+    try:
+        with quiet_loggers():
+            files = engine.build(mk, jobs=jobs, done=done, reuse=reuse, place=place)
+    except mkdocs.exceptions.Abort as exc:
+        # The warnings that caused it were logged just before (broken links, missing pages).
+        raise BuildError(f"MkDocs: {exc.message}") from None
+    except mkdocs.exceptions.MkDocsException as exc:
+        raise BuildError(f"MkDocs: {exc}") from None
+    finally:
+        mk.plugins.on_shutdown()
+    return {
+        f.src_uri: BuiltPage(
+            f.dest_uri, frozenset(f.page.present_anchor_ids or ()) if f.page else frozenset()
+        )
+        for f in files.documentation_pages()
+    }
+
+
+@contextmanager
+def quiet_loggers() -> Iterator[None]:
+    """Keep MkDocs' per-step INFO lines and the Pagefind service's chatter out of the output."""
+    verbose = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+    saved = {}
+    for name in ("mkdocs", "pagefind"):
+        logger = logging.getLogger(name)
+        saved[name] = logger.level
+        if not verbose:
+            logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)

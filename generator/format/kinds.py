@@ -1,0 +1,212 @@
+"""What a kind of entry is (``Kind``), and the registry of the kinds a knowledge base holds.
+
+The kinds themselves are plugins: modules above the pipeline's steps (``generator.kinds``)
+that each declare a ``Kind``, found by name as MkDocs finds its plugins. The steps read
+everything kind-specific through this module, so a kind's module and its templates
+(``templates/kinds/<name>/``) are the only places that know about it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from generator.core.paging import ROWS_PER_PAGE, Page, listing
+from generator.core.problems import Path_
+from generator.format import urls
+from generator.format.urls import Route
+
+if TYPE_CHECKING:
+    from generator.format.model import Entry
+
+# The package whose ``BUILT_IN`` lists the kinds a knowledge base holds.
+BUILT_IN_KINDS = "generator.kinds"
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+class CorpusView(Protocol):
+    """What a kind reads of the validated entries (``generator.format.corpus.Corpus``)."""
+
+    entries: dict[str, Entry]
+
+    def of(self, kind: str) -> Sequence[Entry]: ...
+
+
+class Checking(Protocol):
+    """What a kind's ``check`` is handed (``generator.validate.checker.Checker``)."""
+
+    loaded: Any  # the file being checked (``generator.load.loaded.LoadedFile``)
+
+    def report(self, at: Path_, message: str) -> None: ...
+
+
+class SiteView(Protocol):
+    """What a kind's pages are made from (``generator.site.site.Site``)."""
+
+    corpus: CorpusView
+
+    def index(self, kind: Kind) -> Any: ...
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Kind:
+    """One kind of entry. Subclass it for pages of its own (the timeline, the index of terms).
+
+    Templates, under ``templates`` (the package's templates by default), are named
+    ``kinds/<name>/``: ``page.md.j2`` (an entry's page, extending ``entry.md.j2``),
+    ``index.md.j2`` (the kind's listing), ``home.md.j2`` (its line on the home page),
+    ``feed.html.j2`` (a feed item, extending ``feeds/item.html.j2``) and ``skeleton.yaml.j2``
+    (what ``new`` writes).
+    """
+
+    name: str  # "event": in feed ids, the dataset and the schema's file name
+    entry: type[Entry]  # its dataclass: the fields, each with its JSON Schema
+    folder: str  # "events": under entries/, and the first part of its pages' URLs
+    label: str  # "Event"
+    plural_label: str  # "Events"
+    schema_title: str
+    schema_description: str
+    schema_extra: dict[str, Any] = field(default_factory=dict)  # keywords such as if/then
+    page_size: int = ROWS_PER_PAGE  # entries per page of the kind's listing
+    weight: Callable[[Any], int] | None = None  # an estimate of a listed entry's HTML bytes
+    feed: bool = True  # whether new entries of the kind are news (actors are not)
+    routes: dict[str, Route] = field(default_factory=dict)  # pages of its own
+    templates: Path = TEMPLATES_DIR
+    # The kind's own pages come before the entry pages in the site (the timeline does).
+    leads: bool = False
+
+    def __post_init__(self) -> None:
+        self.entry.KIND = self
+
+    def __repr__(self) -> str:
+        return f"<Kind {self.name}>"
+
+    def template(self, name: str) -> str:
+        return f"kinds/{self.name}/{name}"
+
+    @property
+    def index_src(self) -> str:
+        """The kind's main listing: where its section of the site starts, and its feed's page."""
+        return urls.KIND_INDEX.src(folder=self.folder)
+
+    def listed(self, entries: Sequence[Entry]) -> Sequence[Entry]:
+        """The kind's entries in the order its listing shows them (by default, by date)."""
+        return entries
+
+    def index(self, corpus: CorpusView) -> Any:
+        """Whatever the kind's pages share, computed once per site (``site.index(kind)``)."""
+        return None
+
+    def pages(self, site: SiteView) -> Iterable[Page]:
+        """The kind's listing pages, and any other pages of its own."""
+        return listing(
+            self.listed(site.corpus.of(self.name)),
+            self.page_size,
+            lambda n: urls.KIND_INDEX.src(n, folder=self.folder),
+            self.template("index.md.j2"),
+            "entries",
+            self.weight,
+        )
+
+    def home(self, site: SiteView) -> dict[str, Any]:
+        """What the home page shows of the kind beyond its line in the table of sections."""
+        return {}
+
+    def entry_pages(self, site: SiteView, entry: Entry) -> tuple[dict[str, Any], list[Page]]:
+        """More context for an entry's page, and pages of its own (a long list's items)."""
+        return {}, []
+
+    def check(self, checker: Checking) -> None:
+        """Report what the kind's schema cannot say about one entry's data (``checker.loaded``),
+        after the schema checks; ``checker.report`` names the file and line."""
+
+    def summary(self, entry: Entry) -> str:
+        """Markdown saying what the entry is: a feed item's summary."""
+        return getattr(entry, "summary", None) or ""
+
+    def page_patterns(self) -> list[str]:
+        """Every page source under the kind's folder, with placeholders, for reserved ids."""
+        routes = [urls.ENTRY, urls.REFERRED_BY, urls.KIND_INDEX, *self.routes.values()]
+        return [p for route in routes for p in route.patterns(folder=self.folder)]
+
+
+class Registry:
+    """Kinds in order, looked up by name or folder, with what the pipeline derives from them."""
+
+    def __init__(self, kinds: tuple[Kind, ...]):
+        self.kinds = kinds
+        self.names = tuple(k.name for k in kinds)
+        self._by_name = {k.name: k for k in kinds}
+        self._by_folder = {k.folder: k for k in kinds}
+        self._position = {k.name: i for i, k in enumerate(kinds)}
+        if len(self._by_name) < len(kinds) or len(self._by_folder) < len(kinds):
+            raise ValueError("two kinds share a name or a folder")
+
+    def __iter__(self) -> Iterator[Kind]:
+        return iter(self.kinds)
+
+    def __getitem__(self, name: str) -> Kind:
+        return self._by_name[name]
+
+    def by_folder(self, folder: str | None) -> Kind | None:
+        return self._by_folder.get(folder or "")
+
+    def position(self, name: str) -> int:
+        """Where the kind comes in the site's order (sorting entries asks for every entry)."""
+        return self._position[name]
+
+    @cached_property
+    def feed_kinds(self) -> tuple[Kind, ...]:
+        return tuple(k for k in self.kinds if k.feed)
+
+    @cached_property
+    def _fixed_pages(self) -> list[str]:
+        """Source patterns of the pages whose address no contributor chooses (listings)."""
+        routes = (urls.HOME, urls.TAGS)
+        every = [p for k in self.kinds for p in k.page_patterns()]
+        every += [p for route in routes for p in route.patterns()]
+        return [p for p in every if "{id}" not in p and "{tag}" not in p]
+
+    @cached_property
+    def reserved_ids(self) -> dict[str, frozenset[str]]:
+        """kind name → ids whose pages would publish where a listing page is."""
+        return {
+            kind.name: urls.reserved(
+                [p for p in kind.page_patterns() if "{id}" in p], self._fixed_pages, "id"
+            )
+            for kind in self.kinds
+        }
+
+    @cached_property
+    def reserved_tags(self) -> frozenset[str]:
+        """Tags whose pages would publish where the list of tags is."""
+        return urls.reserved(urls.TAG.patterns(), self._fixed_pages, "tag")
+
+
+_current: Registry | None = None
+
+
+def current() -> Registry:
+    """The kinds in use: the built-in ones, unless a test has registered more."""
+    global _current
+    if _current is None:
+        _current = Registry(importlib.import_module(BUILT_IN_KINDS).BUILT_IN)
+    return _current
+
+
+@contextmanager
+def registered(*extra: Kind) -> Iterator[Registry]:
+    """Use the built-in kinds and ``extra`` for a while (tests declare kinds of their own)."""
+    global _current
+    before = current()
+    _current = Registry(before.kinds + extra)
+    try:
+        yield _current
+    finally:
+        _current = before

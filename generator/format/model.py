@@ -1,0 +1,203 @@
+"""Typed entries: the fields every kind shares, the records inside entries, and how a checked
+entry's data becomes one.
+
+Each field is declared once, with its JSON Schema (``fields.spec``). Dataclasses are frozen and
+keyword-only, with no invented defaults: an entry built without a required field is a
+TypeError, never an empty title or a date in 1970. Field names are the YAML names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from generator.core.dates import PartialDate, display_range
+from generator.format import urls
+from generator.format.fields import (
+    CORRECTIONS_MAX,
+    DEFS,
+    SOURCES_DEF,
+    array_of,
+    object_of,
+    refs,
+    schema_fields,
+    spec,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    url: str = spec("url", "The page's address.")
+    title: str = spec("text", "The page's title.")
+    publisher: str | None = spec("text", "The original outlet.", default=None)
+    date: PartialDate | None = spec("partial_date", "Publication date.", default=None)
+    archive_url: str | None = spec("url", "An archived copy.", default=None)
+    lang: str | None = spec("lang", "The page's language.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Correction:
+    date: PartialDate = spec("day", "When the fix was made.")
+    note: str = spec("note", "What was fixed, and why.")  # Markdown
+
+
+# The definitions every kind's schema carries under $defs, in the order they are published.
+SCHEMA_DEFS: dict[str, Any] = {
+    **DEFS,
+    "source": object_of(Source),
+    "sources": SOURCES_DEF,
+    "correction": object_of(Correction),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """Fields every kind shares. ``id`` is the file's name, ``path`` the file.
+
+    A kind's class adds its own fields, and a ``title`` (a field or a property). ``KIND`` is
+    the kind's description (``generator.format.kinds.Kind``), set when the kind is declared.
+    """
+
+    KIND: ClassVar[Any]  # the generator.format.kinds.Kind (Any: get_type_hints reads this)
+
+    id: str
+    path: Path
+    added: date = spec(
+        "day", "When the entry entered the knowledge base (YYYY-MM-DD). Feeds use it."
+    )
+    updated: date | None = spec("day", "When the entry last changed.", default=None)
+    tags: tuple[str, ...] = spec("tags", default=())
+    related: tuple[str, ...] = spec(
+        refs(None), "Ids of related entries of any kind.", default=(), label="related entry"
+    )
+    corrections: tuple[Correction, ...] = spec(
+        array_of({"$ref": "#/$defs/correction"}, CORRECTIONS_MAX),
+        "A public log of fixes to the entry.",
+        default=(),
+    )
+    aliases: tuple[str, ...] = spec("aliases", default=())
+
+    if TYPE_CHECKING:
+        title: str
+        sources: tuple[Source, ...]
+
+    @property
+    def url(self) -> str:
+        """Site-relative permalink, without a leading slash: ``events/<id>/``."""
+        return urls.page_url(urls.entry_src(self))
+
+    @property
+    def first_id(self) -> str:
+        """The id the entry was first published under (its first alias of its own kind), which
+        feeds keep as its id so that a rename is not announced as a new entry."""
+        return next((a for a in self.aliases if "/" not in a), self.id)
+
+    @property
+    def last_modified(self) -> date:
+        """The later of ``updated`` and the last correction; ``added`` when neither exists."""
+        dates = [self.added]
+        if self.updated:
+            dates.append(self.updated)
+        dates.extend(c.date.end for c in self.corrections)
+        return max(dates)
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        """(field, target id) for every reference this entry makes to another entry."""
+        for name, many in reference_fields(type(self)):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            for target in value if many else (value,):
+                yield (name, target)
+
+
+class Dated:
+    """For kinds with a ``date`` (and maybe an ``end_date``): the date as a reader sees it."""
+
+    date: PartialDate
+
+    @property
+    def when(self) -> str:
+        return display_range(self.date, getattr(self, "end_date", None))
+
+
+# --- what the declarations say ----------------------------------------------------------------
+
+
+def own_fields(cls: type[Entry]) -> list[dataclasses.Field[Any]]:
+    """A kind's schema fields: its own first, then those every entry shares (schema order)."""
+    shared = {f.name for f in schema_fields(Entry)}
+    declared = schema_fields(cls)
+    return [f for f in declared if f.name not in shared] + [f for f in declared if f.name in shared]
+
+
+@cache
+def reference_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """(field name, whether it holds a list) for each field of ``cls`` naming another entry."""
+    out = []
+    for f in schema_fields(cls):
+        node = f.metadata["schema"]
+        if "x-ref" in node:
+            out.append((f.name, False))
+        elif "x-ref" in node.get("items", {}):
+            out.append((f.name, True))
+    return tuple(out)
+
+
+@cache
+def reference_label(cls: type, name: str) -> str:
+    """How field ``name`` of ``cls`` reads under "Referred to by"."""
+    return next(f.metadata["label"] for f in dataclasses.fields(cls) if f.name == name)
+
+
+# --- data → a typed entry ---------------------------------------------------------------------
+
+
+def from_data(cls: type[Any], data: dict[str, Any], **extra: Any) -> Any:
+    """An instance of the dataclass ``cls`` from data that passed the validator.
+
+    Each value is converted by the field's type: text stays text, ``PartialDate`` and ``date``
+    are parsed, tuples and nested records are built item by item. A field the data lacks
+    takes its default; a required one missing is a TypeError. ``extra`` sets the fields that
+    do not come from the data (an entry's ``id`` and ``path``).
+    """
+    values = dict(extra)
+    for name, convert in _converters(cls):
+        value = data.get(name)
+        if value is not None:
+            values[name] = convert(value)
+    return cls(**values)
+
+
+@cache
+def _converters(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _converter(hints[f.name])) for f in schema_fields(cls))
+
+
+def _converter(tp: Any) -> Callable[[Any], Any]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _converter(inner)
+    if origin is tuple:
+        item = _converter(typing.get_args(tp)[0])
+        return lambda values: tuple(item(v) for v in values)
+    if tp is str:
+        return str
+    if tp is bool:
+        return lambda value: value == "true"
+    if tp is PartialDate:
+        return PartialDate.parse
+    if tp is date:
+        return date.fromisoformat
+    if dataclasses.is_dataclass(tp):
+        return lambda value: from_data(tp, value)
+    raise TypeError(f"no conversion from YAML to {tp!r}")

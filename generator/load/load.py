@@ -1,0 +1,348 @@
+"""The load step: entry files → plain data with line/column marks, strictly.
+
+PyYAML follows YAML 1.1 (``no`` is False, ``2025-01-13`` a date, ``1.10`` the float 1.1) and
+keeps the last of two duplicate keys. The contract here is the text the contributor wrote:
+every scalar stays the string it was written as, and the schema decides what it may be.
+Parsing goes through libyaml (CSafeLoader's composer) for speed, keeping node marks; the
+nodes become data in ``yaml_compose``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.core import gitrepo
+from generator.core.errors import RecordError
+from generator.core.problems import Path_, Problem, display_path
+from generator.format import kinds
+from generator.format.kinds import Kind
+from generator.load.folded import folded_problems
+from generator.load.loaded import LoadedFile
+from generator.load.yaml_compose import ComposeLoader, Reject, value_of
+from generator.load.yaml_compose import Loader as _Loader
+from generator.load.yaml_messages import commented_empty, explain
+
+# The line breaks libyaml counts in its marks (so line numbers agree with its marks).
+_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+MAX_FILE_BYTES = 1_000_000
+
+# Where YAML can start a node's properties (an anchor &a or an alias *a): at a line's start,
+# after a block indicator ("- ", "? ", ": "), a flow indicator ([ ] { } , : ?), a closing
+# quote or a tag. A superset: Markdown such as "- *emphasis*" matches too, and then the exact
+# token scan decides (tests/test_load.py checks the superset; an alias it missed would still be
+# caught by node identity in yaml_compose). Plain prose ("Dorsey & Whitney",
+# "an *emphasised* word") does not, so most files skip the scan.
+#
+# A tag ("!!str &a") is matched only where one can start (a line's start, white space or a flow
+# indicator) and runs to white space or a flow indicator, possessively: matched from every "!"
+# of a long run of "!" it would take time with the square of the run's length.
+#
+# parse asks _maybe_anchor, which answers as this expression does, from each "&" and "*".
+_MAYBE_ANCHOR_RE = re.compile(
+    r"(?:^[ \t]*|[\[\]{},:?'\"][ \t]*|[-?:][ \t]+|(?:^|(?<=[\s\[\]{},]))![^\s\[\]{},]*+[ \t]+)"
+    r"[&*][^\s\[\]{},]",
+    re.MULTILINE,
+)
+# What _maybe_anchor looks at: an "&" or "*" that starts an anchor or alias name.
+_ANCHOR_CHAR_RE = re.compile(r"[&*](?=[^\s\[\]{},])")
+_NON_SPACE_RE = re.compile(r"\S")
+_INDICATOR_BEFORE = frozenset("[]{},:?'\"")
+
+
+def read_text(path: Path) -> str:
+    """Read an entry file as UTF-8, refusing what cannot be an entry. Raises Reject."""
+    return decode(read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """An entry file's bytes, refusing a symbolic link or a file too large. Raises Reject."""
+    status = os.lstat(path)  # one call for both: a symbolic link, and the file's size
+    if stat.S_ISLNK(status.st_mode):
+        raise Reject(None, "is a symbolic link; an entry must be a regular file")
+    size = status.st_size
+    if size > MAX_FILE_BYTES:
+        raise Reject(
+            None,
+            f"file is {size / 1_000_000:.1f} MB; an entry may be at most "
+            f"{MAX_FILE_BYTES // 1_000_000} MB: split it or trim it",
+        )
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def decode(raw: bytes) -> str:
+    """An entry file's text, from its bytes: UTF-8, without a byte-order mark. Raises Reject."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise Reject(
+            _FakeMark(line - 1, col - 1),
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+        ) from None
+    if text.startswith("\ufeff"):  # a byte-order mark some editors add: harmless, drop it
+        text = text[1:]
+    return text
+
+
+@dataclass
+class _FakeMark:
+    line: int
+    column: int
+
+
+def parse(path: Path, text: str) -> LoadedFile:
+    """Parse one entry's YAML text. Raises Reject with the first problem that stops parsing."""
+    if _is_empty(text):
+        raise Reject(None, "file is empty; an entry is a YAML mapping of fields")
+    if _maybe_anchor(text):
+        _reject_anchors(text)
+    try:
+        node = yaml.compose(text, Loader=ComposeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_reject(text, exc) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
+        raise _reader_error(text, exc) from None
+    except yaml.YAMLError as exc:
+        raise Reject(None, f"YAML syntax error: {exc}") from None
+    if node is None:
+        raise Reject(None, "file is empty; an entry is a YAML mapping of fields")
+    if not isinstance(node, yaml.MappingNode):
+        raise Reject(
+            node.start_mark,
+            f"the top level is {_describe_node(node)}; an entry must be a mapping of "
+            "fields such as `title: …`",
+        )
+    loaded = LoadedFile(path=path, data={})
+    later: list[tuple[Path_, yaml.ScalarNode]] = []  # folded and empty scalars
+    loaded.data = value_of(node, (), loaded, set(), 0, later)
+    folded = [(at, scalar) for at, scalar in later if scalar.style == ">"]
+    if folded:  # reported, not fatal, like a duplicate key
+        loaded.problems.extend(folded_problems(loaded, text, folded))
+    if len(folded) < len(later):
+        _find_comments(loaded, text, [pair for pair in later if pair[1].style != ">"])
+    return loaded
+
+
+def _find_comments(loaded: LoadedFile, text: str, empty: list[tuple[Path_, yaml.Node]]) -> None:
+    """Record the empty values that a comment follows (`text: #小红书# …`), marked at the `#`."""
+    lines = _BREAK_RE.split(text)
+    for at, node in empty:
+        mark = node.start_mark
+        found = commented_empty(lines[mark.line], mark.column) if mark.line < len(lines) else None
+        if found is not None:
+            loaded.marks[at] = (mark.line + 1, found[0] + 1)
+            loaded.commented[at] = found[1]
+
+
+def _is_empty(text: str) -> bool:
+    """Whether ``text`` holds only blank lines and comments."""
+    first = _NON_SPACE_RE.search(text)
+    if first is not None and first.group() != "#":  # the start of a line that is neither
+        return False
+    return not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    )
+
+
+def _maybe_anchor(text: str) -> bool:
+    """Whether ``_MAYBE_ANCHOR_RE`` matches in ``text``, found from each "&" and "*" back to
+    what precedes it, instead of trying the expression at every character of the text."""
+    tags = "!" in text
+    for m in _ANCHOR_CHAR_RE.finditer(text):
+        start = end = m.start()
+        while start and text[start - 1] in " \t":
+            start -= 1
+        before = text[start - 1] if start else "\n"
+        if before == "\n" or before in _INDICATOR_BEFORE:  # a line's start; an indicator
+            return True
+        if start == end:
+            continue
+        if before == "-":  # a block indicator, then white space ("?" and ":" are above)
+            return True
+        if not tags:
+            continue
+        # A tag: a word (to white space or a flow indicator) that starts with "!".
+        while start and not (text[start - 1] in "[]{}," or text[start - 1].isspace()):
+            start -= 1
+        if text[start] == "!":
+            return True
+    return False
+
+
+def _reject_anchors(text: str) -> None:
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AnchorToken):
+                raise Reject(
+                    token.start_mark,
+                    f"YAML anchor '&{token.value}' is not allowed: write the value out in full",
+                )
+            if isinstance(token, yaml.AliasToken):
+                raise Reject(
+                    token.start_mark,
+                    f"YAML alias '*{token.value}' is not allowed: write the value out in full",
+                )
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_reject(text, exc) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
+        raise _reader_error(text, exc) from None
+
+
+def _syntax_reject(text: str, exc: yaml.MarkedYAMLError) -> Reject:
+    """The mistake in plain words (generator/load/yaml_messages.py), or else the parser's words."""
+    known = explain(text, exc, _Loader)
+    if known is None:
+        return Reject(exc.problem_mark, _syntax_message(exc))
+    return Reject(_FakeMark(known[0], known[1]), known[2])
+
+
+def _reader_error(text: str, exc: yaml.reader.ReaderError) -> Reject:
+    before = text[: exc.position]
+    line = before.count("\n")
+    col = exc.position - (before.rfind("\n") + 1)
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return Reject(
+        _FakeMark(line, col),
+        f"character U+{ord(char):04X} is not allowed in YAML; remove it, or write it as an "
+        "escape such as \\x07 inside a double-quoted string",
+    )
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    if "expected a single document" in problem or "but found another document" in problem:
+        return "file holds more than one YAML document (a second '---'); keep one entry per file"
+    if "found character '\\t'" in problem:
+        return "YAML syntax error: a tab character; indent with spaces"
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = " (a value containing ': ' must be quoted)"
+    return f"YAML syntax error: {problem}{context}{hint}"
+
+
+def _describe_node(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return f"the text {node.value[:40]!r}"
+
+
+def read_entry(path: Path) -> tuple[LoadedFile | None, list[Problem]]:
+    """Read and parse one file; on failure, the problem that stopped it."""
+    try:
+        return parse(path, read_text(path)), []
+    except Reject as rej:
+        return None, [Problem(display_path(path), rej.line, rej.col, rej.message)]
+    except OSError as exc:
+        return None, [Problem(display_path(path), 1, 1, f"cannot read file: {exc.strerror}")]
+
+
+# --- the whole knowledge base ---------------------------------------------------------------
+
+
+def discover(entries_dir: Path) -> tuple[list[tuple[Kind, Path]], list[Problem]]:
+    """Every entry file as (kind, path), and problems with files in the wrong place."""
+    found: list[tuple[Kind, Path]] = []
+    problems: list[Problem] = []
+    registry = kinds.current()
+    folders = [f"{k.folder}/" for k in registry]
+    if not entries_dir.is_dir():
+        problems.append(
+            Problem(
+                display_path(entries_dir),
+                1,
+                1,
+                "no such folder; expected the entries folder "
+                f"with {', '.join(folders[:-1])} and {folders[-1]}",
+            )
+        )
+        return found, problems
+    top = len(entries_dir.parts)
+    for path in sorted(entries_dir.rglob("*")):
+        rel, suffix = path.parts[top:], path.suffix  # rglob's paths start with entries_dir's
+        # A name that ends in neither .yaml nor .yml is no entry, nor a misnamed one.
+        if suffix.lower() not in (".yml", ".yaml"):
+            continue
+        if any(part.startswith(".") for part in rel) or path.is_dir():
+            continue
+        folder = rel[0] if len(rel) > 1 else None
+        if suffix != ".yaml":
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    f"entry files end in .yaml, not {suffix}: rename the file",
+                )
+            )
+            continue
+        kind = registry.by_folder(folder)
+        if kind is None:
+            message = f"entry is not in a kind's folder: move it under one of {', '.join(folders)}"
+            problems.append(Problem(display_path(path), 1, 1, message))
+            continue
+        found.append((kind, path))
+    return found, problems
+
+
+def tags_at(entries_dir: Path, revision: str) -> set[str]:
+    """Every tag used by the entries under ``entries_dir`` as they were at git ``revision``.
+
+    What a change may add is judged against this (validate --base). Files that do not parse
+    at that revision are skipped. Raises RecordError when git cannot read the revision.
+    """
+    folder = entries_dir.resolve()
+    if not folder.is_dir():  # collect reports the missing folder
+        return set()
+
+    def git(*args: str, stdin: bytes | None = None) -> bytes:
+        try:
+            return gitrepo.run(folder, *args, stdin=stdin)
+        except gitrepo.GitFailed as exc:
+            if exc.reason.startswith("cannot run git"):
+                raise RecordError(f"--base {revision}: {exc.reason}") from None
+            raise RecordError(
+                f"--base {revision}: git cannot read it ({exc.reason})"
+                "; give a branch, tag or commit of this repository, e.g. origin/main"
+            ) from None
+
+    prefix = git("rev-parse", "--show-prefix").decode("utf-8").strip()
+    listing = git("ls-tree", "-r", "-z", "--name-only", revision, "--", ".")
+    paths = [n for n in listing.decode("utf-8", "replace").split("\0") if n.endswith(".yaml")]
+    tags: set[str] = set()
+    if not paths:
+        return tags
+    # Paths from ls-tree are relative to the folder; cat-file wants them from the top.
+    wanted = "".join(f"{revision}:{prefix}{name}\n" for name in paths).encode("utf-8")
+    out = git("cat-file", "--batch", stdin=wanted)
+    pos = 0
+    while pos < len(out):
+        header_end = out.index(b"\n", pos)
+        header = out[pos:header_end].split()
+        pos = header_end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue
+        size = int(header[2])
+        blob = out[pos : pos + size]
+        pos += size + 1
+        try:
+            data = parse(Path("base.yaml"), blob.decode("utf-8")).data
+        except (Reject, UnicodeDecodeError):
+            continue
+        listed = data.get("tags")
+        if isinstance(listed, list):
+            tags.update(tag for tag in listed if isinstance(tag, str))
+    return tags
+
+
+__all__ = ["LoadedFile", "discover", "parse", "read_entry", "tags_at"]

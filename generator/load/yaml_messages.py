@@ -1,0 +1,274 @@
+"""YAML mistakes in plain words: what a person did, where, and the fix, instead of the parser's.
+
+``explain`` reads the text at a syntax error's mark and names one of the mistakes people make
+(tests/test_yaml_mistakes.py has one file of each under tests/data/yaml-mistakes/):
+
+- a line indented with a tab;
+- a value that starts with a quote and goes on after the closing quote;
+- a line indented differently from the fields around it;
+- a value that starts with ``- `` on its key's line (YAML reads a list).
+
+Each is recognised from the scanner's tokens and the text, never from the parser's wording
+alone, and a suggested fix is given only when the file, so fixed, parses past that line. When
+the mistake is none of these, ``explain`` gives None and the loader says what the parser said.
+
+``commented_empty`` is the other mistake: ``text: #小红书# …`` is an empty value, because
+``#`` after a space starts a comment. The loader records those values and the checker's
+"is empty" message says why (``empty_message``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import yaml
+
+from generator.core.problems import field_name
+
+if TYPE_CHECKING:
+    from generator.core.problems import Path_
+
+# The line breaks libyaml counts in its marks (so line numbers agree with the other problems).
+_BREAK_RE = re.compile(r"(\r\n|[\r\n\x85\u2028\u2029])")
+# A line's indentation, with the "- " (and "? ", ": ") indicators that can come before a node.
+_LEAD_RE = re.compile(r"(?:[ \t]|[-?:](?=[ \t]|$))*")
+_COMMENT_RE = re.compile(r"[ \t]+(#.*?)[ \t]*$")
+_PARSER_ERRORS = ("did not find expected key", "did not find expected '-'", "expected <block end>")
+EXAMPLE_MAX = 100  # a suggested line longer than this is not shown
+CANDIDATES_MAX = 6  # indentations tried for a misindented line
+
+
+def explain(text: str, exc: yaml.MarkedYAMLError, loader: type) -> tuple[int, int, str] | None:
+    """(line, column, message), from 0, for a syntax error that is a known mistake, or None."""
+    mark = exc.problem_mark
+    problem = exc.problem or ""
+    parts = _BREAK_RE.split(text)
+    if mark is None or 2 * mark.line >= len(parts):
+        return None
+    line = parts[2 * mark.line]
+    if "tab" in problem or "'\\t'" in problem or line[mark.column : mark.column + 1] == "\t":
+        return _tab(mark.line, mark.column, line)
+    if not ("sequence entries are not allowed" in problem or problem.startswith(_PARSER_ERRORS)):
+        return None
+    tokens = _tokens(text, loader)
+    if "sequence entries are not allowed" in problem:  # the scanner stops at the "-"
+        return _dash_value(parts, mark.line, mark.column, tokens, loader)
+    at = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if (t.start_mark.line, t.start_mark.column) == (mark.line, mark.column)
+        ),
+        None,
+    )
+    if at is None or at < 2:
+        return None
+    found = _quote_then_text(parts, mark.line, tokens, at, loader)
+    if found is None and not line[: mark.column].strip(" "):
+        found = _indentation(parts, mark.line, mark.column, tokens, at, loader)
+    return found
+
+
+def _tab(number: int, column: int, line: str) -> tuple[int, int, str] | None:
+    lead = _LEAD_RE.match(line)
+    first = line.find("\t", 0, lead.end()) if lead else -1
+    if 0 <= first <= column:
+        message = (
+            f"line {number + 1} is indented with a tab: YAML needs spaces; "
+            "indent it with spaces only"
+        )
+        return number, first, message
+    if line[column : column + 1] == "\t":
+        message = (
+            f"line {number + 1} has a tab at column {column + 1}: YAML needs spaces there; "
+            "replace the tab with spaces"
+        )
+        return number, column, message
+    return None
+
+
+def _quote_then_text(
+    parts: list[str], number: int, tokens: list[yaml.Token], at: int, loader: type
+) -> tuple[int, int, str] | None:
+    """``title: "TikTok refugees" flock to RedNote``: the quoted scalar ends the value."""
+    quoted, before = tokens[at - 1], tokens[at - 2]
+    if not (
+        isinstance(quoted, yaml.ScalarToken)
+        and quoted.style in ('"', "'")
+        and quoted.start_mark.line == quoted.end_mark.line == number
+        and isinstance(before, (yaml.ValueToken, yaml.BlockEntryToken))
+    ):
+        return None
+    line = parts[2 * number]
+    start = quoted.start_mark.column
+    fix = _fixed(parts, number, line[:start], line[start:], loader)
+    message = (
+        "this value starts with a quote and goes on after the closing quote: quote the whole "
+        f"value{f', e.g. `{fix}`' if fix else ''}"
+    )
+    return number, start, message
+
+
+def _dash_value(
+    parts: list[str], number: int, column: int, tokens: list[yaml.Token], loader: type
+) -> tuple[int, int, str] | None:
+    """``summary: - 用户涌入``: a block sequence cannot start on its key's line."""
+    line = parts[2 * number]
+    if not (
+        tokens
+        and isinstance(tokens[-1], yaml.ValueToken)
+        and tokens[-1].start_mark.line == number
+        and re.match(r"-(?:[ \t]|$)", line[column:])
+    ):
+        return None
+    fix = _fixed(parts, number, line[:column], line[column:], loader)
+    message = (
+        "a value cannot start with '- ' on the same line as its key (YAML reads a list): "
+        f"quote the value, or write it as a `|-` block{f', e.g. `{fix}`' if fix else ''}"
+    )
+    return number, column, message
+
+
+def _fixed(parts: list[str], number: int, prefix: str, value: str, loader: type) -> str | None:
+    """The line ``prefix`` + ``value`` quoted whole, without its indentation, when the file
+    with that line parses past it; None when it would not, or is too long to show."""
+    value = value.rstrip(" \t")
+    if re.search(r"[ \t]#", value):  # a comment, or part of the value? Do not guess.
+        return None
+    line = prefix + quote(value)
+    if len(line.strip()) > EXAMPLE_MAX or _parse(parts, number, line, loader, whole=True) is None:
+        return None
+    return line.strip()
+
+
+def quote(value: str) -> str:
+    """``value`` as a one-line quoted YAML scalar."""
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _indentation(
+    parts: list[str], number: int, column: int, tokens: list[yaml.Token], at: int, loader: type
+) -> tuple[int, int, str] | None:
+    """A line indented to no open block's column: say which columns would parse, and as what."""
+    open_blocks: list[int] = []
+    flow = 0
+    for token in tokens[:at]:
+        if token.start_mark.line >= number:
+            break
+        if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken)):
+            open_blocks.append(token.start_mark.column)
+        elif isinstance(token, yaml.BlockEndToken) and open_blocks:
+            open_blocks.pop()
+        elif isinstance(token, (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+            flow += 1
+        elif isinstance(token, (yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+            flow -= 1
+    if flow or not open_blocks:
+        return None
+    tried = sorted(set(open_blocks) - {column}, key=lambda c: abs(c - column))[:CANDIDATES_MAX]
+    content = parts[2 * number][column:]
+    fits = []
+    for indent in sorted(tried):
+        line = " " * indent + content
+        node = _parse(parts, number, line, loader, whole=False)
+        what = _owner(node, number, indent, content[:1] == "-") if node is not None else None
+        if what is not None and _parse(parts, number, line, loader, whole=True) is not None:
+            fits.append((indent, what))
+    if not fits:
+        return None
+    spaces = _spaces(column)
+    if len(fits) == 1:
+        indent, what = fits[0]
+        rest = f"are indented {indent}" if indent else "are not indented"
+        message = (
+            f"line {number + 1} is indented {spaces}, but the other {what} {rest}: line them up"
+        )
+        return number, column, message
+    options = " or ".join(f"{_spaces(indent)} (like the other {what})" for indent, what in fits)
+    message = (
+        f"line {number + 1} is indented {spaces}, which lines up with none of the lines around "
+        f"it: indent it {options}"
+    )
+    return number, column, message
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space" + ("" if count == 1 else "s")
+
+
+def _owner(root: yaml.Node, number: int, indent: int, dash: bool) -> str | None:
+    """What line ``number`` (at ``indent``) is part of in ``root``: "fields of 'zh'", "top-level
+    fields" or "items of 'sources'"; None when it is not a key or an item, or duplicates a key."""
+    stack: list[tuple[yaml.Node, Path_]] = [(root, ())]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            keys = [k.value for k, _v in node.value if isinstance(k, yaml.ScalarNode)]
+            for key, value in node.value:
+                if (key.start_mark.line, key.start_mark.column) == (number, indent):
+                    if keys.count(key.value) > 1:
+                        return None  # a field the mapping already has: not where it goes
+                    return f"fields of '{field_name(at)}'" if at else "top-level fields"
+                stack.append((value, at + (key.value,)))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                # A block sequence starts at its first "- "; an item's node starts after it.
+                if item.start_mark.line == number and not node.flow_style and dash:
+                    if node.start_mark.column == indent:
+                        return f"items of '{field_name(at)}'" if at else None
+                stack.append((item, at + (i,)))
+    return None
+
+
+def _parse(parts: list[str], number: int, line: str, loader: type, whole: bool) -> yaml.Node | None:
+    """The file with line ``number`` replaced: its node up to that line (``whole``: the file's,
+    or an empty node when a later line fails), or None when it fails at that line or before."""
+    fixed = [*parts[: 2 * number], line, *(parts[2 * number + 1 :] if whole else ())]
+    try:
+        node = yaml.compose("".join(fixed), Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        if whole and exc.problem_mark is not None and exc.problem_mark.line > number:
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "")
+        return None
+    except yaml.YAMLError:
+        return None
+    return node
+
+
+def _tokens(text: str, loader: type) -> list[yaml.Token]:
+    tokens: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    return tokens
+
+
+# --- `text: #小红书# …`: a value that YAML read as a comment ---------------------------------
+
+
+def commented_empty(line: str, column: int) -> tuple[int, str] | None:
+    """For an empty value at ``column`` of ``line`` (from 0): when the rest of the line after
+    its ``key:`` or ``-`` is a comment, the comment's column and the line with it quoted."""
+    before = line[:column].rstrip(" \t")
+    found = _COMMENT_RE.match(line, len(before))
+    if not (before.endswith((":", "-")) and found):
+        return None
+    return found.start(1), f"{before.lstrip(' ')} {quote(found[1])}"
+
+
+def empty_message(name: str, fixed: str | None) -> str:
+    """The message for an empty value; ``fixed`` is the line quoted, when a comment emptied it."""
+    if fixed is None:
+        return f"'{name}' is empty: give it a value, or delete the line"
+    example = f", e.g. `{fixed}`" if len(fixed) <= EXAMPLE_MAX else ""
+    return f"`#` starts a comment in YAML, so '{name}' is empty: put the value in quotes{example}"
+
+
+__all__ = ["commented_empty", "empty_message", "explain", "quote"]

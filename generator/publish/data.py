@@ -1,0 +1,266 @@
+"""Open data: every entry as JSON, the censorship lists' terms as CSV, and the JSON Schemas."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import logging
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.core.config import SiteConfig
+from generator.core.dates import PartialDate
+from generator.core.markup import strip_control_chars
+from generator.format import fields, kinds, schema, urls
+from generator.format.corpus import Corpus
+from generator.format.model import SCHEMA_DEFS, Entry, own_fields
+from generator.site import fingerprint
+
+log = logging.getLogger(__name__)
+
+TERMS_COLUMNS = (
+    "list_id",
+    "term",
+    "translation",
+    "topic",
+    "evidence",
+    "category",
+    "note",
+    "first_seen",
+    "list_permalink",
+)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a
+# leading apostrophe makes it text. Tab and carriage return count too (OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# And a spreadsheet that splits a line on another character than the comma (";" where the
+# comma is the decimal mark, a tab, "|"), or reads a line break inside a value as the end of
+# a row, starts a cell after each of them: there too, after any spaces, a formula is guarded.
+_CELL_START_RE = re.compile(
+    r"(?:^|(?<=[,;\t|\r\n]))( *)(?=[" + re.escape("".join(FORMULA_PREFIXES)) + "])"
+)
+
+
+# --- entries as JSON --------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A model value → what the entry's YAML said: dates as written, Markdown as Markdown."""
+    if isinstance(value, PartialDate):
+        return value.text or str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return strip_control_chars(value)
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        declared = fields.schema_fields(type(value))
+        return _fields((f.name, getattr(value, f.name)) for f in declared)
+    return value
+
+
+def _fields(pairs: Any) -> dict[str, Any]:
+    # Optional fields an entry does not have are left out, as in its YAML file (a flag that
+    # is false is as good as absent).
+    return {name: _plain(v) for name, v in pairs if v is not None and v != () and v is not False}
+
+
+def entry_fields(entry: Entry) -> dict[str, Any]:
+    """The entry's fields, named and ordered as in its kind's JSON Schema."""
+    return _fields((f.name, getattr(entry, f.name)) for f in own_fields(type(entry)))
+
+
+def entry_record(entry: Entry, base: str) -> dict[str, Any]:
+    """``{id, kind, permalink, fields}``; ``fields`` validates against the kind's schema."""
+    return {
+        "id": entry.id,
+        "kind": entry.KIND.name,
+        "permalink": base + entry.url,
+        "fields": entry_fields(entry),
+    }
+
+
+def _ordered(corpus: Corpus, kind: str | None = None) -> list[Entry]:
+    """By kind (in the site's order: events, quotes, lists, actors), then id."""
+    registry = kinds.current()
+    chosen = [e for e in corpus.entries.values() if kind is None or e.KIND.name == kind]
+    return sorted(chosen, key=lambda e: (registry.position(e.KIND.name), e.id))
+
+
+def _json(doc: dict[str, Any]) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+_ENTRIES = "\0entries"  # a placeholder no entry can hold: JSON writes it "\u0000entries"
+
+
+def _json_with_entries(head: dict[str, Any], entries: list[str]) -> bytes:
+    """``_json({**head, "entries": [...]})``, from each entry already encoded on its own.
+
+    An entry encoded alone (``indent=2``) is the same text as inside the list but for the
+    indentation of its lines, four spaces deeper there; JSON strings hold no raw newline.
+    """
+    if not entries:
+        return _json({**head, "entries": []})
+    text = json.dumps({**head, "entries": [_ENTRIES]}, ensure_ascii=False, indent=2)
+    body = ",\n    ".join(e.replace("\n", "\n    ") for e in entries)
+    return (text.replace(json.dumps(_ENTRIES), body, 1) + "\n").encode("utf-8")
+
+
+def _encoded(entry: Entry, base: str, memo: dict[bytes, str] | None) -> str:
+    """An entry's record as JSON; ``memo`` keeps them between builds (by content and base)."""
+    if memo is None:
+        return json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
+    key = fingerprint.entry_digest(entry) + base.encode()
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
+    return text
+
+
+def _schema_url(base: str, kind: str) -> str:
+    return base + urls.SCHEMA.src(name=kind)
+
+
+# --- terms as CSV -----------------------------------------------------------------------------
+
+
+def csv_cell(value: str | None) -> str:
+    """Text safe to open in a spreadsheet, however it splits a line into cells: no control
+    characters, and no cell that starts a formula."""
+    return _CELL_START_RE.sub(r"\1'", strip_control_chars(value or ""))
+
+
+def terms_csv(corpus: Corpus, base: str) -> bytes:
+    """One row per item of every censorship list, lists by id, items as listed. An item is a
+    term (with its translation) or a topic: the other columns are empty."""
+    out = io.StringIO()
+    writer = csv.writer(out)  # RFC 4180: comma, double quotes, CRLF
+    writer.writerow(TERMS_COLUMNS)
+    for entry in _ordered(corpus, "list"):
+        for item in entry.items:  # type: ignore[attr-defined]
+            writer.writerow(
+                [
+                    csv_cell(entry.id),
+                    csv_cell(item.term),
+                    csv_cell(item.translation),
+                    csv_cell(item.topic),
+                    csv_cell(item.evidence),
+                    csv_cell(item.category),
+                    csv_cell(item.note),
+                    csv_cell(item.first_seen.text if item.first_seen else None),
+                    csv_cell(base + entry.url),
+                ]
+            )
+    return out.getvalue().encode("utf-8")
+
+
+# --- what the build calls ---------------------------------------------------------------------
+
+
+def build_data(
+    corpus: Corpus, config: SiteConfig, memo: dict[bytes, str] | None = None
+) -> dict[str, bytes]:
+    """Every data file as bytes, keyed by site-relative path, without writing anything.
+    ``memo``: each entry's JSON, kept between builds (``generator.cache.incremental``)."""
+    base = config.require_site_url()
+    files: dict[str, bytes] = {}
+    everything = _ordered(corpus)
+    encoded = {e.id: _encoded(e, base, memo) for e in everything}
+    registry = kinds.current()
+    files[urls.API_ALL.src()] = _json_with_entries(
+        {
+            "schema_version": fields.SCHEMA_VERSION,
+            "schemas": {kind: _schema_url(base, kind) for kind in registry.names},
+            "count": len(everything),
+        },
+        [encoded[e.id] for e in everything],
+    )
+    for kind in registry:
+        chosen = _ordered(corpus, kind.name)
+        files[urls.API_KIND.src(folder=kind.folder)] = _json_with_entries(
+            {
+                "schema_version": fields.SCHEMA_VERSION,
+                "kind": kind.name,
+                "schema": _schema_url(base, kind.name),
+                "count": len(chosen),
+            },
+            [encoded[e.id] for e in chosen],
+        )
+    files[urls.API_TERMS.src()] = terms_csv(corpus, base)
+    for kind, kind_schema in schema.json_schemas().items():
+        files[urls.SCHEMA.src(name=kind)] = schema.dumps(kind_schema).encode("utf-8")
+    return files
+
+
+def write_data(
+    corpus: Corpus, config: SiteConfig, site_dir: Path, memo: dict[bytes, str] | None = None
+) -> None:
+    """Write ``api/`` and ``schemas/`` under ``site_dir``; fails before writing without site_url."""
+    files = build_data(corpus, config, memo)
+    for rel, content in files.items():
+        path = site_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    log.info("wrote %d data files", len(files))
+
+
+# --- what the Data page says ------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldDoc:
+    name: str
+    required: bool
+    description: str
+
+
+def _description(prop: dict[str, Any]) -> str:
+    if prop.get("description"):
+        return str(prop["description"])
+    ref = prop.get("$ref", "")
+    target = SCHEMA_DEFS.get(ref.rpartition("/")[2], {})
+    return str(target.get("description", ""))
+
+
+def field_docs(kind: str) -> list[FieldDoc]:
+    """Each top-level field of a kind, from its schema: the page describes what validates."""
+    kind_schema = schema.json_schemas()[kind]
+    required = set(kind_schema["required"])
+    return [
+        FieldDoc(name, name in required, _description(prop))
+        for name, prop in kind_schema["properties"].items()
+    ]
+
+
+def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
+    """What data.md.j2 needs: the files with their absolute URLs, counts, the schema fields."""
+    base = config.require_site_url()
+    registry = kinds.current()
+    counts = {kind.name: corpus.count(kind.name) for kind in registry}
+    terms = sum(len(e.items) for e in corpus.of("list"))
+    return {
+        "schema_version": fields.SCHEMA_VERSION,
+        "entries_url": base + urls.API_ALL.src(),
+        "terms_url": base + urls.API_TERMS.src(),
+        "total": sum(counts.values()),
+        "terms_count": terms,
+        "terms_columns": TERMS_COLUMNS,
+        "kinds": [
+            {
+                "kind": kind.name,
+                "label": kind.label,
+                "plural": kind.folder,
+                "count": counts[kind.name],
+                "data_url": base + urls.API_KIND.src(folder=kind.folder),
+                "schema_url": _schema_url(base, kind.name),
+                "fields": field_docs(kind.name),
+            }
+            for kind in registry
+        ],
+        "licence": str(config.raw.get("copyright") or ""),
+    }

@@ -1,0 +1,405 @@
+"""Atom, RSS and JSON Feed files of the newest entries, and the Subscribe and Data pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup, escape
+
+from generator.core.config import SiteConfig
+from generator.core.errors import ConfigError
+from generator.core.markup import escape_markdown, plain_text, strip_control_chars, strip_tags
+from generator.format import kinds, urls
+from generator.format.corpus import Corpus, newest_first
+from generator.format.model import Entry
+from generator.publish import data
+from generator.site.fingerprint import named_digest
+from generator.site.render import make_environment
+
+log = logging.getLogger(__name__)
+
+# Entry and feed ids are tag: URIs (RFC 4151) minted under this authority, never under
+# site_url, so moving the site changes no id and readers show nothing twice. A fork sets its
+# own in mkdocs.yml (extra.record.feed_id_authority): a domain or e-mail address it
+# controlled on the date given after the comma.
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+DEFAULT_FEED_ID_AUTHORITY = "rednote-record.github.io,2025"
+_AUTHORITY_RE = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"  # DNS name
+    r"|[^\s@,:]+@[a-z0-9.-]+\.[a-z]{2,})"  # or an e-mail address
+    r",\d{4}(?:-\d{2}(?:-\d{2})?)?$"  # the date the name was held
+)
+
+# Fixed so that rebuilding an unchanged knowledge base gives byte-identical files (feedgen
+# would otherwise announce its own version, and stamp now() into the feed's dates).
+GENERATOR = "RedNote Record"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# Only when no entry at all can date a feed (an empty knowledge base): a fixed instant, never now.
+EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: where it is written (without extension), what it says, and what it lists."""
+
+    path: str  # site-relative, without extension: ``feeds/all``, ``feeds/tags/<tag>``
+    title: str
+    description: str
+    page: str  # site-relative URL of the HTML page the feed follows
+    entries: tuple[Entry, ...]  # newest first, already cut to the limit
+    total: int  # how many entries it follows, before the limit
+    updated: date  # the newest entry's last_modified (never the build time)
+
+
+# --- choosing and ordering entries ------------------------------------------------------------
+
+# Feeds order their entries with corpus.newest_first (also importable from here), which
+# every other list of "what is new" can share.
+
+
+def feed_id_authority(config: SiteConfig) -> str:
+    """``authority,date`` for tag: URIs, from ``extra.record.feed_id_authority``."""
+    record = (config.raw.get("extra") or {}).get("record") or {}
+    value = record.get("feed_id_authority", DEFAULT_FEED_ID_AUTHORITY)
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"{config.path}: extra.record.feed_id_authority must be text such as "
+            f"{DEFAULT_FEED_ID_AUTHORITY!r}"
+        )
+    value = value.strip()
+    if "," not in value:  # a bare domain: the year the record began
+        value += ",2025"
+    if not _AUTHORITY_RE.match(value):
+        raise ConfigError(
+            f"{config.path}: extra.record.feed_id_authority {value!r} is not a tag: URI "
+            "authority; use a lowercase domain or e-mail address you control, optionally with "
+            f"the date you held it, such as {DEFAULT_FEED_ID_AUTHORITY!r}"
+        )
+    return value
+
+
+def entry_id(entry: Entry, authority: str) -> str:
+    """The permanent id of an entry in every feed: ``tag:<authority>:<kind>/<id>``, with the id
+    it was first published under (a renamed entry keeps its old one)."""
+    return f"tag:{authority}:{entry.KIND.name}/{entry.first_id}"
+
+
+def _feed_id(feed: Feed, authority: str) -> str:
+    return f"tag:{authority}:{feed.path}"
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
+    """Every feed the site publishes: all entries, one per kind, one per tag.
+
+    Only kinds whose new entries are news have feeds (``Kind.feed``): an actor's ``added``
+    date says when the profile was written, which is nothing a subscriber waits for.
+    """
+    limit = config.feed_limit
+    feed_kinds = kinds.current().feed_kinds
+    news = [e for e in corpus.entries.values() if e.KIND.feed]
+    # An empty feed (a tag only actors carry) is dated by the newest entry of the corpus.
+    fallback = max((e.last_modified for e in news), default=EPOCH)
+    site = config.site_name
+
+    def make(path: str, title: str, description: str, page: str, chosen: list[Entry]) -> Feed:
+        ordered = newest_first(chosen)
+        updated = ordered[0].last_modified if ordered else fallback
+        return Feed(path, title, description, page, tuple(ordered[:limit]), len(ordered), updated)
+
+    feeds = [
+        make(
+            urls.FEED_ALL.src(),
+            site,
+            config.site_description or f"New and corrected entries of {site}.",
+            "",
+            news,
+        )
+    ]
+    for kind in feed_kinds:
+        label = kind.plural_label.lower()
+        feeds.append(
+            make(
+                urls.FEED_KIND.src(folder=kind.folder),
+                f"{site}: {label}",
+                f"New and corrected {label}.",
+                urls.page_url(kind.index_src),
+                [e for e in news if e.KIND is kind],
+            )
+        )
+    carried = _carried(feed_kinds)
+    for tag, tagged in corpus.tags.items():
+        feeds.append(
+            make(
+                urls.FEED_TAG.src(tag=tag),
+                f"{site}: tagged {tag}",
+                f"New and corrected {carried} tagged {tag}.",
+                urls.page_url(urls.tag_src(tag)),
+                [e for e in tagged if e.KIND.feed],
+            )
+        )
+    return feeds
+
+
+# --- one item ---------------------------------------------------------------------------------
+
+
+def _carried(feed_kinds: tuple[kinds.Kind, ...]) -> str:
+    """ "events, quotes and lists": what a tag's feed carries."""
+    names = [k.folder for k in feed_kinds]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def _content_html(entry: Entry, corpus: Corpus, env: jinja2.Environment) -> str:
+    html = env.get_template(entry.KIND.template("feed.html.j2")).render(entry=entry, corpus=corpus)
+    return strip_control_chars(html.strip())
+
+
+def _summary_text(entry: Entry) -> str:
+    """One paragraph of plain text saying what the entry is."""
+    return strip_control_chars(plain_text(entry.KIND.summary(entry)))
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: str
+    url: str
+    title: str
+    summary: str  # plain text
+    content_html: str
+    published: datetime
+    updated: datetime
+    tags: tuple[str, ...]
+
+
+def _item(
+    entry: Entry, corpus: Corpus, env: jinja2.Environment, base: str, authority: str
+) -> _Item:
+    return _Item(
+        id=entry_id(entry, authority),
+        url=base + entry.url,
+        # Atom needs a title; one made only of characters a feed cannot hold (which the
+        # validator refuses anyway) falls back to the id. Titles are plain text, but some
+        # readers take an RSS title for HTML: what would be a tag there is left out.
+        title=strip_tags(strip_control_chars(entry.title)).strip() or entry.id,
+        summary=_summary_text(entry),
+        content_html=_content_html(entry, corpus, env),
+        published=_midnight(entry.added),
+        updated=_midnight(entry.last_modified),
+        tags=tuple(strip_control_chars(t) for t in entry.tags),
+    )
+
+
+# --- Atom and RSS -----------------------------------------------------------------------------
+
+
+def _feedgen(
+    feed: Feed, items: list[_Item], config: SiteConfig, base: str, authority: str, fmt: str
+) -> bytes:
+    fg = FeedGenerator()
+    fg.id(_feed_id(feed, authority))
+    fg.title(strip_control_chars(feed.title))
+    fg.description(strip_control_chars(feed.description))
+    fg.author(name=strip_control_chars(config.site_name))
+    fg.link(
+        href=f"{base}{feed.path}.{fmt}.xml",
+        rel="self",
+        type="application/atom+xml" if fmt == "atom" else "application/rss+xml",
+    )
+    # Last: RSS has one <link>, the page the feed follows, and feedgen fills it with the href
+    # of the last link given (Atom keeps both; RSS writes rel=self as an <atom:link>).
+    fg.link(href=base + feed.page, rel="alternate", type="text/html")
+    fg.language("en")
+    copyright_ = config.raw.get("copyright")
+    if copyright_:
+        fg.rights(strip_control_chars(str(copyright_)))
+    fg.generator(GENERATOR)
+    fg.updated(_midnight(feed.updated))  # also RSS lastBuildDate; RSS pubDate stays unset
+    for item in items:
+        fe = fg.add_entry(order="append")
+        fe.id(item.id)  # also the RSS guid, isPermaLink="false"
+        fe.title(item.title)
+        fe.link(href=item.url, rel="alternate")
+        # HTML-escaped plain text, typed html: RSS readers treat <description> as HTML, so
+        # a "<" in the text must arrive as "&lt;" for both formats to show it as written.
+        fe.summary(str(escape(item.summary)), type="html")
+        fe.content(item.content_html, type="html")
+        fe.published(item.published)
+        fe.updated(item.updated)
+        for tag in item.tags:
+            fe.category(term=tag)
+    out = fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
+    return out
+
+
+# --- JSON Feed --------------------------------------------------------------------------------
+
+
+def _json_feed(feed: Feed, items: list[_Item], config: SiteConfig, base: str) -> bytes:
+    doc: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": strip_control_chars(feed.title),
+        "home_page_url": base + feed.page,
+        "feed_url": f"{base}{feed.path}.json",
+        "description": strip_control_chars(feed.description),
+        "language": "en",
+        "authors": [{"name": strip_control_chars(config.site_name), "url": base}],
+        "items": [
+            {
+                "id": item.id,
+                "url": item.url,
+                "title": item.title,
+                "content_html": item.content_html,
+                "summary": item.summary,
+                "date_published": item.published.isoformat(),
+                "date_modified": item.updated.isoformat(),
+                "tags": list(item.tags),
+            }
+            for item in items
+        ],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# --- what the build calls ---------------------------------------------------------------------
+
+
+def build_feeds(
+    corpus: Corpus,
+    config: SiteConfig,
+    env: jinja2.Environment | None = None,
+    memo: dict[bytes, Any] | None = None,
+) -> dict[str, bytes]:
+    """Every feed file as bytes, keyed by site-relative path, without writing anything.
+    ``memo`` keeps feed files and items between builds, by what they are made from
+    (``generator.cache.incremental``): a feed whose items and description are unchanged is not
+    made again."""
+    base = config.require_site_url()
+    authority = feed_id_authority(config)
+    env = env or make_environment()
+    made: dict[str, _Item] = {}
+    item_keys: dict[str, bytes] = {}
+
+    def key_of(entry: Entry) -> bytes:
+        if entry.id not in item_keys:
+            item_keys[entry.id] = _item_key(entry, corpus, base, authority)
+        return item_keys[entry.id]
+
+    def item_of(entry: Entry) -> _Item:
+        if entry.id not in made:
+            kept = memo.get(key_of(entry)) if memo is not None else None
+            made[entry.id] = kept or _item(entry, corpus, env, base, authority)
+            if memo is not None and kept is None:
+                memo[key_of(entry)] = made[entry.id]
+        return made[entry.id]
+
+    files: dict[str, bytes] = {}
+    for feed in catalogue(corpus, config):
+        formats = ["atom", "rss"] + (["json"] if feed.path == urls.FEED_ALL.src() else [])
+        for fmt in formats:
+            rel = f"{feed.path}.json" if fmt == "json" else f"{feed.path}.{fmt}.xml"
+            key = None
+            if memo is not None:
+                key = _feed_key(fmt, feed, config, base, authority, map(key_of, feed.entries))
+                kept = memo.get(key)
+                if kept is not None:
+                    files[rel] = kept
+                    continue
+            items = [item_of(e) for e in feed.entries]
+            if fmt == "json":
+                files[rel] = _json_feed(feed, items, config, base)
+            else:
+                files[rel] = _feedgen(feed, items, config, base, authority, fmt)
+            if key is not None:
+                memo[key] = files[rel]  # type: ignore[index]
+    return files
+
+
+def _item_key(entry: Entry, corpus: Corpus, base: str, authority: str) -> bytes:
+    """What an item is made from: the entry, the entries it names (a quote's speaker), the
+    site's address and the ids' authority."""
+    named = named_digest(entry, corpus.entries)
+    return hashlib.blake2b(f"item\0{base}\0{authority}\0".encode() + named, digest_size=20).digest()
+
+
+def _feed_key(
+    fmt: str,
+    feed: Feed,
+    config: SiteConfig,
+    base: str,
+    authority: str,
+    item_keys: Iterable[bytes],
+) -> bytes:
+    """What one feed file is made from: its format, what the feed says, and its items."""
+    head = (fmt, feed.path, feed.title, feed.description, feed.page, feed.total, feed.updated)
+    rest = (config.site_name, config.raw.get("copyright"), base, authority)
+    h = hashlib.blake2b(b"feed\0" + repr((head, rest)).encode(), digest_size=20)
+    for key in item_keys:
+        h.update(key)
+    return h.digest()
+
+
+def write_feeds(
+    corpus: Corpus,
+    config: SiteConfig,
+    site_dir: Path,
+    env: jinja2.Environment | None = None,
+    memo: dict[bytes, Any] | None = None,
+) -> None:
+    """Write every feed under ``site_dir/feeds/``. Fails before writing if site_url is unset.
+    ``memo``: see build_feeds."""
+    files = build_feeds(corpus, config, env, memo)
+    # Not a feed: Material's JavaScript takes every <link rel="alternate"> for a language
+    # version of the site and fetches sitemap.xml beside it, which would be a 404 on every
+    # page. An empty sitemap in each folder of feeds (tag pages link theirs) answers it.
+    folders = sorted({rel.rpartition("/")[0] for rel in files})
+    sitemaps = {f"{folder}/sitemap.xml": EMPTY_SITEMAP for folder in folders}
+    files = {**files, **sitemaps}
+    for rel, content in files.items():
+        path = site_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    log.info("wrote %d feed files", len(files) - len(sitemaps))
+
+
+def subscribe_and_data_pages(
+    corpus: Corpus, config: SiteConfig, env: jinja2.Environment
+) -> dict[str, str]:
+    """The generated Subscribe and Data pages, keyed by docs-relative path."""
+    base = config.require_site_url()
+    feeds = catalogue(corpus, config)
+    kind_feeds = feeds[1 : 1 + len(kinds.current().feed_kinds)]
+    tag_feeds = feeds[1 + len(kind_feeds) :]
+    context = {
+        "site_name": Markup(escape_markdown(config.site_name)),
+        "base": base,
+        "all_feed": feeds[0],
+        "kind_feeds": kind_feeds,
+        "tag_feeds": tag_feeds,
+        # What the Tags page counts (actors too), beside what each tag's feed follows.
+        "tag_totals": {tag: len(tagged) for tag, tagged in corpus.tags.items()},
+        "limit": config.feed_limit,
+        "authority": feed_id_authority(config),
+    }
+    return {
+        "subscribe.md": env.get_template("subscribe.md.j2").render(**context),
+        "data.md": env.get_template("data.md.j2").render(
+            **context, **data.page_context(corpus, config)
+        ),
+    }

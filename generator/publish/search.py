@@ -1,0 +1,316 @@
+"""Search: a Pagefind index of the entries, built from their own data.
+
+Each entry is one record (``add_custom_record``) rather than its built page: the index then
+holds what a reader searches for (the title, summary, text, translation, terms and topics, the
+Chinese fields) and nothing else, without the navigation, "Related", "Referred to by" or the
+footer that every page repeats, and without parsing the built HTML. Listing pages are not
+indexed: every entry they list is. Filters (kind, tag, actor, year, language of the original
+text) and the date to sort by come from the same fields the pages show.
+
+One index, in Chinese (``force_language``): Pagefind splits its index by language and
+searches only the reader's page language, so a Chinese index of every entry is what lets
+小红书 and "Kagan" be found from the same box. The extended binary segments the Chinese;
+English words are split on spaces as in any language.
+
+The Pagefind binary runs as a separate process, so indexing runs on another core while
+MkDocs renders the pages: records are sent as soon as the pages are rendered, and the files
+are written into the finished site once MkDocs is done (``Indexer``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.core.dates import PartialDate
+from generator.core.errors import BuildError
+from generator.format.model import Dated, Entry, reference_fields
+from generator.site.fingerprint import named_digest
+from generator.site.render import language_name
+
+if TYPE_CHECKING:
+    from generator.format.corpus import Corpus
+
+log = logging.getLogger(__name__)
+
+OUTPUT = "pagefind"  # the bundle's folder in the site
+LANGUAGE = "zh"
+# Fields that say nothing a reader searches for: where the entry comes from, and its log.
+_SKIPPED = {"sources", "corrections", "aliases", "tags", "lang", "evidence", "handles"}
+_PIPE_LIMIT = 2**30  # bytes of one answer from the binary: the bundle, base64-encoded
+_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARK_RE = re.compile(r"(^|\s)[#>]+\s|[*_`]+")
+
+
+def records(corpus: Corpus) -> list[dict[str, Any]]:
+    """One Pagefind record per entry, in the corpus's order."""
+    return [record(entry, corpus) for entry in corpus.sorted()]
+
+
+def keyed_records(
+    corpus: Corpus, memo: dict[bytes, Any] | None
+) -> tuple[list[dict[str, Any]], str]:
+    """``records(corpus)``, and a key that is the same for the same records. ``memo`` keeps
+    each record between builds by what it is made from: its entry and the actors it names
+    (``generator.cache.incremental``); the key is the hash of those. Without ``memo``, no key
+    (``""``): a build without the cache has nothing to compare it with."""
+    if memo is None:
+        return records(corpus), ""
+    out: list[dict[str, Any]] = []
+    h = hashlib.blake2b(b"records\0", digest_size=16)
+    for entry in corpus.sorted():
+        key = _record_key(entry, corpus)
+        h.update(key)
+        known = memo.get(key)
+        if known is None:
+            known = memo[key] = record(entry, corpus)
+        out.append(known)
+    return out, h.hexdigest()
+
+
+def _record_key(entry: Entry, corpus: Corpus) -> bytes:
+    # The entries it names count: an actor's name is a filter value of the record.
+    return b"record\0" + named_digest(entry, corpus.entries)
+
+
+def record(entry: Entry, corpus: Corpus) -> dict[str, Any]:
+    kind = entry.KIND
+    meta = {"title": entry.title, "kind": kind.label}
+    filters: dict[str, list[str]] = {"kind": [kind.label]}
+    sort: dict[str, str] = {}
+    if isinstance(entry, Dated):
+        meta["date"] = entry.when
+        filters["year"] = [str(entry.date.year)]
+        sort["date"] = _sortable(entry.date)
+    if entry.tags:
+        filters["tag"] = list(entry.tags)
+    actors = _actor_names(entry, corpus)
+    if actors:
+        filters["actor"] = actors
+    lang = getattr(entry, "lang", None)
+    if lang:
+        filters["language"] = [language_name(lang).split(" (")[0]]
+    return {
+        "url": "/" + entry.url,
+        "content": "\n".join(_texts(entry)),
+        "language": LANGUAGE,
+        "meta": meta,
+        "filters": filters,
+        "sort": sort,
+    }
+
+
+def _sortable(date: PartialDate) -> str:
+    return date.start.isoformat()
+
+
+def _actor_names(entry: Entry, corpus: Corpus) -> list[str]:
+    """The actors an entry names (an actor names itself), as a reader picks them: by name."""
+    names: list[str] = [entry.title] if entry.KIND.name == "actor" else []
+    for name, target in entry.references():
+        other = corpus.entries.get(target)
+        if other is not None and other.KIND.name == "actor" and name != "related":
+            if other.title not in names:
+                names.append(other.title)
+    return names
+
+
+def _texts(value: Any, top: bool = True) -> list[str]:
+    """The searchable text of an entry or a record inside it: every text field but ids,
+    addresses, sources and the corrections log; Markdown as its words."""
+    out: list[str] = []
+    refs = {name for name, _ in reference_fields(type(value))} if top else set()
+    for f in dataclasses.fields(value):
+        if "schema" not in f.metadata or f.name in _SKIPPED or f.name in refs:
+            continue
+        node = f.metadata["schema"]
+        if node.get("format") == "uri" or "date" in node.get("$ref", ""):
+            continue
+        item = getattr(value, f.name)
+        for v in item if isinstance(item, tuple) else (item,):
+            if isinstance(v, str):
+                out.append(_words(v))
+            elif dataclasses.is_dataclass(v):
+                out.extend(_texts(v, top=False))
+    return [t for t in out if t]
+
+
+def _words(markdown: str) -> str:
+    """Markdown → its words, cheaply: link text without the address, no emphasis marks."""
+    return _MD_MARK_RE.sub(r"\1", _MD_LINK_RE.sub(r"\1", markdown)).strip()
+
+
+def _service_class() -> type:
+    """Pagefind's Python service, reading each response as soon as it comes.
+
+    pagefind 1.5.2's ``PagefindService`` sleeps 0.1 s before reading every response, so a
+    record costs 0.1 s: 17 minutes for 10,000 entries. The protocol is the same; only the
+    loop that reads the binary's answers differs, and requests are sent without waiting for
+    the answer to the one before (``asyncio.gather``).
+    """
+    from pagefind.service import PagefindService
+    from pagefind.service.types import InternalResponseType
+
+    class Service(PagefindService):  # type: ignore[misc]
+        async def _wait_for_responses(self) -> None:
+            assert self._backend.stdout is not None
+            while True:
+                try:
+                    output = await self._backend.stdout.readuntil(b",")
+                except (asyncio.IncompleteReadError, ConnectionError):  # the binary ended
+                    for future in self._responses.values():
+                        if not future.done():
+                            future.set_exception(RuntimeError("Pagefind stopped"))
+                            future.exception()  # retrieved: asyncio is not to report it
+                    return
+                response = json.loads(base64.b64decode(output[:-1]))
+                if not response or response.get("message_id") is None:
+                    continue
+                future = self._responses.pop(response["message_id"], None)
+                if future is None or future.done():
+                    continue
+                payload = response["payload"]
+                if payload["type"] == InternalResponseType.ERROR.value:
+                    future.set_exception(RuntimeError(payload["message"]))
+                else:
+                    future.set_result(payload)
+
+        async def launch(self) -> PagefindService:
+            # As PagefindService.launch, with room in the pipe for the whole bundle, which
+            # get_files sends as one answer (``Indexer`` explains why it is not write_files).
+            self._backend = await asyncio.create_subprocess_exec(
+                self._bin,
+                "--service",
+                cwd=os.getcwd(),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                limit=_PIPE_LIMIT,
+            )
+            self._poll_task = self._loop.create_task(self._wait_for_responses())
+            return self
+
+        async def close(self) -> None:
+            # As PagefindService.close, also when the binary has ended (``Indexer.cancel``).
+            pending = [f for f in self._responses.values() if not f.done()]
+            if pending:
+                await asyncio.wait(pending, timeout=5)
+            self._poll_task.cancel()
+            with contextlib.suppress(ProcessLookupError):
+                self._backend.terminate()
+            await self._backend.wait()
+
+    return Service
+
+
+class Indexer:
+    """Pagefind in a background thread, started at once: the binary takes a quarter of a
+    second to start, which the build spends validating. ``index`` gives it the records
+    (``records(corpus)``), which it indexes while the pages are built; ``write`` waits for it
+    and writes the bundle; ``cancel`` stops it and writes nothing. Call one of ``write`` and
+    ``cancel``, or the binary waits for records until this process ends.
+
+    The bundle is fetched from the binary (``get_files``) and written here, not written by the
+    binary (``write_files``): pagefind 1.5.2 answers WriteFiles before its last file is on
+    disk, and its Python service stops the binary on that answer, so about one build in
+    twenty got an empty ``wasm.unknown.pagefind`` (or entry file), and no search.
+    """
+
+    def __init__(self) -> None:
+        self._records: list[dict[str, Any]] = []
+        self._given = threading.Event()
+        self._files: list[dict[str, Any]] = []
+        self._error: BaseException | None = None
+        self._stop: Any = None  # stops the binary, from any thread, once it has started
+        self.pid: int | None = None  # the binary's, once it has started
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+        self._thread.start()
+
+    def index(self, records: list[dict[str, Any]]) -> None:
+        """Index ``records`` (only the first call counts)."""
+        if not self._given.is_set():
+            self._records = records
+            self._given.set()
+
+    def write(self, target: Path) -> None:
+        """Write the bundle into ``target`` once indexing is done (after MkDocs, which empties
+        the site folder when it starts); raise BuildError if indexing failed."""
+        self._thread.join()
+        if self._error is not None:
+            raise BuildError(f"search index: {self._error}") from self._error
+        for file in self._files:
+            path = target / file["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(file["content"])
+
+    def cancel(self) -> None:
+        """Give up on the index (the build failed, or the bundle is in the cache): stop the
+        binary, so that it does not go on indexing on a core the next build (in ``serve``)
+        needs; its thread then ends."""
+        self._cancelled = True
+        self._given.set()
+        if self._stop is not None:
+            self._stop()
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._index())
+        except BaseException as exc:  # reported by write(), in the main thread
+            self._error = exc
+
+    async def _index(self) -> None:
+        try:
+            service = await _service_class()().launch()
+        except OSError as exc:  # not installed, or not executable here
+            raise RuntimeError(
+                f"Pagefind could not be started ({exc}); install it with "
+                "`pip install -e .` (the pagefind[extended] package)"
+            ) from None
+        loop, backend = asyncio.get_running_loop(), service._backend
+
+        def kill() -> None:
+            with contextlib.suppress(ProcessLookupError):  # it has ended already
+                backend.kill()
+
+        def stop() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the binary too
+                loop.call_soon_threadsafe(kill)
+
+        self._stop, self.pid = stop, backend.pid
+        if self._cancelled:  # before the binary had started
+            kill()
+        try:
+            index = await service.create_index({"force_language": LANGUAGE})
+            await asyncio.to_thread(self._given.wait)
+            if self._cancelled:
+                return
+            added = (index.add_custom_record(**rec) for rec in self._records)
+            try:
+                # Every answer awaited, so no failed one is left for asyncio to report.
+                for answer in await asyncio.gather(*added, return_exceptions=True):
+                    if isinstance(answer, BaseException):
+                        raise answer
+                self._files = await index.get_files()
+                log.debug("Pagefind indexed %d records", len(self._records))
+            except Exception:
+                # The binary ended (killed, or out of memory): say so, not what broke first.
+                with contextlib.suppress(asyncio.TimeoutError):
+                    status = await asyncio.wait_for(backend.wait(), timeout=2)
+                    raise RuntimeError(f"Pagefind stopped (exit status {status})") from None
+                raise
+        finally:
+            await service.close()
+
+
+__all__ = ["LANGUAGE", "OUTPUT", "Indexer", "keyed_records", "record", "records"]

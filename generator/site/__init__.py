@@ -1,0 +1,1 @@
+"""Which pages the site has, and rendering them from templates."""

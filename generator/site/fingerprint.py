@@ -1,0 +1,250 @@
+"""What a generated page is made from, as a hash: equal hashes, equal pages.
+
+A page is its template rendered with its context (``paging.Page``) and with what every
+template may read: the corpus and the site's indexes. So a page's key hashes:
+- the template's name and the page's source;
+- its context, walked to the bottom, where each entry counts by its whole content (its
+  ``repr``: every field) and so does each entry it refers to (templates print the names of
+  an event's actors, a quote's speaker, a list's compiler);
+- the site's structure (``site_key``): which entries exist, of which kind, with which tags,
+  who refers to whom, and the kinds' indexes, where an entry counts by its id only. That is
+  what templates read outside their context (counts, a tag's size, an actor's referrers).
+Editing an entry's text changes the pages that show it; adding or removing an entry, a tag
+or a reference changes the structure, and so every page. The build's global key (templates,
+configuration, versions) is added by ``generator.cache.cache``.
+
+A context holding a value this module cannot hash (a function, say) gets no key: that page
+is rendered on every build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Sized
+from enum import Enum
+from functools import cache
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
+
+from generator.format.model import Entry
+
+if TYPE_CHECKING:
+    from generator.core.paging import Page
+    from generator.site.site import Site
+
+
+# Lists and dicts this long (the timeline's events, a tag's entries) are hashed once per build
+# however many pages hold them; shorter ones, inline.
+_SHARED_LEN = 32
+
+
+class Unhashable(Exception):
+    """A context value with no stable content to hash."""
+
+
+class _Walker:
+    """Feeds a value's content to a hash; shared containers are walked once per walker."""
+
+    def __init__(self, by_id: bool):
+        self.by_id = by_id  # entries by id only (the structure), or by content
+        self.entries: set[str] = set()  # ids of the entries met, by content
+        self.named: set[str] = set()  # ids those entries refer to
+        self._memo: dict[tuple[int, bool], tuple[bytes, frozenset[str], frozenset[str]]] = {}
+        self._keep: list[Any] = []  # keeps memoised objects alive, so ids are not reused
+        # By id: one walker sees one corpus, where ids are unique.
+        self._digests: dict[str, bytes] = {}
+        self._references: dict[str, frozenset[str]] = {}
+        self._handlers: dict[type, Any] = {}
+
+    def digest(self, value: Any) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        self.feed(value, h)
+        return h.digest()
+
+    def feed(self, value: Any, h: Any) -> None:
+        kind = type(value)
+        handler = self._handlers.get(kind)
+        if handler is None:
+            handler = self._handlers[kind] = self._handler(kind)
+        handler(value, h)
+
+    def _handler(self, kind: type) -> Any:
+        """How to hash values of one type (looked up once per type: pages hold many values)."""
+        if kind is type(None) or issubclass(kind, (bool, int, float, str, bytes, Enum)):
+            return _scalar
+        if issubclass(kind, Entry):
+            return self._entry
+        if issubclass(kind, (dt.date, PurePath)):
+            return _printed
+        if issubclass(kind, (list, tuple, dict)):
+            return self._container
+        if dataclasses.is_dataclass(kind):
+            return self._structure if getattr(kind, "FINGERPRINT_BY_ID", False) else self._items
+        if issubclass(kind, (set, frozenset)):
+            return self._set
+        raise Unhashable(kind.__name__)
+
+    def _structure(self, value: Any, h: Any) -> None:
+        """A value whose entries count by id only: a page shows its shape (which events are
+        on which page, how many per year), never their text (``FINGERPRINT_BY_ID``)."""
+        saved, self.by_id = self.by_id, True
+        try:
+            h.update(self._shared(value))
+        finally:
+            self.by_id = saved
+
+    def _container(self, value: Any, h: Any) -> None:
+        if len(value) >= _SHARED_LEN:
+            h.update(self._shared(value))
+        else:
+            self._items(value, h)
+
+    def _set(self, value: Any, h: Any) -> None:
+        parts = sorted(self.digest(v) for v in value)
+        h.update(b"set[" + b"".join(parts) + b"]")
+
+    def _entry(self, entry: Entry, h: Any) -> None:
+        if self.by_id:
+            h.update(f"entry:{entry.KIND.name}:{entry.id};".encode())
+        else:
+            self.entries.add(entry.id)
+            self.named |= self.references(entry)
+            h.update(b"entry:" + self.entry_digest(entry))
+
+    def entry_digest(self, entry: Entry) -> bytes:
+        """``entry_digest``, once per entry id (one walker sees one corpus)."""
+        known = self._digests.get(entry.id)
+        if known is None:
+            known = self._digests[entry.id] = entry_digest(entry)
+        return known
+
+    def references(self, entry: Entry) -> frozenset[str]:
+        known = self._references.get(entry.id)
+        if known is None:
+            known = self._references[entry.id] = frozenset(t for _, t in entry.references())
+        return known
+
+    def _items(self, value: Any, h: Any) -> None:
+        h.update(
+            f"{type(value).__name__}[{len(value) if isinstance(value, Sized) else ''}".encode()
+        )
+        if isinstance(value, dict):
+            for k, v in value.items():
+                self.feed(k, h)
+                self.feed(v, h)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                self.feed(v, h)
+        else:
+            for f in dataclasses.fields(value):
+                h.update(f.name.encode())
+                self.feed(getattr(value, f.name), h)
+        h.update(b"]")
+
+    def _shared(self, value: Any) -> bytes:
+        """The digest of a container, computed once however many pages hold it."""
+        key = (id(value), self.by_id)
+        if key not in self._memo:
+            outer, self.entries = self.entries, set()
+            outer_named, self.named = self.named, set()
+            h = hashlib.blake2b(digest_size=16)
+            self._items(value, h)
+            self._memo[key] = (h.digest(), frozenset(self.entries), frozenset(self.named))
+            self._keep.append(value)
+            self.entries, self.named = outer, outer_named
+        digest, inside, named = self._memo[key]
+        self.entries |= inside
+        self.named |= named
+        return digest
+
+
+def entry_digest(entry: Entry) -> bytes:
+    """An entry's content, hashed: the repr of every field (entries are frozen) but its
+    file's path, which nothing published shows (a copy of the folder elsewhere builds the
+    same).
+
+    Kept on the entry once computed (the page keys, the feeds and the open data all ask), and
+    so in the validation memo with it (``generator.cache.validcache``). A field's value never
+    changes; ``dataclasses.replace`` makes a new entry, without it."""
+    known = entry.__dict__.get(_DIGEST)
+    if known is None:
+        names = _content_fields(type(entry))
+        text = repr((type(entry).__name__, [getattr(entry, n) for n in names]))
+        known = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        object.__setattr__(entry, _DIGEST, known)  # frozen: not one of its fields
+    return known
+
+
+_DIGEST = "_content_digest"
+
+
+def named_digest(entry: Entry, entries: dict[str, Entry]) -> bytes:
+    """``entry``'s content and that of the entries it names (a quote's speaker, an event's
+    actors), hashed: what a feed item or a search record of it is made from."""
+    h = hashlib.blake2b(b"named\0" + entry_digest(entry), digest_size=20)
+    for target in sorted({t for _, t in entry.references()}):
+        other = entries.get(target)
+        if other is not None:
+            h.update(target.encode() + b"\0" + entry_digest(other))
+    return h.digest()
+
+
+def moved(entry: Entry, path: Path) -> Entry:
+    """``entry`` read from ``path``: the same content, so the same digest."""
+    digest = entry_digest(entry)
+    entry = dataclasses.replace(entry, path=path)  # type: ignore[call-arg]
+    object.__setattr__(entry, _DIGEST, digest)
+    return entry
+
+
+@cache
+def _content_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "path")
+
+
+def _scalar(value: Any, h: Any) -> None:
+    h.update(f"{type(value).__name__}:{value!r};".encode())
+
+
+def _printed(value: Any, h: Any) -> None:
+    h.update(f"{type(value).__name__}:{value};".encode())
+
+
+def site_key(site: Site) -> bytes:
+    """The structure every page may read beyond its context."""
+    walker = _Walker(by_id=True)
+    corpus = site.corpus
+    h = hashlib.blake2b(digest_size=16)
+    for entry in corpus.sorted():
+        walker.feed(entry, h)
+        h.update(repr((entry.tags, sorted(entry.references()))).encode())
+    walker.feed(site.referrers, h)
+    walker.feed(site.counts, h)
+    walker.feed(site.indexes, h)
+    return h.digest()
+
+
+def page_keys(site: Site, pages: list[Page], base: bytes) -> list[str | None]:
+    """Each page's key (hex), or None for a page that must always be rendered."""
+    walker = _Walker(by_id=False)
+    structure = base + site_key(site)
+    entries = site.corpus.entries
+    keys: list[str | None] = []
+    for page in pages:
+        walker.entries, walker.named = set(), set()
+        h = hashlib.blake2b(structure, digest_size=20)
+        h.update(f"{page.template}\0{page.src}\0".encode())
+        try:
+            walker.feed(page.context, h)
+        except Unhashable:
+            keys.append(None)
+            continue
+        # One step further: the entries that those entries name.
+        for target in sorted(walker.named - walker.entries):
+            if target not in entries:
+                continue
+            h.update(b"named:" + walker.entry_digest(entries[target]))
+        keys.append(h.hexdigest())
+    return keys

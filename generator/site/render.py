@@ -1,0 +1,239 @@
+"""Render the site's pages (``site.plan``) into Markdown through one Jinja2 environment.
+
+Templates live in ``generator/templates/`` (each kind's under ``kinds/<name>/``). Entry text
+reaches a page through the filters registered here (``md`` for plain text placed in Markdown,
+``markdown``/``inline`` for entry Markdown), and Jinja's autoescape covers the HTML blocks, so
+no entry field is ever inserted raw. Links are relative to the page being rendered, whose
+source each render is given as ``page_src``: templates import their macros ``with context``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator.core import parallel
+from generator.core.config import SiteConfig
+from generator.core.dates import PartialDate
+from generator.core.errors import BuildError
+from generator.core.markup import (
+    HAN_RE,
+    escape_markdown,
+    is_safe_url,
+    plain_text,
+    render_inline,
+    render_markdown,
+    strip_control_chars,
+    yaml_quote,
+)
+from generator.core.paging import Page
+from generator.format import kinds, urls
+from generator.format.corpus import Corpus
+from generator.format.kinds import TEMPLATES_DIR
+from generator.site import cite, site
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION_CHARS = 200
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+# Python-Markdown only removes the backslash before these; markup.escape_markdown escapes more
+# (" ' : ~ ^ = and, outside tables, |), which would then show as a literal backslash.
+def _md(text: str | None) -> Markup:
+    """Plain text → Markdown showing exactly that text (already HTML-safe)."""
+    return Markup(escape_markdown(text))
+
+
+def _front_matter_text(text: str | None) -> Markup:
+    """Text for a front-matter value, which Material prints into HTML without escaping.
+
+    HTML-escaped here (unless it is already Markup), then written as a YAML double-quoted
+    string of printable ASCII, so that no character of entry text can end the value or the
+    front matter (NEL, LS and PS end a line for YAML). The build checks that every page's
+    front matter parses (mkplugin.RecordPlugin). A carriage return, which
+    strip_control_chars keeps for text that YAML has already normalised, becomes a space:
+    the validator refuses it, and a page's description is one line.
+    """
+    text = strip_control_chars(str(escape(text or ""))).replace("\r", " ")
+    return Markup(yaml_quote(text))
+
+
+def _description(text: str | None) -> str:
+    """The first ~200 characters of entry Markdown as plain text, cut at a word."""
+    plain = plain_text(text)
+    if len(plain) <= DESCRIPTION_CHARS:
+        return plain
+    return plain[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _paragraphs(text: str | None) -> list[list[str]]:
+    """Verbatim text → paragraphs (split at blank lines) of lines, for quotes shown as written."""
+    if not text:
+        return []
+    blocks = re.split(r"\n\s*\n", text.strip())
+    return [[line.strip() for line in block.splitlines() if line.strip()] for block in blocks]
+
+
+def _is_chinese(text: str | None) -> bool:
+    return bool(text and HAN_RE.search(text))
+
+
+def _safe_href(url: str | None) -> str | None:
+    """The URL if its scheme is http(s)/mailto (the validator checks too: belt and braces)."""
+    return url if url and is_safe_url(url) else None
+
+
+def _date_sort(d: PartialDate | None) -> str:
+    """A string that sorts dates chronologically (the sortable tables compare text)."""
+    if d is None:
+        return ""
+    return f"{d.start.isoformat()}-{d.PRECISIONS.index(d.precision)}"
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
+@jinja2.pass_context
+def _md_link(ctx: jinja2.runtime.Context, to_src: str, anchor: str = "") -> str:
+    return urls.md_link(ctx["page_src"], to_src, anchor)
+
+
+@jinja2.pass_context
+def _href(ctx: jinja2.runtime.Context, to_src: str, anchor: str = "") -> str:
+    links = ctx.get("links_out")
+    if links is not None:  # MkDocs does not check links in HTML: the build does (check_links)
+        links.add((to_src, anchor))
+    return urls.html_href(ctx["page_src"], to_src, anchor)
+
+
+# How a page names a language tag (BCP 47); a tag not listed here is shown as written.
+LANGUAGES = {"en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
+SCRIPTS = {"Hans": "simplified characters", "Hant": "traditional characters"}
+REGIONS = {"CN": "mainland China", "TW": "Taiwan", "HK": "Hong Kong", "US": "United States"}
+
+
+def language_name(tag: str | None) -> str:
+    """``zh-Hans`` → "Chinese (simplified characters)"; ``en-US`` → "English (United States)"."""
+    if not tag:
+        return ""
+    language, *rest = tag.split("-")
+    name = LANGUAGES.get(language.lower())
+    if name is None:
+        return tag
+    details = [SCRIPTS.get(p.title()) or REGIONS.get(p.upper()) for p in rest]
+    if not all(details):
+        return tag
+    return f"{name} ({', '.join(details)})" if details else name  # type: ignore[arg-type]
+
+
+def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The one Jinja2 environment every page, partial, feed item and skeleton goes through
+    (``bytecode_cache``: where compiled templates are kept between builds)."""
+    roots = dict.fromkeys([TEMPLATES_DIR, *(k.templates for k in kinds.current())])
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(root) for root in roots]),
+        # On for every template: HTML blocks are escaped by default, and Markdown text must go
+        # through |md, which escapes Markdown syntax as well.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
+    )
+    env.filters.update(
+        md=_md,
+        markdown=render_markdown,
+        inline=render_inline,
+        plain=plain_text,
+        description=_description,
+        front_matter_text=_front_matter_text,
+        paragraphs=_paragraphs,
+        is_chinese=_is_chinese,
+        safe_href=_safe_href,
+        date_sort=_date_sort,
+        src=urls.entry_src,
+        plural=_count,
+        json=lambda value: Markup(json.dumps(value, ensure_ascii=False)),
+        apa=cite.apa,
+        bibtex=cite.bibtex,
+        permalink=cite.permalink,
+        language=language_name,
+    )
+    env.globals.update(md_link=_md_link, href=_href, tag_src=urls.tag_src)
+    return env
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def render_pages(
+    corpus: Corpus,
+    config: SiteConfig,
+    env: jinja2.Environment | None = None,
+    *,
+    docs_pages: Iterable[str] = (),
+    jobs: int = 1,
+    links: dict[str, list[tuple[str, str]]] | None = None,
+    reuse: Callable[[site.Site, list[Page]], set[str]] | None = None,
+) -> dict[str, str]:
+    """Every generated Markdown page, keyed by its docs-relative path, in a stable order.
+
+    ``docs_pages`` names the hand-written pages (``about.md``, …): Home links to those that
+    exist, and a generated page that would publish at the same URL is an error. ``jobs``
+    processes render them (``generator.core.parallel``); the pages are the same for any number.
+    ``links``, if given, receives each page's HTML links as (target source, anchor) pairs.
+    ``reuse``, given the site and every planned page, says which pages need not be rendered
+    (an incremental build has them already); those are left out of the result.
+    """
+    env = env or make_environment()
+    the_site = site.Site.build(corpus, config)
+    docs = frozenset(docs_pages)
+    shared = {"site": the_site, "corpus": corpus, "config": config, "docs_pages": docs}
+    planned: list[Page] = []
+    published: dict[str, str] = {
+        urls.page_url(src): src for src in sorted(docs) if src.endswith(".md")
+    }
+    for page in site.plan(the_site):
+        # A page is Markdown; any other file (the timeline's JSON) is published as it is.
+        url = urls.page_url(page.src) if page.src.endswith(".md") else page.src
+        if url in published:
+            raise BuildError(
+                f"two pages would be published at /{url}: {published[url]} and {page.src}. "
+                "Rename one of them (an entry's file name is its id)."
+            )
+        published[url] = page.src
+        planned.append(page)
+    if reuse is not None:
+        reused = reuse(the_site, planned)
+        planned = [page for page in planned if page.src not in reused]
+    rendered = parallel.map_ordered(_Renderer(env, shared, links is not None), planned, jobs=jobs)
+    log.debug("rendered %d pages", len(rendered))
+    pages = {}
+    for page, (text, page_links) in zip(planned, rendered, strict=True):
+        pages[page.src] = text
+        if links is not None and page_links:
+            links[page.src] = page_links
+    return pages
+
+
+class _Renderer:
+    """Renders one planned page; called in this process or in forked workers."""
+
+    def __init__(self, env: jinja2.Environment, shared: dict[str, object], links: bool):
+        self.env, self.shared, self.links = env, shared, links
+
+    def __call__(self, page: Page) -> tuple[str, list[tuple[str, str]]]:
+        template = self.env.get_template(page.template)
+        links: set[tuple[str, str]] | None = set() if self.links else None
+        text = template.render(**self.shared, **page.context, page_src=page.src, links_out=links)
+        return text, sorted(links or ())

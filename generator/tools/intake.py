@@ -1,0 +1,376 @@
+"""``from-issue``: an accepted issue-form proposal becomes an entry, with no YAML by hand.
+
+The body GitHub renders from an issue form is read against the form in ``.github/ISSUE_TEMPLATE/``;
+the names a contributor knows (actors, tags, page addresses and titles, a language) become ids,
+and the result is a new entry, or items appended to an existing one (``intake_text``).
+What cannot be resolved is reported by the form's label, and nothing is written; nor is an
+entry that would not pass ``validate``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.core.config import repo_root
+from generator.core.dates import PartialDate
+from generator.core.errors import RecordError
+from generator.core.problems import display_path
+from generator.format import fields, kinds
+from generator.load import load
+from generator.load.yaml_compose import Reject
+from generator.tools.intake_text import (
+    Appender,
+    Element,
+    Known,
+    labelled,
+    lines_of,
+    make_id,
+    mapping_lines,
+    name_key,
+    parse_body,
+    read_form,
+    slug,
+    strip_empty,
+    unchecked,
+)
+
+FORMS = {f: f"{f}.yml" for f in ("event", "quote", "list-item", "correction")}
+# The quote form's dropdown: plain names, and the BCP 47 tags the entries use.
+LANGUAGES = {
+    "English": "en",
+    "Chinese (simplified)": "zh-Hans",
+    "Chinese (traditional)": "zh-Hant",
+    "Cantonese": "yue",
+    "Japanese": "ja",
+    "Korean": "ko",
+    "Tibetan": "bo",
+    "Uyghur": "ug",
+    "Russian": "ru",
+    "Spanish": "es",
+    "French": "fr",
+    "German": "de",
+}
+OTHER_LANGUAGE = "Another language (say which under Context)"  # a curator sets it
+_SPLIT = re.compile(r"\s*[,;，、\n]\s*")
+_URL = re.compile(fields.URL_PATTERN)
+_PARTIAL = re.compile(fields.PARTIAL_DATE_PATTERN)
+
+
+def today() -> date:
+    return date.today()
+
+
+class ProposalError(RecordError):
+    """The proposal cannot become an entry; ``problems`` name the form's fields."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{len(problems)} {noun} in the proposal; nothing was written")
+
+
+class Resolver:
+    """Turns one proposal's answers into entry data, collecting every problem by label."""
+
+    def __init__(self, elements: list[Element], answers: dict[str, str | None], known: Known):
+        self.labels = {el.id: el.label for el in elements}
+        self.answers = answers
+        self.known = known
+        self.problems: list[str] = []
+
+    def fail(self, form_id: str, message: str) -> None:
+        self.problems.append(f"{self.labels.get(form_id, form_id)}: {message}")
+
+    def text(self, form_id: str) -> str | None:
+        return self.answers.get(form_id)
+
+    def required(self, form_id: str) -> str | None:
+        value = self.answers.get(form_id)
+        if value is None:
+            self.fail(form_id, "this field is required but was left empty")
+        return value
+
+    def when(self, form_id: str, value: str | None, moment: bool = True) -> str | None:
+        if value is None:
+            return None
+        try:
+            PartialDate.parse(value)
+        except ValueError as exc:
+            self.fail(form_id, str(exc))
+            return None
+        if not moment and not _PARTIAL.fullmatch(value):
+            self.fail(
+                form_id, f"{value!r}: give a day, a month or a year (YYYY-MM-DD, YYYY-MM, YYYY)"
+            )
+            return None
+        return value
+
+    def entry(self, form_id: str, name: str, kind: str | None, what: str) -> str | None:
+        """The id of the entry of ``kind`` that ``name`` (a page address, a title, a name) means."""
+        if _URL.match(name):
+            parts = [p for p in re.split(r"[/?#]", name.split("://", 1)[1]) if p][1:]
+            folders = {k.folder for k in kinds.current()}
+            found = [parts[i + 1] for i in range(len(parts) - 1) if parts[i] in folders]
+            name = found[0] if found else (parts[-1] if parts else name)
+        names = self.known.names(kind)
+        ids = names.get(name_key(name), set())
+        if len(ids) == 1:
+            return next(iter(ids))
+        if ids:
+            self.fail(
+                form_id, f"{name!r} could be any of {', '.join(sorted(ids))}: be more precise"
+            )
+            return None
+        close = difflib.get_close_matches(name_key(name), list(names), n=3, cutoff=0.6)
+        shown = sorted({self.display(i) for c in close for i in names[c]})
+        hint = f"; did you mean {' or '.join(repr(s) for s in shown)}?" if shown else ""
+        self.fail(form_id, f"no {what} is called {name!r}{hint or ' on the site'}")
+        return None
+
+    def display(self, entry_id: str) -> str:
+        data = self.known.entries[entry_id][1]
+        return str(data.get("name") or data.get("title") or entry_id)
+
+    def entries(self, form_id: str, kind: str | None, what: str) -> list[str]:
+        out = []
+        text = self.text(form_id)
+        names = _SPLIT.split(text or "") if kind == "actor" else lines_of(text)
+        for name in names:
+            if name and (found := self.entry(form_id, name, kind, what)) and found not in out:
+                out.append(found)
+        return out
+
+    def tags(self, form_id: str) -> list[str]:
+        out = []
+        for name in _SPLIT.split(self.text(form_id) or ""):
+            if not name:
+                continue
+            tag = slug(name.rstrip("/").rsplit("/", 1)[-1])  # a name, or a tag page's address
+            if tag in self.known.tags:
+                if tag not in out:
+                    out.append(tag)
+                continue
+            close = difflib.get_close_matches(tag, sorted(self.known.tags), n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+            self.fail(form_id, f"no entry has the tag {name!r}; {hint}(a curator adds new tags)")
+        return out
+
+    def sources(self, form_id: str, required: bool = True) -> list[dict[str, str | None]]:
+        text = self.required(form_id) if required else self.text(form_id)
+        out = []
+        for n, line in enumerate(lines_of(text), 1):
+            parts = [p.strip().strip("<>") for p in re.sub(r"^[-*]\s+", "", line).split("|")]
+            url, title = parts[0], parts[1] if len(parts) > 1 else ""
+            where = f"line {n}: "
+            if not _URL.match(url):
+                self.fail(form_id, f"{where}{url!r} is not a web address starting with https://")
+            elif not title or len(parts) > 5:
+                self.fail(
+                    form_id,
+                    f"{where}write the address, then the page's title, the outlet, its date and "
+                    "an archived copy's address, separated by | (the first two are needed)",
+                )
+            else:
+                extra = parts[2:] + [""] * (5 - len(parts))
+                when = self.when(form_id, extra[1] or None, moment=False)
+                archive = extra[2] or None
+                if archive and not _URL.match(archive):
+                    self.fail(form_id, f"{where}{archive!r} is not a web address")
+                out.append(
+                    {
+                        "url": url,
+                        "title": title,
+                        "publisher": extra[0] or None,
+                        "date": when,
+                        "archive_url": archive,
+                    }
+                )
+        return out
+
+    def confirmed(self, elements: list[Element]) -> None:
+        for el in elements:
+            if el.type == "checkboxes":
+                for label in unchecked(el, self.answers.get(el.id)):
+                    self.fail(el.id, f"not ticked: {label!r}")
+
+
+# --- one builder per form: answers → (new file's data) or (existing file, change) -----------
+
+
+def build_event(r: Resolver, added: str) -> tuple[str, dict[str, Any]]:
+    title, when = r.required("title"), r.when("date", r.required("date"))
+    zh = {"title": r.text("zh_title"), "summary": r.text("zh_summary")}
+    data = {
+        "title": title,
+        "date": when,
+        "end_date": r.when("end_date", r.text("end_date")),
+        "summary": r.required("summary"),
+        "actors": r.entries("actors", "actor", "actor"),
+        "zh": zh if any(zh.values()) else None,
+        "tags": r.tags("tags"),
+        "related": r.entries("related", None, "entry"),
+        "sources": r.sources("sources"),
+        "added": added,
+    }
+    return make_id((when or "")[:10], title or ""), data
+
+
+def build_quote(r: Resolver, added: str) -> tuple[str, dict[str, Any]]:
+    language = r.required("lang")
+    lang = LANGUAGES.get(language or "")
+    if language and not lang:
+        r.fail("lang", f"{language!r}: a curator has to set this language; pick one of the list")
+    translation = r.text("translation")
+    if lang and lang != "en" and not translation:
+        r.fail("translation", f"needed, because the quote is in {language}")
+    speaker_name = r.required("speaker")
+    speaker = r.entry("speaker", speaker_name, "actor", "actor") if speaker_name else None
+    event_name = r.text("event")
+    text = r.required("text")
+    data = {
+        "text": text,
+        "lang": lang,
+        "translation": translation,
+        "speaker": speaker,
+        "date": r.when("date", r.required("date")),
+        "platform": r.text("platform"),
+        "context": r.text("context"),
+        "event": r.entry("event", event_name, "event", "event") if event_name else None,
+        "tags": r.tags("tags"),
+        "related": r.entries("related", None, "entry"),
+        "sources": r.sources("sources"),
+        "added": added,
+    }
+    words = " ".join(slug(translation or text or "").split("-")[:6])
+    return make_id("quote", speaker or "", words), data
+
+
+def build_list_item(r: Resolver, day: str) -> tuple[str | None, dict[str, Any]]:
+    name = r.required("entry")
+    target = r.entry("entry", name, "list", "censorship list") if name else None
+    term, topic = r.text("items_term"), r.text("items_topic")
+    evidence = r.required("items_evidence")  # "Tested: someone posted it …" → tested
+    if (term is None) == (topic is None):
+        r.fail("items_term", "give the term as written, or describe the topic: one of the two")
+    item = {
+        "term": term,
+        "translation": r.text("items_translation") if term else None,
+        "topic": topic,
+        "evidence": evidence.split(":")[0].lower() if evidence else None,
+        "category": r.text("items_category"),
+        "note": r.text("items_note"),
+        "first_seen": r.when("items_first_seen", r.text("items_first_seen"), moment=False),
+    }
+    return target, {"items": [item], "sources": r.sources("sources"), "updated": day}
+
+
+def build_correction(r: Resolver, day: str) -> tuple[str | None, dict[str, Any]]:
+    name = r.required("entry")
+    target = r.entry("entry", name, None, "entry") if name else None
+    note = r.required("corrections_note") or ""
+    cited = [
+        f"[{s['title']}]({s['url']})" + (f" ({s['publisher']})" if s["publisher"] else "")
+        for s in r.sources("sources", required=False)
+    ]
+    if cited:
+        note += "\n\nSource" + ("s: " if len(cited) > 1 else ": ") + "; ".join(cited) + "."
+    return target, {"corrections": [{"date": day, "note": note}], "updated": day}
+
+
+BUILDERS = {"event": build_event, "quote": build_quote}
+CHANGES = {"list-item": build_list_item, "correction": build_correction}
+
+
+# --- writing, and checking what was written ---------------------------------------------------
+
+
+def propose(form: str, body: str, entries_dir: Path, forms_dir: Path | None = None) -> Path:
+    """Write the entry the proposal ``body`` (made with ``form``) describes; returns its path."""
+    elements = read_form((forms_dir or repo_root() / ".github" / "ISSUE_TEMPLATE") / FORMS[form])
+    answers, problems = parse_body(elements, body)
+    if not entries_dir.is_dir():
+        raise RecordError(f"{display_path(entries_dir)}: no such folder (the entries folder)")
+    known = Known.read(entries_dir)
+    r = Resolver(elements, answers, known)
+    r.problems += problems
+    r.confirmed(elements)
+    day = today().isoformat()
+    if form in BUILDERS:
+        kind = "event" if form == "event" else "quote"
+        entry_id, data = BUILDERS[form](r, day)
+        if not r.problems and entry_id in known.entries:
+            r.fail("title" if kind == "event" else "text", f"an entry {entry_id!r} exists already")
+        _stop(r.problems)
+        path = entries_dir / kinds.current()[kind].folder / f"{entry_id}.yaml"
+        return _write(path, None, "\n".join(mapping_lines(data)) + "\n", data, r, entries_dir)
+    target, change = CHANGES[form](r, day)
+    _stop(r.problems)
+    assert target is not None
+    path = known.entries[target][2]
+    return _change(path, change, r, entries_dir)
+
+
+def _stop(problems: list[str]) -> None:
+    if problems:
+        raise ProposalError(problems)
+
+
+def _change(path: Path, change: dict[str, Any], r: Resolver, entries_dir: Path) -> Path:
+    loaded, problems = load.read_entry(path)
+    problems += loaded.problems if loaded else []
+    if loaded is None or problems:
+        _stop([f"{display_path(path)} cannot be read ({problems[0].message}): fix it first"])
+    assert loaded is not None
+    original = path.read_text(encoding="utf-8")  # read_entry has checked it
+    tops = {k[0]: m[0] - 1 for k, m in loaded.key_marks.items() if len(k) == 1}
+    edit = Appender(original, loaded.data, dict(sorted(tops.items(), key=lambda kv: kv[1])))
+    expected = dict(loaded.data)
+    try:
+        for key, value in change.items():
+            if isinstance(value, list):
+                old = expected.get(key) or []
+                urls = {s.get("url") for s in old if isinstance(s, dict)}
+                new = [v for v in value if key != "sources" or v["url"] not in urls]
+                new = [{k: x for k, x in v.items() if x is not None} for v in new]
+                if new:
+                    edit.append_items(key, new)
+                    expected[key] = [*old, *new]
+            else:
+                edit.set_field(key, value)
+                expected[key] = value
+    except RecordError as exc:
+        _stop([f"{display_path(path)}: {exc.message}; a curator has to make this change by hand"])
+    return _write(path, original, edit.text(), expected, r, entries_dir)
+
+
+def _write(
+    path: Path, old: str | None, text: str, expected: Any, r: Resolver, entries: Path
+) -> Path:
+    """Write ``text``, check it reads back as ``expected`` and validates; else put it back."""
+    try:
+        parsed = load.parse(path, text).data
+    except Reject:
+        parsed = None
+    if parsed != strip_empty(expected):
+        _stop([f"{display_path(path)}: the change could not be written safely; add it by hand"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("w" if old is not None else "x", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except FileExistsError:
+        _stop([f"{display_path(path)} exists already"])
+    from generator.validate.validate import collect
+
+    mine = display_path(path)
+    found = [p for p in collect(entries).problems if p.file == mine]
+    if found:
+        if old is None:
+            path.unlink()
+        else:
+            path.write_text(old, encoding="utf-8", newline="")
+        _stop([labelled(p.message, r.labels) for p in found])
+    return path

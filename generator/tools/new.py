@@ -1,0 +1,124 @@
+"""Write a skeleton entry to fill in, without ever overwriting a file.
+
+The skeleton is valid by the schema (an editor shows no red), but its placeholders, the
+``TODO: …`` texts and ``PLACEHOLDER_URL``, make ``validate`` report "fill in …" for each until
+they are replaced (``guardrails``). What ``new`` is given is checked before anything is
+written: the id, the date (and that it agrees with a date the id starts with), and the actors
+named, with a "did you mean" for a near miss.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.core.config import repo_root
+from generator.core.dates import PartialDate
+from generator.core.errors import RecordError
+from generator.format import kinds, urls
+from generator.format.kinds import Kind
+from generator.load import load
+from generator.site.render import make_environment
+from generator.validate.checker import article
+from generator.validate.guardrails import PLACEHOLDER_URL, id_date, id_date_problem, renamed_id
+from generator.validate.validate import ID_RE, Suggester
+
+NAME_PLACEHOLDER = "TODO: the name, in English or as known"
+
+
+def existing_ids(entries_dir: Path) -> dict[str, tuple[Kind, Path]]:
+    """id → (kind, file), for every entry file of every kind."""
+    found: dict[str, tuple[Kind, Path]] = {}
+    files, _problems = load.discover(entries_dir)  # validate reports misplaced files
+    for kind, path in files:
+        found.setdefault(path.stem, (kind, path))
+    return found
+
+
+def create_entry(
+    kind: str, entry_id: str, entries_dir: Path, values: dict[str, Any], today: date | None = None
+) -> Path:
+    """Render the kind's skeleton into ``entries/<kinds>/<id>.yaml``; returns its path."""
+    if not ID_RE.fullmatch(entry_id):
+        raise RecordError(
+            f"{entry_id!r} is not a valid id: use lowercase letters, digits and single hyphens, "
+            "for example 2025-01-13-rednote-tops-app-store"
+        )
+    ids = existing_ids(entries_dir)
+    if entry_id in ids:
+        raise RecordError(
+            f"{ids[entry_id][1]} already exists; ids are unique across all kinds, "
+            "so pick another id (nothing was written)"
+        )
+    values = {**values, "date": _date(entry_id, values.get("date"), today)}
+    values["url"] = values.get("url") or PLACEHOLDER_URL
+    values["name"] = values.get("name") or NAME_PLACEHOLDER
+    for field in ("speaker", "compiled_by"):
+        target = values.get(field)
+        if target is not None:
+            _check_actor(f"--{field.replace('_', '-')}", target, ids)
+    the_kind = kinds.current()[kind]
+    path = entries_dir / the_kind.folder / f"{entry_id}.yaml"
+    schema = repo_root() / urls.SCHEMA.src(name=kind)
+    context = {
+        "added": (today or date.today()).isoformat(),
+        "schema_path": Path(os.path.relpath(schema, path.parent)).as_posix(),
+        **values,
+    }
+    template = make_environment().get_template(the_kind.template("skeleton.yaml.j2"))
+    text = template.render(context)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
+            handle.write(text)
+    except FileExistsError:
+        raise RecordError(f"{path} already exists (nothing was written)") from None
+    return path
+
+
+def _date(entry_id: str, given: str | None, today: date | None) -> str:
+    """The entry's date: ``--date`` if given and valid, else the date the id starts with,
+    else today. Raises RecordError for a date that is not one or disagrees with the id."""
+    prefix = id_date(entry_id)
+    if given is None:
+        return prefix.text if prefix else (today or date.today()).isoformat()
+    try:
+        parsed = PartialDate.parse(given)
+    except ValueError as exc:
+        if str(exc).startswith(repr(given)):  # not of the form of a date at all
+            exc = ValueError(
+                f"{given!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+                "for example --date 2025-01-13"
+            )
+        raise RecordError(f"--date: {exc} (nothing was written)") from None
+    mismatch = id_date_problem(entry_id, parsed, "--date")
+    if mismatch:
+        raise RecordError(
+            f"{mismatch}: give the date the id starts with, or the id "
+            f"{renamed_id(entry_id, parsed)} (nothing was written)"
+        )
+    return given
+
+
+def _check_actor(option: str, target: str, ids: dict[str, tuple[Kind, Path]]) -> None:
+    """Raise RecordError unless ``target`` is the id of an actor, with the nearest actor id."""
+    if target in ids and ids[target][0].name == "actor":
+        return
+    if target in ids:
+        raise RecordError(
+            f"{option} {target!r} is {article(ids[target][0].label)}, not an actor: give the id "
+            "of a file in entries/actors/ (nothing was written)"
+        )
+    close = Suggester({entry_id: kind.name for entry_id, (kind, _path) in ids.items()})(
+        target, "actor"
+    )
+    if close:
+        raise RecordError(
+            f"{option} {target!r} is not an actor; did you mean {close!r}? (nothing was written)"
+        )
+    raise RecordError(
+        f"{option} {target!r} is not an actor: create it first with "
+        f"`python -m generator new actor {target} --name …`"
+    )

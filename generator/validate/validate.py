@@ -1,0 +1,358 @@
+"""The validate step: loaded entries → problems, or a typed corpus.
+
+Each file is checked against its kind's JSON Schema (``checker``) and for what newcomers get
+wrong (``guardrails``: placeholders left in, an id whose date disagrees with its ``date``),
+then the files against each other: ids unique across kinds and not reserved, references to
+entries that exist and are of the right kind, and (with ``--base``) how many new tags a
+change adds. Entries that pass are built into their kind's dataclass (``model.from_data``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from generator.core.errors import RecordError, ValidationFailed
+from generator.core.problems import Problem, display_path
+from generator.format import fields, kinds, schema
+from generator.format.corpus import Corpus
+from generator.format.kinds import Kind
+from generator.format.model import Entry, from_data
+from generator.load import load
+from generator.load.loaded import LoadedFile
+from generator.validate import aliases, guardrails
+from generator.validate.checker import Checker, article, field_name, unsupported
+
+log = logging.getLogger(__name__)
+
+ID_RE = re.compile(fields.ID_PATTERN.strip("^$"))  # with fullmatch: "$" would allow "id\n"
+
+
+@dataclass
+class Result:
+    """What validating a folder found: the corpus (when there were no problems) and problems."""
+
+    problems: list[Problem]
+    corpus: Corpus | None
+    files: int
+
+    def counts(self) -> dict[str, int]:
+        if self.corpus is None:
+            return {}
+        return {k.name: self.corpus.count(k.name) for k in kinds.current()}
+
+
+def collect(entries_dir: Path, base_tags: set[str] | None = None) -> Result:
+    """Load and validate every entry under ``entries_dir``; never raises for bad input.
+
+    With ``base_tags`` (the tags before this change, from load.tags_at), a change that adds
+    more than NEW_TAGS_MAX distinct new tags is a problem.
+    """
+    with collector_paused():
+        return _collect(entries_dir, base_tags)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a folder is validated.
+
+    Validating keeps every entry's data to the end, hundreds of thousands of small lists,
+    dicts and tuples, and makes no reference cycles: reference counting frees all it drops.
+    The collector would scan the growing data again and again and find nothing to free (a
+    fifth of the step's time at 10,000 entries); it runs again as usual afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _collect(entries_dir: Path, base_tags: set[str] | None) -> Result:
+    files, problems = load.discover(entries_dir)
+    loaded: list[tuple[Kind, LoadedFile]] = []
+    for kind, path in files:
+        entry, file_problems = load.read_entry(path)
+        problems.extend(file_problems)
+        if entry is not None:
+            problems.extend(entry.problems)
+            loaded.append((kind, entry))
+    entries, check_problems = check_all(files, loaded)
+    problems.extend(check_problems)
+    if base_tags is not None:
+        problems.extend(check_new_tags(loaded, base_tags))
+    problems = sorted(set(problems), key=_problem_order)
+    corpus = None if problems else Corpus(entries)
+    log.debug("validated %d files: %d problems", len(files), len(problems))
+    return Result(problems=problems, corpus=corpus, files=len(files))
+
+
+def _problem_order(p: Problem) -> tuple:
+    return (p.file, p.line, p.col, p.message)
+
+
+def load_corpus(entries_dir: Path) -> Corpus:
+    """The validated corpus; raises ValidationFailed listing every problem."""
+    return corpus_of(collect(entries_dir))
+
+
+def corpus_of(result: Result) -> Corpus:
+    """The corpus of a validated folder; raises ValidationFailed listing every problem."""
+    if result.corpus is None:
+        raise ValidationFailed(result.problems)
+    return result.corpus
+
+
+# --- one file ---------------------------------------------------------------------------------
+
+
+@cache
+def _schema(name: str, registry: kinds.Registry) -> dict:
+    root = schema.schema_for(name)
+    wrong = unsupported(root)
+    if wrong:  # a kind's declaration uses what this validator would silently ignore
+        raise RecordError(
+            f"the {name} schema uses what the validator does not implement: " + "; ".join(wrong)
+        )
+    return root
+
+
+def check_entry(kind: Kind, loaded: LoadedFile) -> Checker:
+    checker = Checker(loaded, _schema(kind.name, kinds.current()), kind.label)
+    checker.check(loaded.data, checker.root, ())
+    tags = loaded.data.get("tags") if isinstance(loaded.data, dict) else None
+    reserved = kinds.current().reserved_tags
+    for i, tag in enumerate(tags if isinstance(tags, list) else ()):
+        if isinstance(tag, str) and tag in reserved:
+            checker.report(
+                ("tags", i),
+                f"'tags[{i}]': the tag {tag!r} is reserved for the site's list of tags: "
+                f"choose another, e.g. {tag}-tag",
+            )
+    start, end = checker.dates.get(("date",)), checker.dates.get(("end_date",))
+    if start and end and end.end < start.start:
+        checker.report(
+            ("end_date",), f"'end_date': {end} is before 'date' {start}; swap them or fix the date"
+        )
+    if isinstance(loaded.data, dict):
+        kind.check(checker)  # what the kind's schema cannot say (a list item's term or topic)
+    guardrails.check(checker)  # placeholders left in, an id whose date disagrees with 'date'
+    return checker
+
+
+def build_entry(kind: Kind, loaded: LoadedFile) -> Entry:
+    """The typed entry, from data that passed check_entry."""
+    return from_data(kind.entry, loaded.data, id=loaded.path.stem, path=loaded.path)
+
+
+# --- the whole corpus -------------------------------------------------------------------------
+
+
+def check_all(
+    files: list[tuple[Kind, Path]], loaded: list[tuple[Kind, LoadedFile]]
+) -> tuple[dict[str, Entry], list[Problem]]:
+    """Check every loaded file and the references between them.
+
+    ``files`` lists every entry file found (also those that failed to parse), so ids and
+    kinds are known even for broken files and one broken actor does not cascade into
+    "no such actor" errors everywhere.
+    """
+    problems, kind_of_id = check_ids(files)
+    entries: dict[str, Entry] = {}
+    suggest = Suggester(kind_of_id)
+    alias_problems, renamed = aliases.check(loaded, kind_of_id)
+    for kind, item in loaded:
+        checker = check_entry(kind, item)
+        problems.extend(checker.problems)
+        entry_id = item.path.stem
+        for at, target, required in checker.references:
+            if reference_is_fine(target, required, kind_of_id, entry_id, renamed):
+                continue
+            message = aliases.renamed_problem(
+                field_name(at), target, renamed
+            ) or _reference_problem(field_name(at), target, required, kind_of_id, entry_id, suggest)
+            if message:
+                checker.report(at, message)
+                problems.append(checker.problems[-1])
+        if not checker.problems:
+            entries[entry_id] = build_entry(kind, item)
+    problems.extend(alias_problems)
+    return entries, problems
+
+
+def check_ids(files: list[tuple[Kind, Path]]) -> tuple[list[Problem], dict[str, str]]:
+    """Problems with the files' names (ids reserved, too long, malformed or used twice), and
+    each id's kind."""
+    problems: list[Problem] = []
+    kind_of_id: dict[str, str] = {}
+    paths_of_id: dict[str, list[Path]] = {}
+    reserved = kinds.current().reserved_ids
+    for kind, path in files:
+        entry_id = path.stem
+        paths_of_id.setdefault(entry_id, []).append(path)
+        kind_of_id.setdefault(entry_id, kind.name)
+        if entry_id in reserved[kind.name]:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    f"id {entry_id!r} is reserved for the site's listing pages: rename the file, "
+                    f"e.g. {entry_id}-{kind.name}.yaml",
+                )
+            )
+        if len(entry_id) > fields.SLUG_MAX:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    f"file name is {len(entry_id)} characters long before .yaml; an id may be at "
+                    f"most {fields.SLUG_MAX}: shorten it",
+                )
+            )
+        elif not ID_RE.fullmatch(entry_id):
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    f"file name {path.name!r} is not a valid id: use lowercase letters, digits and "
+                    f"single hyphens, e.g. {_suggest_id(entry_id)}.yaml",
+                )
+            )
+    for entry_id, paths in paths_of_id.items():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(display_path(p) for p in paths if p != path)
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        1,
+                        1,
+                        f"id {entry_id!r} is also used by {others}; ids must be "
+                        "unique across all kinds: rename one file",
+                    )
+                )
+    return problems, kind_of_id
+
+
+# Each new tag adds a page, feeds and a filter choice to the site: a change may add this many.
+NEW_TAGS_MAX = 10
+
+
+def check_new_tags(loaded: list[tuple[Kind, LoadedFile]], base_tags: set[str]) -> list[Problem]:
+    """A problem at each use of a new tag past the first NEW_TAGS_MAX (in file order)."""
+    first_use: dict[str, tuple[LoadedFile, int]] = {}
+    for _kind, item in sorted(loaded, key=lambda pair: pair[1].path):
+        tags = item.data.get("tags")
+        for i, tag in enumerate(tags if isinstance(tags, list) else ()):
+            if isinstance(tag, str) and tag not in base_tags and tag not in first_use:
+                first_use[tag] = (item, i)
+    if len(first_use) <= NEW_TAGS_MAX:
+        return []
+    problems = []
+    names = list(first_use)
+    for number, tag in enumerate(names[NEW_TAGS_MAX:], start=NEW_TAGS_MAX + 1):
+        item, i = first_use[tag]
+        line, col = item.mark(("tags", i))
+        problems.append(
+            Problem(
+                display_path(item.path),
+                line,
+                col,
+                f"'tags[{i}]': {tag!r} is new tag number {number} in this change; at most "
+                f"{NEW_TAGS_MAX} new tags may be added at once: reuse an existing tag, or "
+                "propose the rest in another pull request",
+            )
+        )
+    return problems
+
+
+class Suggester:
+    """ "Did you mean" for unknown ids, within a budget.
+
+    difflib compares against every id of the kind, so thousands of broken references (a bulk
+    rename gone wrong) in a large corpus would take minutes; past the budget, no suggestion.
+    """
+
+    BUDGET = 50
+
+    def __init__(self, kind_of_id: dict[str, str]):
+        self.ids_of_kind: dict[str, list[str]] = {"any": sorted(kind_of_id)}
+        for entry_id, kind in sorted(kind_of_id.items()):
+            self.ids_of_kind.setdefault(kind, []).append(entry_id)
+        self.left = self.BUDGET
+
+    def __call__(self, target: str, kind: str) -> str | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        close = difflib.get_close_matches(target, self.ids_of_kind.get(kind, []), n=1, cutoff=0.75)
+        return close[0] if close else None
+
+
+def reference_is_fine(
+    target: str, required: str, kind_of_id: dict[str, str], self_id: str, renamed: dict[str, str]
+) -> bool:
+    """What _reference_problem and aliases.renamed_problem find no fault with, told cheaply:
+    nearly every reference is to an entry of the right kind, by its id."""
+    actual = kind_of_id.get(target)
+    if actual is None or target in renamed:
+        return False
+    if required == "any":
+        return target != self_id
+    return actual == required
+
+
+def _reference_problem(
+    name: str,
+    target: str,
+    required: str,
+    kind_of_id: dict[str, str],
+    self_id: str,
+    suggest: Suggester,
+) -> str | None:
+    if target == self_id and required == "any":
+        return f"'{name}': an entry cannot be related to itself"
+    actual = kind_of_id.get(target)
+    registry = kinds.current()
+    if actual is None:
+        close = [c for c in [suggest(target, required)] if c]
+        if close:
+            return f"'{name}': no entry has the id {target!r}; did you mean {close[0]!r}?"
+        folder = f"entries/{registry[required].folder}/" if required != "any" else "entries/"
+        return f"'{name}': no entry has the id {target!r}: add it under {folder} or fix the id"
+    if required != "any" and actual != required:
+        return (
+            f"'{name}': {target!r} is {article(registry[actual].label)}, but "
+            f"'{name.split('[')[0]}' must name {article(registry[required].label)}"
+        )
+    return None
+
+
+def _suggest_id(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "my-entry"
+
+
+__all__ = [
+    "Result",
+    "Suggester",
+    "build_entry",
+    "check_all",
+    "check_entry",
+    "check_ids",
+    "collect",
+    "load_corpus",
+    "reference_is_fine",
+]
