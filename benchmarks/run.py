@@ -62,7 +62,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
             yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         return time.perf_counter() - start
     if step == "validate":
-        from generator.validate.validate import collect
+        from generator.validate.record import collect
 
         start = time.perf_counter()
         result = collect(entries)
@@ -73,7 +73,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
     if step == "build":
         import logging
 
-        from generator.build.build import build_site
+        from generator.build.pipeline import build_site
 
         waits: list[float] = []
 
@@ -82,7 +82,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
                 if record.msg.startswith("Wrote the search index"):
                     waits.append(float(record.args[0]))  # type: ignore[index]
 
-        logger = logging.getLogger("generator.build.build")
+        logger = logging.getLogger("generator.build.pipeline")
         logger.setLevel(logging.INFO)
         logger.addHandler(Waits())
         start = time.perf_counter()
@@ -91,7 +91,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
         EXTRA["search_added_s"] = waits[0]
         return seconds
     if step in ("warm", "rebuild"):  # with the build cache: filled, then after one edit
-        from generator.build.build import build_site
+        from generator.build.pipeline import build_site
 
         cache, site = site_dir.parent / "cache", site_dir.parent / "site-cached"
         if step == "warm":  # a build that fills an empty cache, whatever earlier runs left
@@ -112,7 +112,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
         import tempfile
 
         from generator.publish import search
-        from generator.validate.validate import load_corpus
+        from generator.validate.record import load_corpus
 
         corpus = load_corpus(entries)
         with tempfile.TemporaryDirectory() as tmp:
@@ -122,16 +122,16 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
             indexer.write(Path(tmp) / search.OUTPUT)
             return time.perf_counter() - start
 
-    from generator.build import build
+    from generator.build import pipeline
     from generator.core.config import load_config
     from generator.publish import data, feeds
-    from generator.validate.validate import load_corpus
+    from generator.validate.record import load_corpus
 
     corpus = load_corpus(entries)
     config = load_config(CONFIG)
     start = time.perf_counter()
     if step == "render":  # every generated Markdown page, Subscribe and Data included
-        build.render_all(corpus, config, build.hand_written_pages(ROOT / "docs"))
+        pipeline.render_all(corpus, config, pipeline.hand_written_pages(ROOT / "docs"))
     elif step == "feeds":
         feeds.build_feeds(corpus, config)
     elif step == "data":

@@ -1,6 +1,6 @@
 """Entry point for ``python -m generator``."""
 
-from generator.cli.cli import main
+from generator.cli.commands import main
 
 if __name__ == "__main__":
     main()

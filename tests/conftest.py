@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, serve
 
-from generator.build.build import BuildResult, build_site
+from generator.build.pipeline import BuildResult, build_site
 from generator.core.config import SiteConfig, load_config
 from generator.format.corpus import Corpus
-from generator.validate.validate import load_corpus
+from generator.validate.record import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
@@ -77,7 +77,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/data/hostile/xss/ (a payload in every text field), built by `generator build`."""
     from click.testing import CliRunner
 
-    from generator.cli.cli import cli
+    from generator.cli.commands import cli
 
     site_dir = tmp_path_factory.mktemp("hostile") / "site"
     result = CliRunner().invoke(

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from generator.build.build import MANIFEST
+from generator.build.pipeline import MANIFEST
 from generator.core.config import SiteConfig
 from generator.core.dates import PartialDate
 from generator.format.corpus import Corpus
@@ -17,8 +17,8 @@ from generator.kinds.actor import Actor
 from generator.kinds.censorship_list import CensorshipList, ListItem
 from generator.kinds.event import Event
 from generator.kinds.quote import Quote
-from generator.load.load import discover, read_entry
-from generator.validate.validate import build_entry
+from generator.load.reader import discover, read_entry
+from generator.validate.record import build_entry
 
 SITE_URL = "https://example.org/record/"
 SOURCE = Source(

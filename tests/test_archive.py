@@ -19,7 +19,7 @@ from generator.tools import archive_spn
 from generator.tools.archive import Unplaceable, insert_archive_urls
 from generator.tools.archive_spn import Client, retry_after
 from generator.tools.linkcheck import parse_networks
-from generator.validate.validate import collect
+from generator.validate.record import collect
 
 DATA = Path(__file__).resolve().parent / "data" / "archive" / "entries"
 EVENT = "entries/events/2025-01-18-sample-event.yaml"

@@ -15,8 +15,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from helpers import comparable_tree, corpus_of
 
-from generator.build import build
-from generator.build.build import BuildResult, build_site, publish
+from generator.build import pipeline
+from generator.build.pipeline import BuildResult, build_site, publish
 from generator.core.config import load_config
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError, ValidationFailed
@@ -390,9 +390,9 @@ def test_rebuilding_replaces_the_site(tmp_path: Path, built_site: BuildResult) -
     shutil.copytree(built_site.site_dir, site)
     # a page the last build wrote (its manifest says so) that this one no longer makes
     (site / "stale.html").write_text("old", encoding="utf-8")
-    manifest = json.loads((site / build.MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads((site / pipeline.MANIFEST).read_text(encoding="utf-8"))
     manifest["files"].append("stale.html")
-    (site / build.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (site / pipeline.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     build_site(GOLDEN / "entries", site, ROOT / "mkdocs.yml", progress=False)
     assert not (site / "stale.html").exists()
     assert (site / "index.html").is_file()
@@ -437,8 +437,8 @@ def test_a_build_does_not_change_git_status(tmp_path: Path) -> None:
 
 
 def test_progress_is_logged_in_steps_when_not_a_terminal(caplog) -> None:
-    caplog.set_level(logging.INFO, logger="generator.build.build")
-    bar = build.Progress(2000, "Building pages", enabled=False)
+    caplog.set_level(logging.INFO, logger="generator.build.pipeline")
+    bar = pipeline.Progress(2000, "Building pages", enabled=False)
     for _ in range(2000):
         bar.advance()
     bar.close()
@@ -448,7 +448,7 @@ def test_progress_is_logged_in_steps_when_not_a_terminal(caplog) -> None:
 
 
 def test_progress_draws_a_counter_on_a_terminal(capsys) -> None:
-    bar = build.Progress(3, "Building pages", enabled=True)
+    bar = pipeline.Progress(3, "Building pages", enabled=True)
     for _ in range(3):
         bar.advance()
     bar.close()

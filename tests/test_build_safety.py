@@ -25,8 +25,8 @@ import mkdocs.utils
 import pytest
 from click.testing import CliRunner
 
-from generator.build.build import MANIFEST, BuildResult, build_site
-from generator.cli.cli import cli
+from generator.build.pipeline import MANIFEST, BuildResult, build_site
+from generator.cli.commands import cli
 from generator.core.errors import BuildError
 from generator.publish import data
 
@@ -445,7 +445,7 @@ def test_sigterm_stops_the_build_and_removes_its_folder(tmp_path: Path, site: Pa
             os.kill(os.getpid(), signal.SIGTERM)  # a CI runner cancelling, say
             time.sleep(60)
         data.write_data = stopped
-        from generator.cli.cli import main
+        from generator.cli.commands import main
         import sys
         sys.argv = ["generator", "build", "--entries", {str(GOLDEN / "entries")!r},
                     "--site-dir", {str(site)!r}]

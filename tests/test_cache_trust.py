@@ -16,9 +16,9 @@ import jinja2
 import pytest
 from helpers import Payload, git
 
-from generator.build.build import build_site
+from generator.build.pipeline import build_site
 from generator.cache import cachedir, sealed
-from generator.cache.cache import BuildCache, CachedPage, Index
+from generator.cache.store import BuildCache, CachedPage, Index
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "mkdocs.yml"

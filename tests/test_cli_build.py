@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build.build import MANIFEST
-from generator.cli.cli import cli
+from generator.build.pipeline import MANIFEST
+from generator.cli.commands import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner, Result
 from linkserver import ServerState, serve
 
-from generator.cli.cli import cli
+from generator.cli.commands import cli
 
 DATA = Path(__file__).resolve().parent / "data" / "linkcheck" / "entries"
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.cli import cli
-from generator.validate.validate import collect
+from generator.cli.commands import cli
+from generator.validate.record import collect
 
 VALID = Path(__file__).parent / "data" / "validate" / "valid" / "entries"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.cli import cli
-from generator.validate.validate import collect
+from generator.cli.commands import cli
+from generator.validate.record import collect
 
 DATA = Path(__file__).parent / "data" / "validate"
 EVENT = "entries/events/2025-01-13-rednote-tops-app-store.yaml"

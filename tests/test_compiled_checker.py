@@ -31,7 +31,7 @@ from generator.load.loaded import LoadedFile
 from generator.validate import guardrails
 from generator.validate.checker import Checker, unsupported
 from generator.validate.guardrails import FULL_WIDTH, placeholder_problem
-from generator.validate.validate import collect
+from generator.validate.record import collect
 from generator.validate.value_rules import (
     BRACKETS_OPEN_MAX,
     FORBIDDEN_CHARS_RE,

@@ -27,7 +27,7 @@ from generator.kinds.event import Event, ZhText
 from generator.kinds.quote import Quote
 from generator.publish import data, feeds
 from generator.site.render import make_environment
-from generator.validate.validate import load_corpus
+from generator.validate.record import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 config = site_config

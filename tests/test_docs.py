@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.cli import cli
+from generator.cli.commands import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(cli.commands)

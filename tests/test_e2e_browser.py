@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from browser import serve
 
-from generator.build.build import publish
+from generator.build.pipeline import publish
 from generator.core.config import load_config
 from generator.format.corpus import Corpus
-from generator.load.load import discover, parse, read_text
-from generator.validate.validate import build_entry
+from generator.load.reader import discover, parse, read_text
+from generator.validate.record import build_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"

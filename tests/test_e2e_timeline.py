@@ -17,10 +17,10 @@ import pytest
 from browser import serve
 from helpers import corpus_of, event
 
-from generator.build.build import publish
+from generator.build.pipeline import publish
 from generator.core.config import load_config
 from generator.kinds.actor import Actor
-from generator.validate.validate import load_corpus
+from generator.validate.record import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = load_corpus(ROOT / "entries")

@@ -1,6 +1,6 @@
-"""generator.engine.fastpage gives what MkDocs' own Markdown pass gives, on every page it takes.
+"""generator.engine.html_pages gives what MkDocs' own Markdown pass gives, on every page it takes.
 
-Each generated page is converted both ways: by ``fastpage.convert`` and by MkDocs'
+Each generated page is converted both ways: by ``html_pages.convert`` and by MkDocs'
 ``Page.render`` with this site's mkdocs.yml (Python-Markdown and its extensions). Where the fast
 path takes a page, the HTML, the table of contents, the title and the anchor ids must be equal;
 where it does not, it must say so (None), never guess.
@@ -20,11 +20,11 @@ from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator.build import build
+from generator.build import pipeline
 from generator.core.config import SiteConfig
 from generator.core.markup import escape_markdown
-from generator.engine import fastpage
-from generator.validate.validate import load_corpus
+from generator.engine import html_pages
+from generator.validate.record import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
@@ -49,13 +49,13 @@ def _both_ways(config: Any, pages: dict[str, str]) -> dict[str, tuple[Any, Page]
             continue
         page = Page(None, files.get_file_from_path(src), config)
         page.read_source(config)
-        converted = fastpage.convert(page.markdown)
+        converted = html_pages.convert(page.markdown)
         page.render(config, files)
         out[src] = (converted, page)
     return out
 
 
-def _assert_same(src: str, converted: fastpage.Converted, page: Page) -> None:
+def _assert_same(src: str, converted: html_pages.Converted, page: Page) -> None:
     assert converted.content == page.content, src
     assert str(get_toc(converted.toc_tokens)) == str(page.toc), src
     assert [a.id for a in get_toc(converted.toc_tokens)] == [a.id for a in page.toc], src
@@ -81,7 +81,7 @@ def test_every_page_the_fast_path_takes_is_what_mkdocs_makes(
     corpus = (
         typed_without_validation(entries) if "hostile" in entries.parts else load_corpus(entries)
     )
-    pages = build.render_all(corpus, site_config, DOCS_PAGES)
+    pages = pipeline.render_all(corpus, site_config, DOCS_PAGES)
     results = _both_ways(mkdocs_config, pages)
     taken = [src for src, (converted, _) in results.items() if converted is not None]
     for src in taken:
@@ -127,7 +127,7 @@ def test_random_headings_convert_as_python_markdown_does(
     try:
         results = _both_ways(mkdocs_config, {"events/x.md": page_text})
     except AssertionError:  # Python's HTML parser, under MkDocs, fails on "<![" and the like
-        assert fastpage.convert(page_text) is None  # which the fast path never takes
+        assert html_pages.convert(page_text) is None  # which the fast path never takes
         return
     converted, page = results["events/x.md"]
     if converted is not None:
@@ -135,7 +135,7 @@ def test_random_headings_convert_as_python_markdown_does(
 
 
 def test_an_escaped_title_always_takes_the_fast_path() -> None:
-    converted = fastpage.convert(f"# {escape_markdown('A <b> & *c* [d](e) #1 `x`')}\n")
+    converted = html_pages.convert(f"# {escape_markdown('A <b> & *c* [d](e) #1 `x`')}\n")
     assert converted is not None
     assert converted.title == "A &lt;b&gt; &amp; *c* [d](e) #1 `x`"
 
@@ -157,7 +157,7 @@ def test_an_escaped_title_always_takes_the_fast_path() -> None:
     ],
 )
 def test_anything_else_takes_mkdocs_path(markdown: str) -> None:
-    assert fastpage.convert(markdown) is None
+    assert html_pages.convert(markdown) is None
 
 
 def test_a_heading_id_set_later_is_taken_from_the_start(mkdocs_config: Any) -> None:

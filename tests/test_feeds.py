@@ -33,7 +33,7 @@ from generator.kinds.event import ZhText
 from generator.kinds.quote import Quote
 from generator.publish import feeds
 from generator.site.render import make_environment
-from generator.validate.validate import load_corpus
+from generator.validate.record import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "feeds"
@@ -610,7 +610,7 @@ def test_feeds_are_also_byte_identical_in_a_fresh_interpreter(tmp_path):
     script = (
         "import sys; from pathlib import Path;"
         "from generator.core.config import load_config;"
-        "from generator.validate.validate import load_corpus;"
+        "from generator.validate.record import load_corpus;"
         "from generator.publish.feeds import write_feeds;"
         f"write_feeds(load_corpus(Path({str(ROOT / 'entries')!r})),"
         f" load_config(Path({str(ROOT / 'mkdocs.yml')!r})), Path(sys.argv[1]))"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generator.core.markup import render_markdown
-from generator.load.load import MAX_FILE_BYTES, parse
+from generator.load.reader import MAX_FILE_BYTES, parse
 
 ISSUE_EXAMPLE = (
     "title: Estimates\n"

@@ -12,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from generator.build.build import BuildResult
+from generator.build.pipeline import BuildResult
 from generator.core.config import SiteConfig
 from generator.format.corpus import Corpus
 from generator.publish import data, feeds

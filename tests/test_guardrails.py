@@ -11,7 +11,7 @@ from helpers import edit
 
 from generator.core.dates import PartialDate
 from generator.validate.guardrails import PLACEHOLDER_URL, id_date, id_date_problem, renamed_id
-from generator.validate.validate import collect
+from generator.validate.record import collect
 
 EVENT = "events/2025-01-13-rednote-tops-app-store.yaml"
 

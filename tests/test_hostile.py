@@ -22,11 +22,11 @@ import pytest
 from click.testing import CliRunner, Result
 from helpers import typed_without_validation
 
-from generator.cli.cli import cli
+from generator.cli.commands import cli
 from generator.core.config import load_config
 from generator.core.markup import is_safe_url, render_markdown
 from generator.publish import feeds
-from generator.validate.validate import collect, load_corpus
+from generator.validate.record import collect, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"

@@ -18,7 +18,7 @@ from helpers import comparable_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build.build import build_site
+from generator.build.pipeline import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden" / "entries"
@@ -185,12 +185,12 @@ def test_a_damaged_cache_index_means_a_cold_build(warm: Path, tmp_path: Path) ->
 def test_the_global_key_covers_config_docs_templates_and_address(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.cache import cache
+    from generator.cache import store
 
     package = tmp_path / "generator"
     (package / "templates").mkdir(parents=True)
     (package / "templates" / "page.md.j2").write_text("one", encoding="utf-8")
-    monkeypatch.setattr(cache, "_GENERATOR", package)
+    monkeypatch.setattr(store, "_GENERATOR", package)
     config, docs, snippet = tmp_path / "mkdocs.yml", tmp_path / "docs", tmp_path / "CONTRIBUTING.md"
     config.write_text("site_name: x\n", encoding="utf-8")
     docs.mkdir()
@@ -198,13 +198,13 @@ def test_the_global_key_covers_config_docs_templates_and_address(
     snippet.write_text("How\n", encoding="utf-8")
 
     def key(site_url: str | None = None) -> str:
-        return cache.global_key(config, site_url, docs, [snippet])
+        return store.global_key(config, site_url, docs, [snippet])
 
     keys = [key()]
     assert key() == keys[0]  # stable
     monkeypatch.chdir(tmp_path)  # and the same for the same files given relatively
     relative = [Path("CONTRIBUTING.md")]
-    assert cache.global_key(Path("mkdocs.yml"), None, Path("docs"), relative) == keys[0]
+    assert store.global_key(Path("mkdocs.yml"), None, Path("docs"), relative) == keys[0]
     keys.append(key("http://127.0.0.1:8000/"))
     for path, text in [
         (config, "site_name: y\n"),
@@ -262,7 +262,7 @@ def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
     # so renaming a quote's speaker changes the quote's item, from the memo too.
     from generator.core.config import load_config
     from generator.publish import feeds
-    from generator.validate.validate import load_corpus
+    from generator.validate.record import load_corpus
 
     config = load_config(CONFIG)
     shutil.copytree(GOLDEN, tmp_path / "entries")
@@ -285,8 +285,8 @@ def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
 def test_the_cache_deletes_what_no_namespace_keeps(tmp_path: Path) -> None:
     # Pages are kept per namespace; a search bundle is kept by its records, so two addresses
     # (build and serve) share one: it goes only when neither keeps it.
-    from generator.cache import cache as cache_module
     from generator.cache import sealed
+    from generator.cache import store as cache_module
 
     shutil.copytree(GOLDEN, tmp_path / "entries")
     entries, cache = tmp_path / "entries", tmp_path / "cache"

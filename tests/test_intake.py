@@ -15,7 +15,7 @@ from generator.cli.contribute import from_issue
 from generator.tools import intake
 from generator.tools.intake import LANGUAGES, OTHER_LANGUAGE
 from generator.tools.intake_text import Appender, parse_body, read_form, scalar_lines
-from generator.validate.validate import collect
+from generator.validate.record import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 BODIES = Path(__file__).resolve().parent / "data" / "issue-bodies"

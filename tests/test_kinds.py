@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator import kinds
-from generator.build.build import build_site
+from generator.build.pipeline import build_site
 from generator.core.dates import PartialDate
 from generator.core.errors import RecordError
 from generator.format import schema
@@ -24,7 +24,7 @@ from generator.format.model import SCHEMA_DEFS, Dated, Entry, Source, own_fields
 from generator.format.urls import Route
 from generator.kinds.event import Event
 from generator.validate.checker import unsupported
-from generator.validate.validate import collect
+from generator.validate.record import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "kind-sighting"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.build import build_site
-from generator.load.load import MAX_FILE_BYTES
-from generator.validate.validate import collect
+from generator.build.pipeline import build_site
+from generator.load.reader import MAX_FILE_BYTES
+from generator.validate.record import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATE_SECONDS = 2.0

@@ -1,5 +1,5 @@
 """The loader's fast paths: the anchor prefilter never misses what libyaml's scanner finds, and
-only folded scalars go to the folded-list check (generator/load/folded.py, tests/test_folded.py)."""
+only folded scalars go to the folded-list check (load/folded_markdown.py, tests/test_folded.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import load
-from generator.load.load import _MAYBE_ANCHOR_RE, parse
+from generator.load import reader
+from generator.load.reader import _MAYBE_ANCHOR_RE, parse
 
 YAMLISH = st.text(alphabet="ab &*-?:!,[]{}\n\t'\"#|>%@`.0 ", max_size=40)
 
@@ -42,11 +42,11 @@ def test_only_folded_scalars_are_given_to_the_folded_check(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[list] = []
-    monkeypatch.setattr(load, "folded_problems", lambda _l, _t, nodes: seen.append(nodes) or [])
+    monkeypatch.setattr(reader, "folded_problems", lambda _l, _t, nodes: seen.append(nodes) or [])
     plain = "title: T\nsummary: |-\n  Intro:\n\n  - a\nnote: '- b'\ntags: [x]\n"
-    load.parse(Path("e.yaml"), plain)
+    reader.parse(Path("e.yaml"), plain)
     assert seen == []  # no folded scalar: the text is not even split into lines
-    load.parse(Path("e.yaml"), plain + "zh:\n  summary: >-\n    text\nitems:\n  - >\n    x\n")
+    reader.parse(Path("e.yaml"), plain + "zh:\n  summary: >-\n    text\nitems:\n  - >\n    x\n")
     assert [[at for at, _node in nodes] for nodes in seen] == [[("zh", "summary"), ("items", 0)]]
 
 

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.core.problems import Problem, display_path
-from generator.load import load
-from generator.load.load import _MAYBE_ANCHOR_RE, LoadedFile
+from generator.load import reader
+from generator.load.reader import _MAYBE_ANCHOR_RE, LoadedFile
 from generator.load.yaml_compose import ALLOWED_TAGS, MAX_DEPTH, Reject
 
 SETTINGS = settings(
@@ -34,7 +34,7 @@ ANCHORISH = st.text(
 @SETTINGS
 @given(ANCHORISH)
 def test_the_anchor_prefilter_is_its_regular_expression(text: str) -> None:
-    assert load._maybe_anchor(text) == bool(_MAYBE_ANCHOR_RE.search(text))
+    assert reader._maybe_anchor(text) == bool(_MAYBE_ANCHOR_RE.search(text))
 
 
 def reference_is_empty(text: str) -> bool:
@@ -46,7 +46,7 @@ def reference_is_empty(text: str) -> bool:
 @SETTINGS
 @given(st.text(alphabet="#a \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000", max_size=20))
 def test_an_empty_file_is_told_apart_as_it_was(text: str) -> None:
-    assert load._is_empty(text) == reference_is_empty(text)
+    assert reader._is_empty(text) == reference_is_empty(text)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_an_empty_file_is_told_apart_as_it_was(text: str) -> None:
     ["a: &x b\n", "- *x\n", "a: !!str &x b\n", "[&x a]\n", "x: y *z\n", "a: b\n", "!t\t*x\n"],
 )
 def test_the_anchor_prefilter_on_the_usual_places(text: str) -> None:
-    assert load._maybe_anchor(text) == bool(_MAYBE_ANCHOR_RE.search(text))
+    assert reader._maybe_anchor(text) == bool(_MAYBE_ANCHOR_RE.search(text))
 
 
 # --- the walk that was, over libyaml's loader ------------------------------------------------
@@ -110,7 +110,7 @@ def reference_value(
 
 def _outcome(text: str) -> Any:
     try:
-        loaded = load.parse(Path("e.yaml"), text)
+        loaded = reader.parse(Path("e.yaml"), text)
     except Reject as rej:
         return ("rejected", rej.line, rej.col, rej.message)
     fields = (loaded.data, loaded.marks, loaded.key_marks, loaded.problems, loaded.commented)
@@ -119,10 +119,10 @@ def _outcome(text: str) -> Any:
 
 def _reference_outcome(text: str) -> Any:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(load, "ComposeLoader", yaml.CSafeLoader)
-        patch.setattr(load, "value_of", reference_value)
-        patch.setattr(load, "_maybe_anchor", lambda t: bool(_MAYBE_ANCHOR_RE.search(t)))
-        patch.setattr(load, "_is_empty", reference_is_empty)
+        patch.setattr(reader, "ComposeLoader", yaml.CSafeLoader)
+        patch.setattr(reader, "value_of", reference_value)
+        patch.setattr(reader, "_maybe_anchor", lambda t: bool(_MAYBE_ANCHOR_RE.search(t)))
+        patch.setattr(reader, "_is_empty", reference_is_empty)
         return _outcome(text)
 
 

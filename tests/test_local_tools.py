@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator import kinds
-from generator.cli.cli import cli
+from generator.cli.commands import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from generator.build.build import BuildResult
+from generator.build.pipeline import BuildResult
 from generator.core.config import SiteConfig
 
 SOCIAL = (

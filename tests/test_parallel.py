@@ -13,7 +13,7 @@ import pytest
 from helpers import comparable_tree
 from mkdocs import utils
 
-from generator.build.build import build_site
+from generator.build.pipeline import build_site
 from generator.core import parallel
 from generator.core.errors import BuildError
 from generator.site import render
@@ -128,17 +128,17 @@ def test_generated_anchors_are_checked(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_the_engine_adds_the_theme_files_mkdocs_adds() -> None:
-    # engine._add_files_from_theme skips Material's hidden folders instead of listing them.
+    # stepwise._add_files_from_theme skips Material's hidden folders instead of listing them.
     import mkdocs.config
     from mkdocs.structure.files import get_files
 
-    from generator.engine import engine
+    from generator.engine import stepwise
 
     config = mkdocs.config.load_config(config_file=str(ROOT / "mkdocs.yml"))
     theirs = get_files(config)
     theirs.add_files_from_theme(config.theme.get_env(), config)
     ours = get_files(config)
-    engine._add_files_from_theme(ours, config)
+    stepwise._add_files_from_theme(ours, config)
     listed = [(f.src_uri, f.abs_src_path) for f in ours]
     assert listed == [(f.src_uri, f.abs_src_path) for f in theirs]
     assert any(uri.startswith("assets/javascripts/") for uri, _ in listed)

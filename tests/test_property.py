@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.core.problems import display_path
-from generator.validate.validate import collect
+from generator.validate.record import collect
 
 SETTINGS = settings(
     max_examples=200,

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import YAML_RE, get_data
 from test_hostile import _Page
 
-from generator.build import build
+from generator.build import pipeline
 from generator.core.config import load_config
 from generator.publish import feeds
 
@@ -194,9 +194,9 @@ def test_no_entry_text_reaches_the_site_live(files: dict[str, dict[str, Any]]) -
         corpus = typed_without_validation(entries)
         config = load_config(ROOT / "mkdocs.yml")
 
-        _check_front_matter(build.render_all(corpus, config, ["about.md"]))
+        _check_front_matter(pipeline.render_all(corpus, config, ["about.md"]))
         site = root / "site"
-        build.publish(corpus, config, site, progress=False)  # checks front matter itself too
+        pipeline.publish(corpus, config, site, progress=False)  # checks front matter itself too
 
         for path in sorted(site.rglob("*.html")):
             _assert_inert_html(path.read_text(encoding="utf-8"), str(path.relative_to(site)))

@@ -9,7 +9,7 @@ import pytest
 from helpers import edit
 
 from generator.validate.guardrails import punctuation_problem
-from generator.validate.validate import collect
+from generator.validate.record import collect
 
 LIST = "lists/three-ts.yaml"
 EVENT = "events/2025-01-13-rednote-tops-app-store.yaml"

@@ -23,7 +23,7 @@ from generator.kinds import charts
 from generator.kinds.actor import Actor
 from generator.kinds.censorship_list import TERMS_PER_PAGE, CensorshipList, ListItem
 from generator.site import render
-from generator.site.site import REFERRERS_SHOWN
+from generator.site.structure import REFERRERS_SHOWN
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = SiteConfig(

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from generator.build.build import BuildResult
+from generator.build.pipeline import BuildResult
 from generator.format.corpus import Corpus
 from generator.publish import search
 
@@ -97,7 +97,7 @@ def test_a_missing_pagefind_fails_the_build_clearly_and_keeps_the_site(
 ) -> None:
     from conftest import ROOT
 
-    from generator.build.build import build_site
+    from generator.build.pipeline import build_site
     from generator.core.errors import BuildError
 
     site = tmp_path / "site"
@@ -118,7 +118,7 @@ def test_every_file_of_the_bundle_is_whole_build_after_build(tmp_path, golden_en
     # The bundle is now fetched (get_files) and written by the generator.
     from conftest import ROOT
 
-    from generator.build.build import build_site
+    from generator.build.pipeline import build_site
 
     seen: dict[str, bytes] = {}
     for n in range(4):
@@ -216,7 +216,7 @@ def test_a_cancelled_build_leaves_no_binary_running(tmp_path, golden_entries) ->
 
     from conftest import ROOT
 
-    from generator.build.build import build_site
+    from generator.build.pipeline import build_site
     from generator.core.errors import ValidationFailed
 
     entries = tmp_path / "entries"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from helpers import git
 from test_hostile import ACTOR, refused, validate, write
 
-from generator.cli.cli import cli
+from generator.cli.commands import cli
 from generator.core.markup import plain_text, render_markdown, yaml_quote
 
 SOURCES = "sources: [{url: 'https://example.org/', title: t}]\n"

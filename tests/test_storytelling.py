@@ -253,7 +253,7 @@ added: 2025-01-20
     ],
 )
 def test_key_moment_is_true_or_false(tmp_path: Path, value: str, problem: str | None) -> None:
-    from generator.validate.validate import collect
+    from generator.validate.record import collect
 
     (tmp_path / "events").mkdir()
     path = tmp_path / "events" / "2025-01-13-something.yaml"

@@ -177,8 +177,9 @@ def _plant(tmp_path: Path, files: dict[str, str]) -> Path:
             "a higher rank",
         ),
         (  # a relative import
-            {"load/load.py": "from ..cache import cache\n", "cache/cache.py": ""},
-            "generator/load/load.py:1: generator.load imports generator.cache.cache, a higher rank",
+            {"load/reader.py": "from ..cache import store\n", "cache/store.py": ""},
+            "generator/load/reader.py:1: generator.load imports generator.cache.store, "
+            "a higher rank",
         ),
         (  # MkDocs outside the engine
             {"publish/feeds.py": "import mkdocs.config\n"},

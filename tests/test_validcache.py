@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from test_incremental import GOLDEN, _dump, _files, _load, apply
 
 from generator.cache import validcache
-from generator.validate.validate import collect
+from generator.validate.record import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli.cli import cli
-from generator.load import load
+from generator.cli.commands import cli
+from generator.load import reader
 from generator.load.yaml_compose import Reject
 
 DATA = Path(__file__).parent / "data" / "yaml-mistakes"
@@ -36,18 +36,18 @@ HASHTAG = (
     "`text: '#小红书# 欢迎TikTok难民！'`"
 )
 TAB = "line {n} is indented with a tab: YAML needs spaces; indent it with spaces only"
-LOADERS = [pytest.param(load._Loader, id="libyaml"), pytest.param(yaml.SafeLoader, id="python")]
+LOADERS = [pytest.param(reader._Loader, id="libyaml"), pytest.param(yaml.SafeLoader, id="python")]
 
 
 @pytest.fixture(params=LOADERS)
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "_Loader", request.param)
+    monkeypatch.setattr(reader, "_Loader", request.param)
 
 
 def message(text: str) -> str:
     """``line:col: message`` of the problem that stops ``text`` from parsing."""
     with pytest.raises(Reject) as caught:
-        load.parse(Path("e.yaml"), text)
+        reader.parse(Path("e.yaml"), text)
     return f"{caught.value.line}:{caught.value.col}: {caught.value.message}"
 
 
@@ -55,7 +55,7 @@ def message(text: str) -> str:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_mistake_in_plain_words(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(DATA)
-    loaded, problems = load.read_entry(Path(name))
+    loaded, problems = reader.read_entry(Path(name))
     assert loaded is None
     assert [str(p) for p in problems] == [f"{name}:{EXPECTED[name]}"]
 
@@ -95,7 +95,7 @@ def test_validate_prints_the_plain_words(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_only_a_comment_right_after_the_key_is_named() -> None:
     text = "title: T\ntext: #a\npublisher:\n  # b\ntags:\n  - #c\n  - 'd'\nnote: ~ # e\n"
-    loaded = load.parse(Path("e.yaml"), text)
+    loaded = reader.parse(Path("e.yaml"), text)
     assert loaded.commented == {("text",): "text: '#a'", ("tags", 0): "- '#c'"}
     assert loaded.mark(("text",)) == (2, 7)
     assert loaded.mark(("tags", 0)) == (6, 5)
@@ -109,9 +109,9 @@ def test_only_a_comment_right_after_the_key_is_named() -> None:
 
 
 def test_a_quote_in_the_comment_is_kept_in_the_suggested_line() -> None:
-    loaded = load.parse(Path("e.yaml"), "text: #小红书# it's here  \n")
+    loaded = reader.parse(Path("e.yaml"), "text: #小红书# it's here  \n")
     assert loaded.commented == {("text",): 'text: "#小红书# it\'s here"'}
-    loaded = load.parse(Path("e.yaml"), 'text: #"a" it\'s\n')
+    loaded = reader.parse(Path("e.yaml"), 'text: #"a" it\'s\n')
     assert loaded.commented == {("text",): "text: '#\"a\" it''s'"}
     assert yaml.safe_load(loaded.commented[("text",)]) == {"text": '#"a" it\'s'}
 
@@ -205,4 +205,4 @@ def test_other_mistakes_keep_the_parsers_words(text: str, expected: str) -> None
 
 def test_a_tab_where_yaml_allows_one_is_not_a_mistake() -> None:
     text = 'title:\tT\nsummary: |-\n  code:\n  \tindented\nnote: "a\n\tb"\n'
-    assert load.parse(Path("e.yaml"), text).data["summary"] == "code:\n\tindented"
+    assert reader.parse(Path("e.yaml"), text).data["summary"] == "code:\n\tindented"

@@ -20,13 +20,13 @@ from typing import Any
 import jinja2
 
 from generator.cache import cachedir, sealed
-from generator.cache.cache import BuildCache, CachedPage, Index, global_key
+from generator.cache.store import BuildCache, CachedPage, Index, global_key
 from generator.core.config import SiteConfig
 from generator.core.paging import Page
 from generator.format.corpus import Corpus
 from generator.publish import search
 from generator.site import fingerprint
-from generator.site.site import Site
+from generator.site.structure import Site
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ again on every build, from what was kept: the ids (unique, not reserved, well fo
 aliases, and the references the checker found (to entries that exist, of the right kind).
 
 Only a clean result is kept: the typed entry. When anything at all is wrong, the folder is
-validated again without the memo (``validate._collect``), so every message, line and column
+validated again without the memo (``record._collect``), so every message, line and column
 is the one a build without the cache gives: they come from the parsed file, which is not kept.
 
 The memo is two files: ``base.pickle``, and ``added.pickle`` with what builds since added, so
@@ -28,16 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import sealed
-from generator.cache.cache import KEEP, NAME_RE, code_key
+from generator.cache.store import KEEP, NAME_RE, code_key
 from generator.format.corpus import Corpus
 from generator.format.kinds import Kind
 from generator.format.model import Entry
-from generator.load import load
+from generator.load import reader
 from generator.load.loaded import LoadedFile
 from generator.load.yaml_compose import Reject
 from generator.site import fingerprint
-from generator.validate import aliases, validate
-from generator.validate.validate import (
+from generator.validate import aliases, record
+from generator.validate.record import (
     Result,
     build_entry,
     check_entry,
@@ -108,22 +108,22 @@ class Memo:
 
 
 def collect(entries_dir: Path, memo: Memo) -> Result:
-    """``validate.collect``, with the files that passed their own checks before not parsed
+    """``record.collect``, with the files that passed their own checks before not parsed
     again: the result is the same."""
-    with validate.collector_paused():
+    with record.collector_paused():
         known = collect_known(entries_dir, memo)
-    return known if known is not None else validate.collect(entries_dir)
+    return known if known is not None else record.collect(entries_dir)
 
 
 def load_corpus(entries_dir: Path, memo: Memo) -> Corpus:
-    """``validate.load_corpus``, with the memo."""
-    return validate.corpus_of(collect(entries_dir, memo))
+    """``record.load_corpus``, with the memo."""
+    return record.corpus_of(collect(entries_dir, memo))
 
 
 def collect_known(entries_dir: Path, memo: Memo) -> Result | None:
     """The validated folder, using and filling ``memo``; None when any check finds a problem
     (the caller then validates the folder without the memo, for the exact messages)."""
-    files, problems = load.discover(entries_dir)
+    files, problems = reader.discover(entries_dir)
     if problems:
         return None
     found: list[tuple[Path, Checked]] = []
@@ -158,7 +158,7 @@ def collect_known(entries_dir: Path, memo: Memo) -> Result | None:
 
 def _checked(kind: Kind, path: Path, memo: Memo) -> Checked | None:
     try:
-        raw = load.read_bytes(path)
+        raw = reader.read_bytes(path)
     except (Reject, OSError):
         return None
     key = hashlib.blake2b(f"{kind.name}\0{path.name}\0".encode() + raw, digest_size=20).digest()
@@ -168,7 +168,7 @@ def _checked(kind: Kind, path: Path, memo: Memo) -> Checked | None:
             checked = dataclasses.replace(checked, entry=fingerprint.moved(checked.entry, path))
         return checked
     try:
-        loaded = load.parse(path, load.decode(raw))
+        loaded = reader.parse(path, reader.decode(raw))
     except Reject:
         return None
     if loaded.problems:

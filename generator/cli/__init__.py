@@ -1,1 +1,1 @@
-"""The command line: flags and messages; every command is registered in ``cli.cli``."""
+"""The command line: flags and messages; every command is registered in ``cli.commands``."""

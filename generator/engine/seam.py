@@ -15,8 +15,8 @@ import mkdocs.exceptions
 
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
-from generator.engine import engine
-from generator.engine.mkplugin import RecordPlugin
+from generator.engine import stepwise
+from generator.engine.plugin import RecordPlugin
 
 
 @dataclass
@@ -74,7 +74,7 @@ def build(
     mk.plugins.on_startup(command="build", dirty=False)
     try:
         with quiet_loggers():
-            files = engine.build(mk, jobs=jobs, done=done, reuse=reuse, place=place)
+            files = stepwise.build(mk, jobs=jobs, done=done, reuse=reuse, place=place)
     except mkdocs.exceptions.Abort as exc:
         # The warnings that caused it were logged just before (broken links, missing pages).
         raise BuildError(f"MkDocs: {exc.message}") from None

@@ -47,7 +47,7 @@ class Checking(Protocol):
 
 
 class SiteView(Protocol):
-    """What a kind's pages are made from (``generator.site.site.Site``)."""
+    """What a kind's pages are made from (``generator.site.structure.Site``)."""
 
     corpus: CorpusView
 

@@ -16,7 +16,7 @@ from generator.format.urls import Route
 
 if TYPE_CHECKING:
     from generator.format.corpus import Corpus
-    from generator.site.site import Site
+    from generator.site.structure import Site
     from generator.validate.checker import Checker
 
 TERMS_PER_PAGE = 300  # the index of terms, and the items of one list

@@ -16,7 +16,7 @@ from generator.kinds import timeline
 
 if TYPE_CHECKING:
     from generator.format.corpus import Corpus
-    from generator.site.site import Site
+    from generator.site.structure import Site
 
 
 @dataclass(frozen=True, kw_only=True)

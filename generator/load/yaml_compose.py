@@ -83,7 +83,7 @@ def value_of(
     later: list[tuple[Path_, yaml.ScalarNode]],
 ) -> Any:
     """The data of ``node``, recording marks in ``out``, and folded scalars (``>``) and empty
-    plain ones in ``later``, to check against the text (generator.load.folded, load)."""
+    plain ones in ``later``, to check against the text (generator.load.folded_markdown, load)."""
     if id(node) in seen:  # composed aliases share node objects; load's scan catches most
         raise Reject(node.start_mark, "YAML aliases are not allowed: write the value out in full")
     if depth > MAX_DEPTH:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
-from generator.publish.sitedir_sigterm import sigterm_held, sigterm_stops_the_build
+from generator.publish.sigterm import sigterm_held, sigterm_stops_the_build
 
 if TYPE_CHECKING:
     from generator.core.config import SiteConfig

@@ -11,7 +11,7 @@ template may read: the corpus and the site's indexes. So a page's key hashes:
   what templates read outside their context (counts, a tag's size, an actor's referrers).
 Editing an entry's text changes the pages that show it; adding or removing an entry, a tag
 or a reference changes the structure, and so every page. The build's global key (templates,
-configuration, versions) is added by ``generator.cache.cache``.
+configuration, versions) is added by ``generator.cache.store``.
 
 A context holding a value this module cannot hash (a function, say) gets no key: that page
 is rendered on every build.
@@ -32,7 +32,7 @@ from generator.format.model import Entry
 
 if TYPE_CHECKING:
     from generator.core.paging import Page
-    from generator.site.site import Site
+    from generator.site.structure import Site
 
 
 # Lists and dicts this long (the timeline's events, a tag's entries) are hashed once per build

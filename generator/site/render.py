@@ -1,4 +1,4 @@
-"""Render the site's pages (``site.plan``) into Markdown through one Jinja2 environment.
+"""Render the site's pages (``structure.plan``) into Markdown through one Jinja2 environment.
 
 Templates live in ``generator/templates/`` (each kind's under ``kinds/<name>/``). Entry text
 reaches a page through the filters registered here (``md`` for plain text placed in Markdown,
@@ -35,7 +35,7 @@ from generator.core.paging import Page
 from generator.format import kinds, urls
 from generator.format.corpus import Corpus
 from generator.format.kinds import TEMPLATES_DIR
-from generator.site import cite, site
+from generator.site import cite, structure
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def render_pages(
     docs_pages: Iterable[str] = (),
     jobs: int = 1,
     links: dict[str, list[tuple[str, str]]] | None = None,
-    reuse: Callable[[site.Site, list[Page]], set[str]] | None = None,
+    reuse: Callable[[structure.Site, list[Page]], set[str]] | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its docs-relative path, in a stable order.
 
@@ -196,14 +196,14 @@ def render_pages(
     (an incremental build has them already); those are left out of the result.
     """
     env = env or make_environment()
-    the_site = site.Site.build(corpus, config)
+    the_site = structure.Site.build(corpus, config)
     docs = frozenset(docs_pages)
     shared = {"site": the_site, "corpus": corpus, "config": config, "docs_pages": docs}
     planned: list[Page] = []
     published: dict[str, str] = {
         urls.page_url(src): src for src in sorted(docs) if src.endswith(".md")
     }
-    for page in site.plan(the_site):
+    for page in structure.plan(the_site):
         # A page is Markdown; any other file (the timeline's JSON) is published as it is.
         url = urls.page_url(page.src) if page.src.endswith(".md") else page.src
         if url in published:

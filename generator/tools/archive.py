@@ -84,7 +84,7 @@ def _insertion_point(text: str, node: yaml.MappingNode) -> tuple[int, str, str]:
 def insert_archive_urls(path: Path, text: str, additions: Mapping[int, tuple[str, str]]) -> str:
     """``text`` with ``archive_url: SNAPSHOT`` added to each source ``i`` in ``additions``
     (``i`` → (url, snapshot)). Raises Unplaceable when that cannot be done exactly."""
-    from generator.load.load import parse
+    from generator.load.reader import parse
     from generator.load.yaml_compose import Reject
 
     try:
@@ -160,8 +160,8 @@ class Done:
 def plan(entries_dir: Path, only: Sequence[Path] = ()) -> tuple[list[Todo], int]:
     """Sources without an archive_url (in ``only`` files, if given), and how many have one."""
     from generator.core.problems import display_path
-    from generator.load.load import read_entry
-    from generator.validate.validate import load_corpus
+    from generator.load.reader import read_entry
+    from generator.validate.record import load_corpus
 
     corpus = load_corpus(entries_dir)
     entries = corpus.sorted()

@@ -20,7 +20,7 @@ from generator.core.dates import PartialDate
 from generator.core.errors import RecordError
 from generator.core.problems import display_path
 from generator.format import fields, kinds
-from generator.load import load
+from generator.load import reader
 from generator.load.yaml_compose import Reject
 from generator.tools.intake_text import (
     Appender,
@@ -320,7 +320,7 @@ def _stop(problems: list[str]) -> None:
 
 
 def _change(path: Path, change: dict[str, Any], r: Resolver, entries_dir: Path) -> Path:
-    loaded, problems = load.read_entry(path)
+    loaded, problems = reader.read_entry(path)
     problems += loaded.problems if loaded else []
     if loaded is None or problems:
         _stop([f"{display_path(path)} cannot be read ({problems[0].message}): fix it first"])
@@ -352,7 +352,7 @@ def _write(
 ) -> Path:
     """Write ``text``, check it reads back as ``expected`` and validates; else put it back."""
     try:
-        parsed = load.parse(path, text).data
+        parsed = reader.parse(path, text).data
     except Reject:
         parsed = None
     if parsed != strip_empty(expected):
@@ -363,7 +363,7 @@ def _write(
             out.write(text)
     except FileExistsError:
         _stop([f"{display_path(path)} exists already"])
-    from generator.validate.validate import collect
+    from generator.validate.record import collect
 
     mine = display_path(path)
     found = [p for p in collect(entries).problems if p.file == mine]

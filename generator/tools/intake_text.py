@@ -16,7 +16,7 @@ import yaml
 
 from generator.core.errors import RecordError
 from generator.format import fields
-from generator.load import load
+from generator.load import reader
 
 NO_RESPONSE = "_No response_"
 _CHECKBOX = re.compile(r"^\s*[-*] \[( |x|X)\] (.*)$")
@@ -138,9 +138,9 @@ class Known:
     @classmethod
     def read(cls, entries_dir: Path) -> Known:
         known = cls()
-        files, _problems = load.discover(entries_dir)
+        files, _problems = reader.discover(entries_dir)
         for kind, path in files:
-            loaded, _ = load.read_entry(path)
+            loaded, _ = reader.read_entry(path)
             data = loaded.data if loaded else {}
             known.entries.setdefault(path.stem, (kind.name, data, path))
             tags = data.get("tags")

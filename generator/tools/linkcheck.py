@@ -25,9 +25,9 @@ from generator.core.config import repo_root
 from generator.core.errors import RecordError
 from generator.core.problems import display_path, github_escape_data, github_escape_property
 from generator.format.corpus import Corpus
-from generator.load.load import read_entry
+from generator.load.reader import read_entry
 from generator.tools.linkcheck_http import SCHEMES, Network, Refused, fetch
-from generator.validate.validate import load_corpus
+from generator.validate.record import load_corpus
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from generator.core.dates import PartialDate
 from generator.core.errors import RecordError
 from generator.format import kinds, urls
 from generator.format.kinds import Kind
-from generator.load import load
+from generator.load import reader
 from generator.site.render import make_environment
 from generator.validate.checker import article
 from generator.validate.guardrails import PLACEHOLDER_URL, id_date, id_date_problem, renamed_id
-from generator.validate.validate import ID_RE, Suggester
+from generator.validate.record import ID_RE, Suggester
 
 NAME_PLACEHOLDER = "TODO: the name, in English or as known"
 
@@ -31,7 +31,7 @@ NAME_PLACEHOLDER = "TODO: the name, in English or as known"
 def existing_ids(entries_dir: Path) -> dict[str, tuple[Kind, Path]]:
     """id → (kind, file), for every entry file of every kind."""
     found: dict[str, tuple[Kind, Path]] = {}
-    files, _problems = load.discover(entries_dir)  # validate reports misplaced files
+    files, _problems = reader.discover(entries_dir)  # validate reports misplaced files
     for kind, path in files:
         found.setdefault(path.stem, (kind, path))
     return found

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator import engine
-from generator.build.build import build_site
+from generator.build.pipeline import build_site
 from generator.core.config import load_config
 from generator.core.errors import ConfigError
 from generator.site.render import TEMPLATES_DIR

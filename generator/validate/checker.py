@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.core.dates import PartialDate
 from generator.core.problems import Problem, display_path, field_name
-from generator.validate.compiled import compiler_for, matches
+from generator.validate.schema_check import compiler_for, matches
 from generator.validate.value_rules import article
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from generator.format import fields, kinds, schema
 from generator.format.corpus import Corpus
 from generator.format.kinds import Kind
 from generator.format.model import Entry, from_data
-from generator.load import load
+from generator.load import reader
 from generator.load.loaded import LoadedFile
 from generator.validate import aliases, guardrails
 from generator.validate.checker import Checker, article, field_name, unsupported
@@ -52,7 +52,7 @@ class Result:
 def collect(entries_dir: Path, base_tags: set[str] | None = None) -> Result:
     """Load and validate every entry under ``entries_dir``; never raises for bad input.
 
-    With ``base_tags`` (the tags before this change, from load.tags_at), a change that adds
+    With ``base_tags`` (the tags before this change, from reader.tags_at), a change that adds
     more than NEW_TAGS_MAX distinct new tags is a problem.
     """
     with collector_paused():
@@ -78,10 +78,10 @@ def collector_paused() -> Iterator[None]:
 
 
 def _collect(entries_dir: Path, base_tags: set[str] | None) -> Result:
-    files, problems = load.discover(entries_dir)
+    files, problems = reader.discover(entries_dir)
     loaded: list[tuple[Kind, LoadedFile]] = []
     for kind, path in files:
-        entry, file_problems = load.read_entry(path)
+        entry, file_problems = reader.read_entry(path)
         problems.extend(file_problems)
         if entry is not None:
             problems.extend(entry.problems)

@@ -20,8 +20,8 @@ from typing import Any
 from generator import engine
 from generator.build import repocheck
 from generator.cache import validcache
-from generator.cache.cache import BuildCache
 from generator.cache.incremental import Incremental, cache_folder, open_cache
+from generator.cache.store import BuildCache
 from generator.core import parallel
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildError
@@ -41,7 +41,7 @@ from generator.publish.sitedir import (
     write_manifest,
 )
 from generator.site import render
-from generator.validate.validate import load_corpus
+from generator.validate.record import load_corpus
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from generator.core.errors import RecordError
 from generator.core.problems import Path_, Problem, display_path
 from generator.format import kinds
 from generator.format.kinds import Kind
-from generator.load.folded import folded_problems
+from generator.load.folded_markdown import folded_problems
 from generator.load.loaded import LoadedFile
 from generator.load.yaml_compose import ComposeLoader, Reject, value_of
 from generator.load.yaml_compose import Loader as _Loader

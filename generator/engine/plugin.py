@@ -2,7 +2,7 @@
 
 It adds the pages the generator rendered (never written into docs/), and those an earlier
 build made (``generator.cache.incremental``), checks every page's front matter (MkDocs would
-swallow a parse error), gives the pages that ``generator.engine.fastpage`` can convert their HTML
+swallow a parse error), gives the pages that ``generator.engine.html_pages`` can convert their HTML
 without a Markdown pass, and checks the generated pages' HTML links, which MkDocs does not.
 """
 
@@ -18,7 +18,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
-from generator.engine import fastpage
+from generator.engine import html_pages
 from generator.engine.pagecheck import front_matter_problem
 
 
@@ -60,7 +60,7 @@ class RecordPlugin(BasePlugin):
         problem = front_matter_problem(name, source, page.meta, markdown, generated=generated)
         if problem:
             raise BuildError(problem)
-        if generated and (converted := fastpage.convert(markdown)) is not None:
+        if generated and (converted := html_pages.convert(markdown)) is not None:
             page.render = functools.partial(_render_converted, page, converted)
         return markdown
 
@@ -86,8 +86,8 @@ def _link_problem(files: Files, to_src: str, anchor: str) -> str | None:
     return None
 
 
-def _render_converted(page: Any, converted: fastpage.Converted, config: Any, files: Any) -> None:
-    """Page.render for a page that generator.engine.fastpage converted: what MkDocs' would set."""
+def _render_converted(page: Any, converted: html_pages.Converted, config: Any, files: Any) -> None:
+    """Page.render for a page that generator.engine.html_pages converted: what MkDocs' would set."""
     page.content = converted.content
     page.toc = get_toc(converted.toc_tokens)
     page._title_from_render = converted.title

@@ -74,8 +74,8 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
     """
     from generator.build.repocheck import tracked_output
     from generator.core.problems import FORMATTERS
-    from generator.load.load import tags_at
-    from generator.validate.validate import collect
+    from generator.load.reader import tags_at
+    from generator.validate.record import collect
 
     entries_dir = entries_dir or default_entries_dir()
     base_tags = tags_at(entries_dir, base) if base else None
@@ -236,7 +236,7 @@ def build(
       python -m generator build
       python -m generator build --entries tests/data/golden/entries --site-dir /tmp/site
     """
-    from generator.build.build import build_site
+    from generator.build.pipeline import build_site
     from generator.core.problems import display_path, format_text
 
     try:
