@@ -6,7 +6,7 @@ runs an HTML parser over it: about 1.6 ms a page, the largest share of a build's
 10,000 entries. A page made only of ATX headings with plain text and of block-level HTML
 elements is converted here instead, into what MkDocs' ``Page.render`` would have made of it
 with this site's extensions: the same HTML, TOC tokens, title and anchor ids, using
-Python-Markdown's own slug and TOC functions. ``tests/test_fastpage.py`` holds the two to
+Python-Markdown's own slug and TOC functions. ``tests/site/test_html_pages.py`` holds the two to
 each other on every generated page of the test corpora.
 
 Any other page (a paragraph of Markdown, a table, a link written in Markdown) gets None and

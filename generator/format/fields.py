@@ -43,7 +43,7 @@ ENGLISH_PATTERN = r"^[eE][nN](-|$)"
 
 # Limits that no real entry meets, so that no entry can make validation or the build slow: the
 # longest text in the record is a 1,300-character summary, and no entry has more than 3 tags.
-# CONTRIBUTING.md states them; tests/test_limits.py proves the time they bound.
+# CONTRIBUTING.md states them; tests/security/test_limits.py proves the time they bound.
 TEXT_MAX = 500  # a title, a name, a term
 LONG_TEXT_MAX = 5_000  # a quotation and its translation
 MARKDOWN_MAX = 10_000  # a summary, a description, a context

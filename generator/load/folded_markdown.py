@@ -13,7 +13,7 @@ that starts a list item (``- ``, ``* ``, ``+ ``, ``1. ``, ``1) ``) or an ATX hea
 ``######`` then a space) at the scalar's own indentation is reported, once per scalar, at the
 first such line.
 
-Decisions, each checked in tests/test_folded.py:
+Decisions, each checked in tests/load/test_folded.py:
 
 - **More-indented lines are not reported.** A line indented deeper than the scalar (or
   starting with a tab after the indentation) keeps its line breaks, and the breaks around it,

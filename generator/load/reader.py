@@ -35,7 +35,7 @@ MAX_FILE_BYTES = 1_000_000
 # Where YAML can start a node's properties (an anchor &a or an alias *a): at a line's start,
 # after a block indicator ("- ", "? ", ": "), a flow indicator ([ ] { } , : ?), a closing
 # quote or a tag. A superset: Markdown such as "- *emphasis*" matches too, and then the exact
-# token scan decides (tests/test_load.py checks the superset; an alias it missed would still be
+# token scan decides (tests/load/test_load.py checks the superset; an alias it missed would still be
 # caught by node identity in yaml_compose). Plain prose ("Dorsey & Whitney",
 # "an *emphasised* word") does not, so most files skip the scan.
 #

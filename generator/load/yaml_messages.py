@@ -1,7 +1,7 @@
 """YAML mistakes in plain words: what a person did, where, and the fix, instead of the parser's.
 
 ``explain`` reads the text at a syntax error's mark and names one of the mistakes people make
-(tests/test_yaml_mistakes.py has one file of each under tests/data/yaml-mistakes/):
+(tests/load/test_yaml_mistakes.py has one file of each under tests/data/yaml-mistakes/):
 
 - a line indented with a tab;
 - a value that starts with a quote and goes on after the closing quote;

@@ -6,7 +6,7 @@ are resolved and its keywords read when it is compiled, not again for each value
 entry, and a field's name is spelled out only when there is something to say about it.
 
 ``if``, ``anyOf`` and ``not`` ask whether a value matches a node: the node's check runs with a
-probe for a sink, which stops at the first problem (tests/test_compiled_checker.py holds the
+probe for a sink, which stops at the first problem (tests/validate/test_schema_check.py holds the
 schema interpreter this replaced, and checks that the two agree).
 """
 
@@ -198,7 +198,7 @@ class Compiler:
                     f"'{_name(at)}' is {len(value):,} characters long; at most {longest:,} "
                     "are allowed: shorten it, or split the entry",
                 )
-            # Printable text holds none of them raw (tests/test_compiled_checker.py).
+            # Printable text holds none of them raw (tests/validate/test_schema_check.py).
             if (not value.isprintable() and FORBIDDEN_CHARS_RE.search(value)) or "&" in value:
                 bad = forbidden_char(value)
                 if bad:

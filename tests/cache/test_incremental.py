@@ -1,0 +1,329 @@
+"""An incremental build (with the build cache) makes the same site as a cold build.
+
+Random edits of the kinds a contributor makes (change a text, retag, add a correction, add,
+rename or delete an entry) are applied to a copy of the golden corpus whose cache holds an
+earlier build; then the site built with the cache must equal, file for file, the site built
+without it (apart from what differs between any two builds: ``helpers.comparable_tree``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import comparable_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build.pipeline import build_site
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden" / "entries"
+CONFIG = ROOT / "mkdocs.yml"
+TEXT_FIELDS = ("title", "summary", "text", "translation", "context", "description", "name")
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The golden corpus, built once with a cache: each example starts from a copy."""
+    base = tmp_path_factory.mktemp("warm")
+    shutil.copytree(GOLDEN, base / "entries")
+    build_site(base / "entries", base / "site", CONFIG, progress=False, cache_dir=base / "cache")
+    return base
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _dump(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _files(entries: Path) -> list[Path]:
+    return sorted(entries.rglob("*.yaml"))
+
+
+def _referred(entries: Path, entry_id: str) -> bool:
+    """Whether any other entry names ``entry_id`` (as a reference, or anywhere)."""
+    return any(
+        entry_id in p.read_text(encoding="utf-8") for p in _files(entries) if p.stem != entry_id
+    )
+
+
+def _replace_references(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return new if value == old else value
+    if isinstance(value, list):
+        return [_replace_references(v, old, new) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: v if k == "aliases" else _replace_references(v, old, new) for k, v in value.items()
+        }
+    return value
+
+
+def apply(entries: Path, edit: str, pick: int) -> None:
+    """One edit of the file at index ``pick`` (modulo the number of files)."""
+    files = _files(entries)
+    path = files[pick % len(files)]
+    data = _load(path)
+    if edit == "text":
+        field = next((f for f in TEXT_FIELDS if isinstance(data.get(f), str)), None)
+        if field:
+            data[field] = data[field] + " Edited."
+            _dump(path, data)
+    elif edit == "retag":
+        pool = sorted({t for p in files for t in _load(p).get("tags", [])}) + ["edited-tag"]
+        data["tags"] = [pool[pick % len(pool)]]
+        _dump(path, data)
+    elif edit == "correct":
+        data.setdefault("corrections", []).append(
+            {"date": "2026-11-30", "note": f"A correction to {path.stem}."}
+        )
+        _dump(path, data)
+    elif edit == "add":
+        data.pop("aliases", None)
+        _dump(path.with_name(f"{path.stem}-copy.yaml"), data)
+    elif edit == "rename" and "-renamed" not in path.stem:
+        new = f"{path.stem}-renamed"
+        data["aliases"] = [*data.get("aliases", []), path.stem]
+        for other in files:
+            if other != path:
+                before = _load(other)
+                after = _replace_references(before, path.stem, new)
+                if after != before:
+                    _dump(other, after)
+        path.unlink()
+        _dump(path.with_name(f"{new}.yaml"), data)
+    elif edit == "delete" and not _referred(entries, path.stem):
+        path.unlink()
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["text", "retag", "correct", "add", "rename", "delete"]),
+        st.integers(min_value=0, max_value=1000),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def _same_sites(entries: Path, cache: Path, work: Path) -> None:
+    incremental = build_site(entries, work / "inc", CONFIG, progress=False, cache_dir=cache)
+    cold = build_site(entries, work / "cold", CONFIG, progress=False, cache=False)
+    first, second = comparable_tree(incremental.site_dir), comparable_tree(cold.site_dir)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    shutil.rmtree(work / "inc")
+    shutil.rmtree(work / "cold")
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(first=EDITS, then=EDITS)
+def test_an_incremental_build_equals_a_cold_build(
+    first: list[tuple[str, int]], then: list[tuple[str, int]], warm: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "example"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(warm / "entries", work / "entries")
+    shutil.copytree(warm / "cache", work / "cache")
+    entries, cache = work / "entries", work / "cache"
+    for edit, pick in first:
+        apply(entries, edit, pick)
+    _same_sites(entries, cache, work)
+    # And again from the cache that build left.
+    for edit, pick in then:
+        apply(entries, edit, pick)
+    _same_sites(entries, cache, work)
+
+
+def test_an_edit_rebuilds_only_the_pages_that_show_it(warm: Path, tmp_path: Path) -> None:
+    shutil.copytree(warm / "entries", tmp_path / "entries")
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    entries, cache = tmp_path / "entries", tmp_path / "cache"
+    same = build_site(entries, tmp_path / "same", CONFIG, progress=False, cache_dir=cache)
+    # Unchanged: only what is never cached is built again (docs/, Subscribe and Data).
+    assert same.rebuilt == 5
+    path = entries / "quotes" / "quote-three-ts.yaml"
+    data = _load(path)
+    data["translation"] = "Tiananmen, Tibet and Taiwan are not to be mentioned."
+    _dump(path, data)
+    edited = build_site(entries, tmp_path / "edited", CONFIG, progress=False, cache_dir=cache)
+    assert 5 < edited.rebuilt < same.pages // 2
+    page = (edited.site_dir / "quotes" / "quote-three-ts" / "index.html").read_text("utf-8")
+    assert "are not to be mentioned" in page
+
+
+def test_without_the_cache_nothing_is_reused_or_kept(warm: Path, tmp_path: Path) -> None:
+    result = build_site(warm / "entries", tmp_path / "site", CONFIG, progress=False, cache=False)
+    assert result.rebuilt == result.pages
+
+
+def test_a_damaged_cache_index_means_a_cold_build(warm: Path, tmp_path: Path) -> None:
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    for index in (tmp_path / "cache").glob("*/index.pickle"):
+        index.write_bytes(b"not a pickle")
+    result = build_site(
+        warm / "entries", tmp_path / "site", CONFIG, progress=False, cache_dir=tmp_path / "cache"
+    )
+    assert result.rebuilt == result.pages
+    again = build_site(
+        warm / "entries", tmp_path / "again", CONFIG, progress=False, cache_dir=tmp_path / "cache"
+    )
+    assert again.rebuilt == 5
+
+
+def test_the_global_key_covers_config_docs_templates_and_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.cache import store
+
+    package = tmp_path / "generator"
+    (package / "templates").mkdir(parents=True)
+    (package / "templates" / "page.md.j2").write_text("one", encoding="utf-8")
+    monkeypatch.setattr(store, "_GENERATOR", package)
+    config, docs, snippet = tmp_path / "mkdocs.yml", tmp_path / "docs", tmp_path / "CONTRIBUTING.md"
+    config.write_text("site_name: x\n", encoding="utf-8")
+    docs.mkdir()
+    (docs / "about.md").write_text("# About\n", encoding="utf-8")
+    snippet.write_text("How\n", encoding="utf-8")
+
+    def key(site_url: str | None = None) -> str:
+        return store.global_key(config, site_url, docs, [snippet])
+
+    keys = [key()]
+    assert key() == keys[0]  # stable
+    monkeypatch.chdir(tmp_path)  # and the same for the same files given relatively
+    relative = [Path("CONTRIBUTING.md")]
+    assert store.global_key(Path("mkdocs.yml"), None, Path("docs"), relative) == keys[0]
+    keys.append(key("http://127.0.0.1:8000/"))
+    for path, text in [
+        (config, "site_name: y\n"),
+        (docs / "about.md", "# About us\n"),
+        (snippet, "How to\n"),
+        (package / "templates" / "page.md.j2", "two"),
+    ]:
+        path.write_text(text, encoding="utf-8")
+        keys.append(key())
+    assert len(set(keys)) == len(keys)
+
+
+def test_another_address_does_not_reuse_pages(warm: Path, tmp_path: Path) -> None:
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    result = build_site(
+        warm / "entries",
+        tmp_path / "site",
+        CONFIG,
+        site_url="http://127.0.0.1:8000/",
+        progress=False,
+        cache_dir=tmp_path / "cache",
+    )
+    assert result.rebuilt == result.pages
+
+
+@pytest.mark.slow
+def test_a_timeline_of_many_pages_stays_equal_after_event_edits(tmp_path: Path) -> None:
+    # The golden timeline fits on one page. Here (the benchmark's synthetic corpus) events
+    # spread over years and months of pages, which each hold the whole timeline for their
+    # rail: an event's text shows on its own page only, its date decides its page.
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import generate
+
+    generate(500, tmp_path)
+    entries, cache = tmp_path / "entries", tmp_path / "cache"
+    build_site(entries, tmp_path / "first", CONFIG, progress=False, cache_dir=cache)
+    events = sorted((entries / "events").glob("*.yaml"))
+    retitled, moved = events[40], events[200]
+    data = _load(retitled)
+    data["title"] += " (edited)"
+    _dump(retitled, data)
+    data = _load(moved)
+    data["date"] = "2016-03-04"  # another year, so another page (the id's date is not checked)
+    data.pop("end_date", None)
+    _dump(moved, data)
+    work = tmp_path / "work"
+    _same_sites(entries, cache, work)
+    pages = build_site(entries, work / "again", CONFIG, progress=False, cache_dir=cache)
+    assert pages.rebuilt == 5  # what is never cached
+
+
+def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
+    # A feed file is kept by its items' keys; an item's key covers the entries it names,
+    # so renaming a quote's speaker changes the quote's item, from the memo too.
+    from generator.core.config import load_config
+    from generator.publish import feeds
+    from generator.validate.record import load_corpus
+
+    config = load_config(CONFIG)
+    shutil.copytree(GOLDEN, tmp_path / "entries")
+    entries = tmp_path / "entries"
+    memo: dict = {}
+    first = feeds.build_feeds(load_corpus(entries), config, memo=memo)
+    assert first == feeds.build_feeds(load_corpus(entries), config)
+    assert memo
+    quote = next(p for p in _files(entries) if p.parent.name == "quotes" and "speaker" in _load(p))
+    speaker = entries / "actors" / f"{_load(quote)['speaker']}.yaml"
+    data = _load(speaker)
+    data["name"] = "A Renamed Speaker"
+    _dump(speaker, data)
+    corpus = load_corpus(entries)
+    again = feeds.build_feeds(corpus, config, memo=memo)
+    assert again == feeds.build_feeds(corpus, config)
+    assert "A Renamed Speaker" in again["feeds/all.json"].decode()
+
+
+@pytest.mark.slow
+def test_the_cache_deletes_what_no_namespace_keeps(tmp_path: Path) -> None:
+    # Pages are kept per namespace; a search bundle is kept by its records, so two addresses
+    # (build and serve) share one: it goes only when neither keeps it.
+    from generator.cache import sealed
+    from generator.cache import store as cache_module
+
+    shutil.copytree(GOLDEN, tmp_path / "entries")
+    entries, cache = tmp_path / "entries", tmp_path / "cache"
+
+    def build(url: str | None) -> None:
+        build_site(
+            entries, tmp_path / "site", CONFIG, site_url=url, progress=False, cache_dir=cache
+        )
+
+    def kept() -> tuple[set[str], set[str]]:
+        pages = {p.name for p in (cache / "pages").glob("*/*")}
+        searches = {p.name for p in (cache / "search").iterdir()}
+        return pages, searches
+
+    def referenced() -> tuple[set[str], set[str]]:
+        pages, searches = set(), set()
+        for keys in cache.glob("*/keys.pickle"):
+            own, search, _ = sealed.read_pickle(keys)
+            pages |= own
+            searches.add(search)
+        return pages, searches
+
+    build(None)
+    build("http://127.0.0.1:8000/")
+    before = kept()
+    assert len(before[1]) == 1  # one bundle for both addresses
+    apply(entries, "text", 4)
+    build(None)
+    assert kept() == referenced()
+    assert before[1] <= kept()[1]  # the other address still keeps the earlier bundle
+    build("http://127.0.0.1:8000/")
+    assert kept() == referenced()
+    assert not before[1] & kept()[1]  # now neither does
+    for n in range(cache_module.KEEP):  # more addresses than namespaces are kept
+        build(f"http://127.0.0.1:{8001 + n}/")
+    assert len(list(cache.glob("*/index.pickle"))) == cache_module.KEEP
+    assert kept() == referenced()
