@@ -47,8 +47,12 @@ serve: install ## Preview the site, rebuilding when an entry or template changes
 validate: install ## Check every entry and report every problem
 	$(PY) -m generator validate
 
-test: install-test browser ## Run all tests, the browser tests included
+# Every test on MkDocs, then the build tests again on ProperDocs, the second engine.
+ENGINE_TESTS := tests/builds tests/site/test_golden.py
+
+test: install-test browser ## Run all tests (browser tests included), and the build tests on ProperDocs
 	$(PY) -m pytest
+	RECORD_ENGINE=properdocs $(PY) -m pytest -q $(ENGINE_TESTS)
 
 bench: install-test browser ## Run the benchmark at 1,000 and 10,000 entries (see benchmarks/README.md)
 	$(PY) benchmarks/run.py

@@ -291,7 +291,9 @@ def _publish(
                 )
             finally:
                 bar.close()
-            log.info("MkDocs built %d pages in %.1f s", bar.done, time.monotonic() - started)
+            log.info(
+                "%s built %d pages in %.1f s", engine.LABEL, bar.done, time.monotonic() - started
+            )
 
             started = time.monotonic()
             feeds.write_feeds(corpus, config, work, memo=plan.feeds_memo())

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from generator import engine
 from generator.cache import sealed
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ FORMAT = 3  # bump when what is kept changes shape
 KEEP = 3  # namespaces kept: build, serve (another address) and one more
 PACKAGES = (
     "mkdocs",
+    "properdocs",
     "mkdocs-material",
     "markdown",
     "pymdown-extensions",
@@ -92,7 +94,7 @@ def code_key() -> str:
     """The hash of the generator's own code and templates, Python's version and the versions
     of ``PACKAGES``: what validation depends on besides the entries."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"format {FORMAT}; python {sys.version}\n".encode())
+    h.update(f"format {FORMAT}; python {sys.version}; engine {engine.NAME}\n".encode())
     for name in PACKAGES:
         try:
             version = importlib.metadata.version(name)

@@ -15,7 +15,7 @@ import mkdocs.exceptions
 
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
-from generator.engine import stepwise
+from generator.engine import choice, stepwise
 from generator.engine.plugin import RecordPlugin
 
 
@@ -77,9 +77,9 @@ def build(
             files = stepwise.build(mk, jobs=jobs, done=done, reuse=reuse, place=place)
     except mkdocs.exceptions.Abort as exc:
         # The warnings that caused it were logged just before (broken links, missing pages).
-        raise BuildError(f"MkDocs: {exc.message}") from None
+        raise BuildError(f"{choice.LABEL}: {exc.message}") from None
     except mkdocs.exceptions.MkDocsException as exc:
-        raise BuildError(f"MkDocs: {exc}") from None
+        raise BuildError(f"{choice.LABEL}: {exc}") from None
     finally:
         mk.plugins.on_shutdown()
     return {
@@ -95,7 +95,7 @@ def quiet_loggers() -> Iterator[None]:
     """Keep MkDocs' per-step INFO lines and the Pagefind service's chatter out of the output."""
     verbose = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
     saved = {}
-    for name in ("mkdocs", "pagefind"):
+    for name in dict.fromkeys(("mkdocs", choice.LOGGER, "pagefind")):
         logger = logging.getLogger(name)
         saved[name] = logger.level
         if not verbose:

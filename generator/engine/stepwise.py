@@ -30,8 +30,9 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from generator.core import parallel
+from generator.engine import choice
 
-log = logging.getLogger("mkdocs.commands.build")
+log = logging.getLogger(f"{choice.LOGGER}.commands.build")
 
 
 class _Theme:
@@ -91,7 +92,7 @@ def build(
     their output is put into the new site by ``place(kept, dest)``. Returns MkDocs' files.
     """
     reuse = reuse or {}
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(choice.LOGGER)
     warning_counter = utils.CountHandler()
     warning_counter.setLevel(logging.WARNING)
     if config.strict:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from helpers import comparable_tree, corpus_of
 
+from generator import engine
 from generator.build import pipeline
 from generator.build.pipeline import BuildResult, build_site, publish
 from generator.core.config import load_config
@@ -340,7 +343,9 @@ def test_a_broken_link_in_a_page_fails_the_strict_build(
 ) -> None:
     docs = dict(STUB_DOCS, **{"about.md": "# About\n\nSee [nowhere](missing.md).\n"})
     config = make_project(tmp_path, docs)
-    with pytest.raises(BuildError, match="MkDocs: Aborted with 1 warnings in strict mode!"):
+    with pytest.raises(
+        BuildError, match=f"{engine.LABEL}: Aborted with 1 warnings in strict mode!"
+    ):
         build_site(golden_entries, tmp_path / "site", config, progress=False)
     assert not (tmp_path / "site").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("site")] == []
@@ -464,3 +469,55 @@ def test_the_site_folder_is_readable_like_any_folder(built_site) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(built_site.site_dir.stat().st_mode) == 0o777 & ~mask
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+
+def test_the_site_is_built_by_the_engine_record_engine_names(site: Path) -> None:
+    """make test runs this folder once per engine: each run must really use its engine."""
+    generator = re.search(
+        r'<meta name="generator" content="([^"]*)"', (site / "index.html").read_text()
+    )
+    assert generator is not None
+    expected = "mkdocs-ProperDocs " if engine.NAME == "properdocs" else "mkdocs-1."
+    assert generator.group(1).startswith(expected), generator.group(1)
+    assert engine.NAME == (os.environ.get("RECORD_ENGINE") or "mkdocs")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("hugo", "Error: RECORD_ENGINE='hugo' is not an engine: use one of mkdocs, properdocs\n"),
+        ("", None),  # unset: MkDocs
+    ],
+)
+def test_an_unknown_engine_is_a_clean_error(
+    tmp_path: Path, value: str, message: str | None
+) -> None:
+    env = {**os.environ, "RECORD_ENGINE": value}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--entries",
+            str(GOLDEN / "entries"),
+            "--site-dir",
+            str(tmp_path / "site"),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+            "--no-cache",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    if message is None:
+        assert done.returncode == 0, done.stderr
+        assert "MkDocs built" in done.stderr
+    else:
+        assert (done.returncode, done.stderr) == (1, message)

@@ -327,3 +327,13 @@ def test_the_cache_deletes_what_no_namespace_keeps(tmp_path: Path) -> None:
         build(f"http://127.0.0.1:{8001 + n}/")
     assert len(list(cache.glob("*/index.pickle"))) == cache_module.KEEP
     assert kept() == referenced()
+
+
+def test_the_engine_is_part_of_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page MkDocs built is not reused by a build on ProperDocs, nor the other way round."""
+    from generator import engine
+    from generator.cache import store
+
+    before = store.code_key()
+    monkeypatch.setattr(engine, "NAME", "properdocs" if engine.NAME == "mkdocs" else "mkdocs")
+    assert store.code_key() != before
