@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
-import hashlib
 import importlib.metadata
 import logging
 import os
@@ -45,6 +44,7 @@ from typing import Any
 
 from generator import engine
 from generator.cache import sealed
+from generator.core import hashing
 
 log = logging.getLogger(__name__)
 
@@ -93,22 +93,20 @@ class Index:
 def code_key() -> str:
     """The hash of the generator's own code and templates, Python's version and the versions
     of ``PACKAGES``: what validation depends on besides the entries."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"format {FORMAT}; python {sys.version}; engine {engine.NAME}\n".encode())
+    h = hashing.Key("code", f"format {FORMAT}", f"python {sys.version}", f"engine {engine.NAME}")
     for name in PACKAGES:
         try:
             version = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             version = "-"
-        h.update(f"{name} {version}\n".encode())
+        h.add(name, version)
     _hash_files(h, [("generator", p, p.relative_to(_GENERATOR)) for p in _tree(_GENERATOR)])
     return h.hexdigest()
 
 
 def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: list[Path]) -> str:
     """The hash of everything every page depends on (see the module's docstring)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"code {code_key()}; site_url {site_url}\n".encode())
+    h = hashing.Key("site", code_key(), str(site_url))
     named = [
         *(("docs", p, p.relative_to(docs_dir)) for p in _tree(docs_dir)),
         *(("file", p, p.name) for p in [config_path, *extra] if p.is_file()),
@@ -117,12 +115,11 @@ def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: l
     return h.hexdigest()
 
 
-def _hash_files(h: Any, named: list[tuple[str, Path, PurePath | str]]) -> None:
+def _hash_files(h: hashing.Key, named: list[tuple[str, Path, PurePath | str]]) -> None:
     # Named relative to their folder, so that the key is the same however the paths were
     # given and wherever the repository is.
     for group, path, name in named:
-        h.update(f"{group}/{PurePath(name).as_posix()}\0".encode())
-        h.update(path.read_bytes())
+        h.add(f"{group}/{PurePath(name).as_posix()}", path.read_bytes())
 
 
 def _tree(root: Path) -> Iterator[Path]:
@@ -345,7 +342,7 @@ def _names_only(index: Index) -> bool:
 def folder_stamp(folder: Path) -> str | None:
     """The hash of the names, sizes and modification times of every file under ``folder``;
     None when it holds anything but plain files and folders, or cannot be read."""
-    h = hashlib.blake2b(digest_size=16)
+    h = hashing.Key("folder")
     start = len(str(folder)) + 1
     try:
         for root, dirs, names in os.walk(folder, onerror=_raise):
@@ -357,7 +354,7 @@ def folder_stamp(folder: Path) -> str | None:
                 info = os.lstat(path)
                 if not stat.S_ISREG(info.st_mode):
                     return None
-                h.update(f"{path[start:]}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+                h.add(path[start:], f"{info.st_size} {info.st_mtime_ns}")
     except OSError:
         return None
     return h.hexdigest()

@@ -20,7 +20,6 @@ temporary file and renamed; a damaged or unreadable one is only a slower build.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import shutil
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 
 from generator.cache import sealed
 from generator.cache.store import KEEP, NAME_RE, code_key
+from generator.core import hashing
 from generator.format.corpus import Corpus
 from generator.format.kinds import Kind
 from generator.format.model import Entry
@@ -161,7 +161,7 @@ def _checked(kind: Kind, path: Path, memo: Memo) -> Checked | None:
         raw = reader.read_bytes(path)
     except (Reject, OSError):
         return None
-    key = hashlib.blake2b(f"{kind.name}\0{path.name}\0".encode() + raw, digest_size=20).digest()
+    key = hashing.key("entry file", kind.name, path.name, raw)
     checked = memo.get(key)
     if checked is not None:
         if checked.entry.path != path:  # the same file elsewhere (a copy of the folder)

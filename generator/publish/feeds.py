@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -16,6 +15,7 @@ import jinja2
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
+from generator.core import hashing
 from generator.core.config import SiteConfig
 from generator.core.errors import ConfigError
 from generator.core.markup import escape_markdown, plain_text, strip_control_chars, strip_tags
@@ -335,7 +335,7 @@ def _item_key(entry: Entry, corpus: Corpus, base: str, authority: str) -> bytes:
     """What an item is made from: the entry, the entries it names (a quote's speaker), the
     site's address and the ids' authority."""
     named = named_digest(entry, corpus.entries)
-    return hashlib.blake2b(f"item\0{base}\0{authority}\0".encode() + named, digest_size=20).digest()
+    return hashing.key("feed item", base, authority, named)
 
 
 def _feed_key(
@@ -349,9 +349,9 @@ def _feed_key(
     """What one feed file is made from: its format, what the feed says, and its items."""
     head = (fmt, feed.path, feed.title, feed.description, feed.page, feed.total, feed.updated)
     rest = (config.site_name, config.raw.get("copyright"), base, authority)
-    h = hashlib.blake2b(b"feed\0" + repr((head, rest)).encode(), digest_size=20)
-    for key in item_keys:
-        h.update(key)
+    h = hashing.Key("feed", repr((head, rest)))
+    for item in item_keys:
+        h.add(item)
     return h.digest()
 
 

@@ -23,7 +23,6 @@ import asyncio
 import base64
 import contextlib
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -32,6 +31,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.core import hashing
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError
 from generator.format.model import Dated, Entry, reference_fields
@@ -67,10 +67,10 @@ def keyed_records(
     if memo is None:
         return records(corpus), ""
     out: list[dict[str, Any]] = []
-    h = hashlib.blake2b(b"records\0", digest_size=16)
+    h = hashing.Key("records")
     for entry in corpus.sorted():
         key = _record_key(entry, corpus)
-        h.update(key)
+        h.add(key)
         known = memo.get(key)
         if known is None:
             known = memo[key] = record(entry, corpus)
@@ -80,7 +80,7 @@ def keyed_records(
 
 def _record_key(entry: Entry, corpus: Corpus) -> bytes:
     # The entries it names count: an actor's name is a filter value of the record.
-    return b"record\0" + named_digest(entry, corpus.entries)
+    return hashing.key("record", named_digest(entry, corpus.entries))
 
 
 def record(entry: Entry, corpus: Corpus) -> dict[str, Any]:

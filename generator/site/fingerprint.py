@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Sized
 from enum import Enum
 from functools import cache
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from generator.core import hashing
 from generator.format.model import Entry
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class _Walker:
         self._handlers: dict[type, Any] = {}
 
     def digest(self, value: Any) -> bytes:
-        h = hashlib.blake2b(digest_size=16)
+        h = hashing.Key("value")
         self.feed(value, h)
         return h.digest()
 
@@ -149,7 +149,7 @@ class _Walker:
         if key not in self._memo:
             outer, self.entries = self.entries, set()
             outer_named, self.named = self.named, set()
-            h = hashlib.blake2b(digest_size=16)
+            h = hashing.Key("shared")
             self._items(value, h)
             self._memo[key] = (h.digest(), frozenset(self.entries), frozenset(self.named))
             self._keep.append(value)
@@ -172,7 +172,7 @@ def entry_digest(entry: Entry) -> bytes:
     if known is None:
         names = _content_fields(type(entry))
         text = repr((type(entry).__name__, [getattr(entry, n) for n in names]))
-        known = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        known = hashing.key("entry", text)
         object.__setattr__(entry, _DIGEST, known)  # frozen: not one of its fields
     return known
 
@@ -183,11 +183,11 @@ _DIGEST = "_content_digest"
 def named_digest(entry: Entry, entries: dict[str, Entry]) -> bytes:
     """``entry``'s content and that of the entries it names (a quote's speaker, an event's
     actors), hashed: what a feed item or a search record of it is made from."""
-    h = hashlib.blake2b(b"named\0" + entry_digest(entry), digest_size=20)
+    h = hashing.Key("named", entry_digest(entry))
     for target in sorted({t for _, t in entry.references()}):
         other = entries.get(target)
         if other is not None:
-            h.update(target.encode() + b"\0" + entry_digest(other))
+            h.add(target, entry_digest(other))
     return h.digest()
 
 
@@ -216,7 +216,7 @@ def site_key(site: Site) -> bytes:
     """The structure every page may read beyond its context."""
     walker = _Walker(by_id=True)
     corpus = site.corpus
-    h = hashlib.blake2b(digest_size=16)
+    h = hashing.Key("structure")
     for entry in corpus.sorted():
         walker.feed(entry, h)
         h.update(repr((entry.tags, sorted(entry.references()))).encode())
@@ -234,8 +234,7 @@ def page_keys(site: Site, pages: list[Page], base: bytes) -> list[str | None]:
     keys: list[str | None] = []
     for page in pages:
         walker.entries, walker.named = set(), set()
-        h = hashlib.blake2b(structure, digest_size=20)
-        h.update(f"{page.template}\0{page.src}\0".encode())
+        h = hashing.Key("page", structure, page.template, page.src)
         try:
             walker.feed(page.context, h)
         except Unhashable:
@@ -245,6 +244,6 @@ def page_keys(site: Site, pages: list[Page], base: bytes) -> list[str | None]:
         for target in sorted(walker.named - walker.entries):
             if target not in entries:
                 continue
-            h.update(b"named:" + walker.entry_digest(entries[target]))
+            h.add(target, walker.entry_digest(entries[target]))
         keys.append(h.hexdigest())
     return keys
