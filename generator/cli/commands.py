@@ -8,20 +8,29 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli.contribute import archive, from_issue
+from generator.cli.contribute import archive, from_issue, from_issue_command
+from generator.cli.new_entry import new_command
 from generator.cli.options import RecordCommand, cache_dir_option, config_option, entries_option
 from generator.core.config import default_entries_dir
 from generator.core.errors import ValidationFailed
 from generator.format import kinds
-from generator.kinds.actor import ACTOR_KINDS
+from generator.tools import intake
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class _Commands(click.Group):
-    """The command group: each command ends on a ``RecordError`` as click's own errors do."""
+    """The command group: each command ends on a ``RecordError`` as click's own errors do, and
+    ``new`` takes the options of the kinds in use when it runs."""
 
     command_class = RecordCommand
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "new":
+            return new_command(kinds.current())
+        if cmd_name == "from-issue":
+            return from_issue_command(list(intake.forms()))
+        return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=_Commands, context_settings=CONTEXT_SETTINGS)
@@ -94,89 +103,6 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
             f"{n} {registry[k].folder if n != 1 else k}" for k, n in result.counts().items()
         )
         click.echo(f"OK: {result.files} entries ({counts})")
-
-
-@cli.command()
-@click.argument("kind", type=click.Choice(kinds.current().names))
-@click.argument("entry_id", metavar="ID")
-@entries_option
-@click.option("--title", default="TODO: a short, neutral title", help="event, list: the title.")
-@click.option(
-    "--date",
-    "when",
-    default=None,
-    help="event, quote, list: YYYY, YYYY-MM or YYYY-MM-DD.  [default: the date ID starts with, "
-    "or today]",
-)
-@click.option("--url", default=None, help="The source's URL (http or https).")
-@click.option(
-    "--source-title", default="TODO: the source page's title", help="The source page's title."
-)
-@click.option("--speaker", default=None, help="quote: the speaker's actor id (required).")
-@click.option("--lang", default="en", show_default=True, help="quote: BCP 47 language tag.")
-@click.option("--compiled-by", default=None, help="list: the compiler's actor id (required).")
-@click.option("--platform", default="Xiaohongshu", show_default=True, help="list: the platform.")
-@click.option("--name", default=None, help="actor: the name.  [default: a TODO to fill in]")
-@click.option(
-    "--actor-kind",
-    type=click.Choice(ACTOR_KINDS),
-    default="person",
-    show_default=True,
-    help="actor: what the actor is.",
-)
-def new(
-    kind: str,
-    entry_id: str,
-    entries_dir: Path | None,
-    title: str,
-    when: str | None,
-    url: str | None,
-    source_title: str,
-    speaker: str | None,
-    lang: str,
-    compiled_by: str | None,
-    platform: str,
-    name: str | None,
-    actor_kind: str,
-) -> None:
-    """Write a skeleton entry named ID for you to fill in, and print its path.
-
-    It never overwrites a file, and checks the date and actor ids it is given. Until every
-    TODO and the example URL are replaced, `validate` reports each as "fill in …".
-
-    \b
-    Example:
-      python -m generator new event 2025-01-13-rednote-tops-app-store --date 2025-01-13
-      python -m generator new actor christine-lu --name "Christine Lu" --actor-kind person
-      python -m generator new quote quote-lu-three-ts --speaker christine-lu --lang zh-Hant
-      python -m generator new list xhs-banned-topics --compiled-by china-digital-times
-    """
-    from generator.tools.new import create_entry
-
-    if kind == "quote" and not speaker:
-        raise click.UsageError("a quote needs --speaker ACTOR_ID")
-    if kind == "list" and not compiled_by:
-        raise click.UsageError("a list needs --compiled-by ACTOR_ID")
-    english = lang.lower() == "en" or lang.lower().startswith("en-")
-    values = {
-        "title": title,
-        "date": when,
-        "summary": "TODO: what happened, in your own words (Markdown).",
-        "url": url,
-        "source_title": source_title,
-        "text": "TODO: the quotation, verbatim, in its original language",
-        "lang": lang,
-        "translation": None if english else "TODO: the English translation",
-        "speaker": speaker,
-        "compiled_by": compiled_by,
-        "platform": platform,
-        "term": "TODO: the term as written",
-        "term_translation": "TODO: its English translation",
-        "name": name,
-        "actor_kind": actor_kind,
-    }
-    path = create_entry(kind, entry_id, entries_dir or default_entries_dir(), values)
-    click.echo(path)
 
 
 @cli.command("export-schemas")
@@ -386,6 +312,7 @@ def check_links(
         raise linkcheck.DeadLinksFound(f"{dead} dead link{'s' if dead != 1 else ''}")
 
 
+cli.add_command(new_command(kinds.current()))
 cli.add_command(from_issue)
 cli.add_command(archive)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,13 +14,33 @@ from generator.core.problems import display_path, format_text
 from generator.tools import intake
 
 
-@click.command("from-issue", cls=RecordCommand)
-@click.option(
-    "--form", "form", type=click.Choice(list(intake.FORMS)), required=True, help="The form used."
-)
-@click.argument("body_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@entries_option
-def from_issue(form: str, body_file: Path, entries_dir: Path | None) -> None:
+def from_issue_command(forms: list[str]) -> click.Command:
+    """The ``from-issue`` command, for the issue forms that the kinds in use read."""
+    decorators = [
+        click.command("from-issue", cls=RecordCommand),
+        click.option(
+            "--form", "form", type=click.Choice(forms), required=True, help="The form used."
+        ),
+        click.argument("body_file", type=click.Path(dir_okay=False, exists=True, path_type=Path)),
+        entries_option,
+        click.option(
+            "--forms",
+            "forms_dir",
+            type=click.Path(file_okay=False, exists=True, path_type=Path),
+            default=None,
+            help="The folder of the issue forms.  [default: .github/ISSUE_TEMPLATE/ in the "
+            "repository root]",
+        ),
+    ]
+    command: Any = _from_issue
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+def _from_issue(
+    form: str, body_file: Path, entries_dir: Path | None, forms_dir: Path | None
+) -> None:
     """Turn an accepted issue-form proposal (its Markdown body in BODY_FILE) into an entry.
 
     An event or a quote becomes a new file; a list item is appended to the list's items and
@@ -37,12 +58,15 @@ def from_issue(form: str, body_file: Path, entries_dir: Path | None) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordError(f"cannot read {body_file}: {exc}") from None
     try:
-        path = intake.propose(form, body, entries_dir or default_entries_dir())
+        path = intake.propose(form, body, entries_dir or default_entries_dir(), forms_dir)
     except intake.ProposalError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise
     click.echo(display_path(path))
+
+
+from_issue = from_issue_command(list(intake.forms()))
 
 
 @click.command("archive", cls=RecordCommand)

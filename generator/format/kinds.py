@@ -54,6 +54,37 @@ class SiteView(Protocol):
     def index(self, kind: Kind) -> Any: ...
 
 
+class FormAnswers(Protocol):
+    """What a kind reads a proposal from (``generator.tools.intake.Resolver``): the answers of
+    an issue form, by its fields' ids, turned into entry data, each problem named by label."""
+
+    def fail(self, form_id: str, message: str) -> None: ...
+    def text(self, form_id: str) -> str | None: ...
+    def required(self, form_id: str) -> str | None: ...
+    def when(self, form_id: str, value: str | None, moment: bool = True) -> str | None: ...
+    def entry(self, form_id: str, name: str, kind: str | None, what: str) -> str | None: ...
+    def entries(self, form_id: str, kind: str | None, what: str) -> list[str]: ...
+    def tags(self, form_id: str) -> list[str]: ...
+    def sources(self, form_id: str, required: bool = True) -> list[dict[str, str | None]]: ...
+
+
+@dataclass(frozen=True)
+class Option:
+    """A value ``new`` takes on its command line for the kind's skeleton (``--speaker ID``)."""
+
+    name: str  # in the skeleton's context; the flag is its name with hyphens
+    help: str
+    default: str | None = None
+    required: bool = False  # new writes nothing without it
+    choices: tuple[str, ...] | None = None
+    flag: str | None = None  # another flag than the name's (--actor-kind for kind)
+    refers_to: str | None = None  # a kind: the value is the id of an entry of it
+
+    @property
+    def option(self) -> str:
+        return "--" + (self.flag or self.name.replace("_", "-"))
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Kind:
     """One kind of entry. Subclass it for pages of its own (the timeline, the index of terms).
@@ -80,6 +111,9 @@ class Kind:
     templates: Path = TEMPLATES_DIR
     # The kind's own pages come before the entry pages in the site (the timeline does).
     leads: bool = False
+    options: tuple[Option, ...] = ()  # what ``new`` takes for the kind's skeleton
+    form: str | None = None  # the issue form that proposes a new entry (``from_form``)
+    change_form: str | None = None  # the issue form that adds to an entry (``change_from_form``)
 
     def __post_init__(self) -> None:
         self.entry.KIND = self
@@ -125,6 +159,21 @@ class Kind:
     def check(self, checker: Checking) -> None:
         """Report what the kind's schema cannot say about one entry's data (``checker.loaded``),
         after the schema checks; ``checker.report`` names the file and line."""
+
+    def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The values ``new`` renders the skeleton with: ``values`` (the options, the title, the
+        date, the source) and the placeholders the kind's fields start with."""
+        return values
+
+    def from_form(self, answers: FormAnswers, added: str) -> tuple[str, dict[str, Any], str]:
+        """A proposal made with the kind's ``form``: the new entry's id, its data, and the form
+        field the id comes from (named when an entry with that id exists already)."""
+        raise NotImplementedError(f"the {self.name} kind has no issue form")
+
+    def change_from_form(self, answers: FormAnswers, day: str) -> tuple[str | None, dict[str, Any]]:
+        """A proposal made with the kind's ``change_form``: the id of the entry to change, and
+        what to add to it."""
+        raise NotImplementedError(f"the {self.name} kind has no issue form for changes")
 
     def summary(self, entry: Entry) -> str:
         """Markdown saying what the entry is: a feed item's summary."""

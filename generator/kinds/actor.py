@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from generator.format.fields import HANDLES_MAX, SOURCES_MAX, array_of, object_of, spec
-from generator.format.kinds import Kind
+from generator.format.kinds import Kind, Option
 from generator.format.model import Entry, Source
 
 ACTOR_KINDS = ["person", "account", "organisation", "government", "platform", "media"]
@@ -42,7 +43,13 @@ class Actor(Entry):
         return self.name
 
 
+NAME_PLACEHOLDER = "TODO: the name, in English or as known"
+
+
 class ActorKind(Kind):
+    def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, "name": values.get("name") or NAME_PLACEHOLDER}
+
     def listed(self, entries: Sequence[Entry]) -> Sequence[Entry]:
         return sorted(entries, key=lambda a: a.title.casefold())
 
@@ -56,4 +63,13 @@ KIND = ActorKind(
     schema_title="RedNote Record actor",
     schema_description=("A person, account, organisation, government, platform or media outlet."),
     feed=False,
+    options=(
+        Option("name", "the name.  [default: a TODO to fill in]"),
+        Option(
+            "actor_kind",
+            "what the actor is.",
+            default="person",
+            choices=tuple(ACTOR_KINDS),
+        ),
+    ),
 )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from generator.core.dates import PartialDate
 from generator.core.paging import Page, listing, paginate
 from generator.format.fields import ITEMS_MAX, object_of, ref, spec
-from generator.format.kinds import Kind
+from generator.format.kinds import FormAnswers, Kind, Option
 from generator.format.model import Dated, Entry, Source
 from generator.format.urls import Route
 
@@ -123,6 +123,34 @@ def _term_weight(t: Term) -> int:
 
 
 class ListKind(Kind):
+    def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "summary": "TODO: what happened, in your own words (Markdown).",
+            "term": "TODO: the term as written",
+            "term_translation": "TODO: its English translation",
+            **values,
+        }
+
+    def change_from_form(self, answers: FormAnswers, day: str) -> tuple[str | None, dict[str, Any]]:
+        """A list item proposed with the list-item form, to add to the list it names."""
+        r = answers
+        name = r.required("entry")
+        target = r.entry("entry", name, self.name, "censorship list") if name else None
+        term, topic = r.text("items_term"), r.text("items_topic")
+        evidence = r.required("items_evidence")  # "Tested: someone posted it …" → tested
+        if (term is None) == (topic is None):
+            r.fail("items_term", "give the term as written, or describe the topic: one of the two")
+        item = {
+            "term": term,
+            "translation": r.text("items_translation") if term else None,
+            "topic": topic,
+            "evidence": evidence.split(":")[0].lower() if evidence else None,
+            "category": r.text("items_category"),
+            "note": r.text("items_note"),
+            "first_seen": r.when("items_first_seen", r.text("items_first_seen"), moment=False),
+        }
+        return target, {"items": [item], "sources": r.sources("sources"), "updated": day}
+
     def index(self, corpus: Corpus) -> list[Term]:
         """Every term of every list, in alphabetical order: terms as written, not topics."""
         terms: dict[str, Term] = {}
@@ -239,6 +267,13 @@ KIND = ListKind(
     schema_title="RedNote Record censorship list",
     schema_description="Topics or terms that get posts removed or accounts suspended.",
     routes={"items": ITEMS, "terms": TERMS},
+    options=(
+        Option(
+            "compiled_by", "the compiler's actor id (required).", required=True, refers_to="actor"
+        ),
+        Option("platform", "the platform.", default="Xiaohongshu"),
+    ),
+    change_form="list-item",
 )
 
 __all__ = ["EVIDENCE", "KIND", "CensorshipList", "ListItem", "Term"]

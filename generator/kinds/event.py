@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from generator.core.dates import PartialDate
 from generator.core.paging import Page
 from generator.format.fields import object_of, refs, spec
-from generator.format.kinds import Kind
+from generator.format.ids import make_id
+from generator.format.kinds import FormAnswers, Kind
 from generator.format.model import Dated, Entry, Source
 from generator.kinds import timeline
 
@@ -47,8 +48,32 @@ class Event(Dated, Entry):
     )
 
 
+SUMMARY_PLACEHOLDER = "TODO: what happened, in your own words (Markdown)."
+
+
 class EventKind(Kind):
     """Events are listed on the timeline (``kinds/timeline.py``) and, as a table, at /events/."""
+
+    def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {"summary": SUMMARY_PLACEHOLDER, **values}
+
+    def from_form(self, answers: FormAnswers, added: str) -> tuple[str, dict[str, Any], str]:
+        r = answers
+        title, when = r.required("title"), r.when("date", r.required("date"))
+        zh = {"title": r.text("zh_title"), "summary": r.text("zh_summary")}
+        data = {
+            "title": title,
+            "date": when,
+            "end_date": r.when("end_date", r.text("end_date")),
+            "summary": r.required("summary"),
+            "actors": r.entries("actors", "actor", "actor"),
+            "zh": zh if any(zh.values()) else None,
+            "tags": r.tags("tags"),
+            "related": r.entries("related", None, "entry"),
+            "sources": r.sources("sources"),
+            "added": added,
+        }
+        return make_id((when or "")[:10], title or ""), data, "title"
 
     @property
     def index_src(self) -> str:
@@ -88,4 +113,5 @@ KIND = EventKind(
     schema_description="A dated event on the timeline.",
     routes=timeline.ROUTES,
     leads=True,
+    form="event",
 )

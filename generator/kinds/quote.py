@@ -7,7 +7,8 @@ from typing import Any
 
 from generator.core.dates import PartialDate
 from generator.format.fields import ENGLISH_PATTERN, ref, spec
-from generator.format.kinds import Kind
+from generator.format.ids import make_id, slug
+from generator.format.kinds import FormAnswers, Kind, Option
 from generator.format.model import Dated, Entry, Source
 
 
@@ -45,7 +46,68 @@ def quote_weight(q: Any) -> int:
     return 500 + 2 * (len(q.text) + len(q.translation or ""))
 
 
+# The quote form's dropdown: plain names, and the BCP 47 tags the entries use.
+LANGUAGES = {
+    "English": "en",
+    "Chinese (simplified)": "zh-Hans",
+    "Chinese (traditional)": "zh-Hant",
+    "Cantonese": "yue",
+    "Japanese": "ja",
+    "Korean": "ko",
+    "Tibetan": "bo",
+    "Uyghur": "ug",
+    "Russian": "ru",
+    "Spanish": "es",
+    "French": "fr",
+    "German": "de",
+}
+OTHER_LANGUAGE = "Another language (say which under Context)"  # a curator sets it
+
+
+def is_english(lang: str) -> bool:
+    return lang.lower() == "en" or lang.lower().startswith("en-")
+
+
 class QuoteKind(Kind):
+    def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The quote to fill in, and its translation unless the language is English."""
+        lang = values.get("lang") or "en"
+        translation = None if is_english(lang) else "TODO: the English translation"
+        text = "TODO: the quotation, verbatim, in its original language"
+        return {"text": text, "translation": translation, **values}
+
+    def from_form(self, answers: FormAnswers, added: str) -> tuple[str, dict[str, Any], str]:
+        r = answers
+        language = r.required("lang")
+        lang = LANGUAGES.get(language or "")
+        if language and not lang:
+            r.fail(
+                "lang", f"{language!r}: a curator has to set this language; pick one of the list"
+            )
+        translation = r.text("translation")
+        if lang and lang != "en" and not translation:
+            r.fail("translation", f"needed, because the quote is in {language}")
+        speaker_name = r.required("speaker")
+        speaker = r.entry("speaker", speaker_name, "actor", "actor") if speaker_name else None
+        event_name = r.text("event")
+        text = r.required("text")
+        data = {
+            "text": text,
+            "lang": lang,
+            "translation": translation,
+            "speaker": speaker,
+            "date": r.when("date", r.required("date")),
+            "platform": r.text("platform"),
+            "context": r.text("context"),
+            "event": r.entry("event", event_name, "event", "event") if event_name else None,
+            "tags": r.tags("tags"),
+            "related": r.entries("related", None, "entry"),
+            "sources": r.sources("sources"),
+            "added": added,
+        }
+        words = " ".join(slug(translation or text or "").split("-")[:6])
+        return make_id("quote", speaker or "", words), data, "text"
+
     def summary(self, entry: Entry) -> str:
         """The quote in English, then its context."""
         assert isinstance(entry, Quote)
@@ -75,4 +137,9 @@ KIND = QuoteKind(
     },
     page_size=100,
     weight=quote_weight,
+    options=(
+        Option("speaker", "the speaker's actor id (required).", required=True, refers_to="actor"),
+        Option("lang", "BCP 47 language tag.", default="en"),
+    ),
+    form="quote",
 )

@@ -20,6 +20,8 @@ from generator.core.dates import PartialDate
 from generator.core.errors import RecordError
 from generator.core.problems import display_path
 from generator.format import fields, kinds
+from generator.format.ids import slug
+from generator.format.kinds import Kind
 from generator.load import reader
 from generator.load.yaml_compose import Reject
 from generator.tools.intake_text import (
@@ -28,33 +30,14 @@ from generator.tools.intake_text import (
     Known,
     labelled,
     lines_of,
-    make_id,
     mapping_lines,
     name_key,
     parse_body,
     read_form,
-    slug,
     strip_empty,
     unchecked,
 )
 
-FORMS = {f: f"{f}.yml" for f in ("event", "quote", "list-item", "correction")}
-# The quote form's dropdown: plain names, and the BCP 47 tags the entries use.
-LANGUAGES = {
-    "English": "en",
-    "Chinese (simplified)": "zh-Hans",
-    "Chinese (traditional)": "zh-Hant",
-    "Cantonese": "yue",
-    "Japanese": "ja",
-    "Korean": "ko",
-    "Tibetan": "bo",
-    "Uyghur": "ug",
-    "Russian": "ru",
-    "Spanish": "es",
-    "French": "fr",
-    "German": "de",
-}
-OTHER_LANGUAGE = "Another language (say which under Context)"  # a curator sets it
 _SPLIT = re.compile(r"\s*[,;，、\n]\s*")
 _URL = re.compile(fields.URL_PATTERN)
 _PARTIAL = re.compile(fields.PARTIAL_DATE_PATTERN)
@@ -201,73 +184,6 @@ class Resolver:
 # --- one builder per form: answers → (new file's data) or (existing file, change) -----------
 
 
-def build_event(r: Resolver, added: str) -> tuple[str, dict[str, Any]]:
-    title, when = r.required("title"), r.when("date", r.required("date"))
-    zh = {"title": r.text("zh_title"), "summary": r.text("zh_summary")}
-    data = {
-        "title": title,
-        "date": when,
-        "end_date": r.when("end_date", r.text("end_date")),
-        "summary": r.required("summary"),
-        "actors": r.entries("actors", "actor", "actor"),
-        "zh": zh if any(zh.values()) else None,
-        "tags": r.tags("tags"),
-        "related": r.entries("related", None, "entry"),
-        "sources": r.sources("sources"),
-        "added": added,
-    }
-    return make_id((when or "")[:10], title or ""), data
-
-
-def build_quote(r: Resolver, added: str) -> tuple[str, dict[str, Any]]:
-    language = r.required("lang")
-    lang = LANGUAGES.get(language or "")
-    if language and not lang:
-        r.fail("lang", f"{language!r}: a curator has to set this language; pick one of the list")
-    translation = r.text("translation")
-    if lang and lang != "en" and not translation:
-        r.fail("translation", f"needed, because the quote is in {language}")
-    speaker_name = r.required("speaker")
-    speaker = r.entry("speaker", speaker_name, "actor", "actor") if speaker_name else None
-    event_name = r.text("event")
-    text = r.required("text")
-    data = {
-        "text": text,
-        "lang": lang,
-        "translation": translation,
-        "speaker": speaker,
-        "date": r.when("date", r.required("date")),
-        "platform": r.text("platform"),
-        "context": r.text("context"),
-        "event": r.entry("event", event_name, "event", "event") if event_name else None,
-        "tags": r.tags("tags"),
-        "related": r.entries("related", None, "entry"),
-        "sources": r.sources("sources"),
-        "added": added,
-    }
-    words = " ".join(slug(translation or text or "").split("-")[:6])
-    return make_id("quote", speaker or "", words), data
-
-
-def build_list_item(r: Resolver, day: str) -> tuple[str | None, dict[str, Any]]:
-    name = r.required("entry")
-    target = r.entry("entry", name, "list", "censorship list") if name else None
-    term, topic = r.text("items_term"), r.text("items_topic")
-    evidence = r.required("items_evidence")  # "Tested: someone posted it …" → tested
-    if (term is None) == (topic is None):
-        r.fail("items_term", "give the term as written, or describe the topic: one of the two")
-    item = {
-        "term": term,
-        "translation": r.text("items_translation") if term else None,
-        "topic": topic,
-        "evidence": evidence.split(":")[0].lower() if evidence else None,
-        "category": r.text("items_category"),
-        "note": r.text("items_note"),
-        "first_seen": r.when("items_first_seen", r.text("items_first_seen"), moment=False),
-    }
-    return target, {"items": [item], "sources": r.sources("sources"), "updated": day}
-
-
 def build_correction(r: Resolver, day: str) -> tuple[str | None, dict[str, Any]]:
     name = r.required("entry")
     target = r.entry("entry", name, None, "entry") if name else None
@@ -281,8 +197,18 @@ def build_correction(r: Resolver, day: str) -> tuple[str | None, dict[str, Any]]
     return target, {"corrections": [{"date": day, "note": note}], "updated": day}
 
 
-BUILDERS = {"event": build_event, "quote": build_quote}
-CHANGES = {"list-item": build_list_item, "correction": build_correction}
+CORRECTION = "correction"  # the form that corrects an entry of any kind
+
+
+def forms() -> dict[str, Kind | None]:
+    """Each issue form's name → the kind whose ``from_form`` or ``change_from_form`` reads
+    it; None for the correction form, which applies to every kind."""
+    found: dict[str, Kind | None] = {}
+    for kind in kinds.current():
+        for form in (kind.form, kind.change_form):
+            if form:
+                found[form] = kind
+    return {**found, CORRECTION: None}
 
 
 # --- writing, and checking what was written ---------------------------------------------------
@@ -290,7 +216,12 @@ CHANGES = {"list-item": build_list_item, "correction": build_correction}
 
 def propose(form: str, body: str, entries_dir: Path, forms_dir: Path | None = None) -> Path:
     """Write the entry the proposal ``body`` (made with ``form``) describes; returns its path."""
-    elements = read_form((forms_dir or repo_root() / ".github" / "ISSUE_TEMPLATE") / FORMS[form])
+    every = forms()
+    if form not in every:
+        raise RecordError(f"no kind reads the form {form!r}: use one of {', '.join(every)}")
+    kind = every[form]
+    folder = forms_dir or repo_root() / ".github" / "ISSUE_TEMPLATE"
+    elements = read_form(folder / f"{form}.yml")
     answers, problems = parse_body(elements, body)
     if not entries_dir.is_dir():
         raise RecordError(f"{display_path(entries_dir)}: no such folder (the entries folder)")
@@ -299,15 +230,17 @@ def propose(form: str, body: str, entries_dir: Path, forms_dir: Path | None = No
     r.problems += problems
     r.confirmed(elements)
     day = today().isoformat()
-    if form in BUILDERS:
-        kind = "event" if form == "event" else "quote"
-        entry_id, data = BUILDERS[form](r, day)
+    if kind is not None and form == kind.form:
+        entry_id, data, named_by = kind.from_form(r, day)
         if not r.problems and entry_id in known.entries:
-            r.fail("title" if kind == "event" else "text", f"an entry {entry_id!r} exists already")
+            r.fail(named_by, f"an entry {entry_id!r} exists already")
         _stop(r.problems)
-        path = entries_dir / kinds.current()[kind].folder / f"{entry_id}.yaml"
+        path = entries_dir / kind.folder / f"{entry_id}.yaml"
         return _write(path, None, "\n".join(mapping_lines(data)) + "\n", data, r, entries_dir)
-    target, change = CHANGES[form](r, day)
+    if kind is None:
+        target, change = build_correction(r, day)
+    else:
+        target, change = kind.change_from_form(r, day)
     _stop(r.problems)
     assert target is not None
     path = known.entries[target][2]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import yaml
 
 from generator.core.errors import RecordError
 from generator.format import fields
+from generator.format.ids import slug
 from generator.load import reader
 
 NO_RESPONSE = "_No response_"
@@ -95,20 +95,6 @@ def unchecked(element: Element, answer: str | None) -> list[str]:
         if m and m[1] in "xX":
             ticked.add(m[2].strip())
     return [label for label in element.options if label.strip() not in ticked]
-
-
-def slug(text: str) -> str:
-    """Lowercase ASCII words joined by hyphens: "Liane Décary-Chen" → liane-decary-chen."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def make_id(*parts: str, limit: int = fields.SLUG_MAX) -> str:
-    """An id from ``parts``, cut at a hyphen so that it is at most ``limit`` characters."""
-    text = "-".join(p for p in (slug(part) for part in parts) if p)
-    while len(text) > limit and "-" in text:
-        text = text.rsplit("-", 1)[0]
-    return text[:limit].strip("-")
 
 
 def lines_of(text: str | None) -> list[str]:

@@ -25,8 +25,6 @@ from generator.validate.checker import article
 from generator.validate.guardrails import PLACEHOLDER_URL, id_date, id_date_problem, renamed_id
 from generator.validate.record import ID_RE, Suggester
 
-NAME_PLACEHOLDER = "TODO: the name, in English or as known"
-
 
 def existing_ids(entries_dir: Path) -> dict[str, tuple[Kind, Path]]:
     """id → (kind, file), for every entry file of every kind."""
@@ -52,14 +50,14 @@ def create_entry(
             f"{ids[entry_id][1]} already exists; ids are unique across all kinds, "
             "so pick another id (nothing was written)"
         )
+    the_kind = kinds.current()[kind]
     values = {**values, "date": _date(entry_id, values.get("date"), today)}
     values["url"] = values.get("url") or PLACEHOLDER_URL
-    values["name"] = values.get("name") or NAME_PLACEHOLDER
-    for field in ("speaker", "compiled_by"):
-        target = values.get(field)
-        if target is not None:
-            _check_actor(f"--{field.replace('_', '-')}", target, ids)
-    the_kind = kinds.current()[kind]
+    for option in the_kind.options:
+        target = values.get(option.name)
+        if option.refers_to and target is not None:
+            _check_reference(option.option, target, kinds.current()[option.refers_to], ids)
+    values = the_kind.skeleton(values)
     path = entries_dir / the_kind.folder / f"{entry_id}.yaml"
     schema = repo_root() / urls.SCHEMA.src(name=kind)
     context = {
@@ -102,23 +100,26 @@ def _date(entry_id: str, given: str | None, today: date | None) -> str:
     return given
 
 
-def _check_actor(option: str, target: str, ids: dict[str, tuple[Kind, Path]]) -> None:
-    """Raise RecordError unless ``target`` is the id of an actor, with the nearest actor id."""
-    if target in ids and ids[target][0].name == "actor":
+def _check_reference(
+    option: str, target: str, kind: Kind, ids: dict[str, tuple[Kind, Path]]
+) -> None:
+    """Raise RecordError unless ``target`` is the id of an entry of ``kind``, with the nearest
+    such id."""
+    if target in ids and ids[target][0] is kind:
         return
+    what = article(kind.label)
     if target in ids:
         raise RecordError(
-            f"{option} {target!r} is {article(ids[target][0].label)}, not an actor: give the id "
-            "of a file in entries/actors/ (nothing was written)"
+            f"{option} {target!r} is {article(ids[target][0].label)}, not {what}: give the id "
+            f"of a file in entries/{kind.folder}/ (nothing was written)"
         )
-    close = Suggester({entry_id: kind.name for entry_id, (kind, _path) in ids.items()})(
-        target, "actor"
-    )
+    close = Suggester({entry_id: k.name for entry_id, (k, _path) in ids.items()})(target, kind.name)
     if close:
         raise RecordError(
-            f"{option} {target!r} is not an actor; did you mean {close!r}? (nothing was written)"
+            f"{option} {target!r} is not {what}; did you mean {close!r}? (nothing was written)"
         )
+    first = f" {kind.options[0].option} …" if kind.options else ""
     raise RecordError(
-        f"{option} {target!r} is not an actor: create it first with "
-        f"`python -m generator new actor {target} --name …`"
+        f"{option} {target!r} is not {what}: create it first with "
+        f"`python -m generator new {kind.name} {target}{first}`"
     )

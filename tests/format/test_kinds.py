@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import types
 import typing
 from datetime import date
@@ -12,14 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
 from generator import kinds
 from generator.build.pipeline import build_site
+from generator.cli.commands import cli
 from generator.core.dates import PartialDate
 from generator.core.errors import RecordError
 from generator.format import schema
 from generator.format.fields import is_required, ref, refs, schema_fields, spec
-from generator.format.kinds import Kind
+from generator.format.ids import make_id
+from generator.format.kinds import FormAnswers, Kind, Option
 from generator.format.model import SCHEMA_DEFS, Dated, Entry, Source, own_fields, reference_fields
 from generator.format.urls import Route
 from generator.kinds.event import Event
@@ -45,7 +50,29 @@ class Sighting(Dated, Entry):
     sources: tuple[Source, ...] = spec("sources")
 
 
-SIGHTING = Kind(
+class SightingKind(Kind):
+    """What the sighting kind knows of its own: its skeleton's place, and its issue form."""
+
+    def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, "place": values.get("place") or "TODO: where"}
+
+    def from_form(self, answers: FormAnswers, added: str) -> tuple[str, dict[str, Any], str]:
+        title, when = answers.required("title"), answers.when("date", answers.required("date"))
+        reporter = answers.required("reported_by")
+        data = {
+            "title": title,
+            "date": when,
+            "place": answers.required("place"),
+            "reported_by": answers.entry("reported_by", reporter, "actor", "actor")
+            if reporter
+            else None,
+            "sources": answers.sources("sources"),
+            "added": added,
+        }
+        return make_id(when or "", title or ""), data, "title"
+
+
+SIGHTING = SightingKind(
     name="sighting",
     entry=Sighting,
     folder="sightings",
@@ -54,6 +81,13 @@ SIGHTING = Kind(
     schema_title="Sighting",
     schema_description="Something seen.",
     templates=DATA / "templates",
+    options=(
+        Option("place", "where it was seen."),
+        Option(
+            "reported_by", "the reporter's actor id (required).", required=True, refers_to="actor"
+        ),
+    ),
+    form="sighting",
 )
 
 
@@ -274,3 +308,54 @@ def test_a_kind_declared_in_tests_gets_the_same_checks(tmp_path: Path) -> None:
         f"{where}:5:13: 'witnesses[0]': no entry has the id 'nobody': add it under "
         "entries/actors/ or fix the id",
     ]
+
+
+def test_a_kind_declared_in_tests_can_be_made_with_new(tmp_path: Path) -> None:
+    """new takes the kind's own options, checks its references and writes its skeleton."""
+    entries = tmp_path / "entries"
+    shutil.copytree(DATA / "entries" / "actors", entries / "actors")
+    new = ["new", "sighting", "2025-04-02-grey-heron", "--entries", str(entries)]
+    with kinds.registered(SIGHTING):
+        refused = CliRunner().invoke(cli, [*new, "--title", "A grey heron"])
+        typo = CliRunner().invoke(cli, [*new, "--reported-by", "birdwatch"])
+        made = CliRunner().invoke(
+            cli, [*new, "--title", "A heron", "--reported-by", "birdwatcher", "--place", "A canal"]
+        )
+        problems = collect(entries).problems
+    assert refused.exit_code == 2
+    assert "a sighting needs --reported-by ACTOR_ID" in refused.output
+    assert typo.exit_code == 1
+    assert "--reported-by 'birdwatch' is not an actor; did you mean 'birdwatcher'?" in typo.output
+    assert made.exit_code == 0, made.output
+    path = entries / "sightings" / "2025-04-02-grey-heron.yaml"
+    assert made.output == f"{path}\n"
+    text = path.read_text(encoding="utf-8")
+    assert 'place: "A canal"' in text and 'reported_by: "birdwatcher"' in text
+    # What is left to fill in is the skeleton's placeholders, and nothing else.
+    assert sorted(p.message.split(" ")[0] for p in problems) == [
+        "'sources[0].title'",
+        "'sources[0].url'",
+    ]
+
+
+def test_a_kind_declared_in_tests_can_be_proposed_with_from_issue(tmp_path: Path) -> None:
+    """from-issue reads the kind's own form (``--forms``) through the kind's ``from_form``."""
+    entries = tmp_path / "entries"
+    shutil.copytree(DATA / "entries" / "actors", entries / "actors")
+    args = ["from-issue", "--form", "sighting", str(DATA / "sighting-body.md")]
+    args += ["--entries", str(entries), "--forms", str(DATA / "forms")]
+    with kinds.registered(SIGHTING):
+        result = CliRunner().invoke(cli, args)
+        assert collect(entries).problems == []
+    assert result.exit_code == 0, result.output
+    path = entries / "sightings" / "2025-04-02-a-grey-heron.yaml"
+    assert (
+        result.output
+        == f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}\n"
+    )
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["reported_by"] == "birdwatcher"  # the name on the form, as an id
+    assert data["place"] == "The canal"
+    without = CliRunner().invoke(cli, args)  # the kind is not in use any more
+    assert without.exit_code == 2
+    assert "'sighting' is not one of" in without.output
