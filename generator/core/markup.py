@@ -201,3 +201,20 @@ def escape_markdown(text: str | None) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a
+# leading apostrophe makes it text. Tab and carriage return count too (OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# And a spreadsheet that splits a line on another character than the comma (";" where the
+# comma is the decimal mark, a tab, "|"), or reads a line break inside a value as the end of
+# a row, starts a cell after each of them: there too, after any spaces, a formula is guarded.
+_CELL_START_RE = re.compile(
+    r"(?:^|(?<=[,;\t|\r\n]))( *)(?=[" + re.escape("".join(FORMULA_PREFIXES)) + "])"
+)
+
+
+def csv_cell(value: str | None) -> str:
+    """Text safe to open in a spreadsheet, however it splits a line into cells: no control
+    characters, and no cell that starts a formula."""
+    return _CELL_START_RE.sub(r"\1'", strip_control_chars(value or ""))

@@ -193,13 +193,14 @@ def spec(
     *,
     default: Any = dataclasses.MISSING,
     label: str | None = None,
+    search: bool = True,
 ) -> Any:
     """A dataclass field declared with its JSON Schema.
 
     ``node`` is the name of one of the definitions above (``"text"``) or a schema of its own.
     A field without ``default`` is required. ``label`` says how a reference field reads under
     "Referred to by" on the page of the entry it points at ("speaker"); every field with an
-    ``x-ref`` needs one.
+    ``x-ref`` needs one. ``search=False`` keeps the field's text out of the search index.
     """
     schema = {"$ref": f"#/$defs/{node}"} if isinstance(node, str) else dict(node)
     if description:
@@ -207,7 +208,21 @@ def spec(
     metadata: dict[str, Any] = {"schema": schema}
     if label:
         metadata["label"] = label
+    if not search:
+        metadata["search"] = False
     return dataclasses.field(default=default, metadata=metadata)
+
+
+# Definitions whose values are not text a reader searches for: sources, tags, former ids and
+# a language tag.
+NOT_SEARCHED = frozenset({"sources", "aliases", "tags", "lang"})
+
+
+def searched(f: dataclasses.Field[Any]) -> bool:
+    """Whether the search index holds the field's text."""
+    node = f.metadata.get("schema", {})
+    definition = node.get("$ref", "").rpartition("/")[2]
+    return f.metadata.get("search", True) and definition not in NOT_SEARCHED
 
 
 def schema_fields(cls: type) -> list[dataclasses.Field[Any]]:

@@ -42,6 +42,7 @@ class Checking(Protocol):
     """What a kind's ``check`` is handed (``generator.validate.checker.Checker``)."""
 
     loaded: Any  # the file being checked (``generator.load.loaded.LoadedFile``)
+    dates: dict[Path_, Any]  # the dates met so far, by where they are (``PartialDate``)
 
     def report(self, at: Path_, message: str) -> None: ...
 
@@ -164,6 +165,19 @@ class Kind:
         """The values ``new`` renders the skeleton with: ``values`` (the options, the title, the
         date, the source) and the placeholders the kind's fields start with."""
         return values
+
+    def datasets(self, corpus: CorpusView, base: str) -> dict[str, bytes]:
+        """Open-data files of the kind's own beyond its entries as JSON, by site path."""
+        return {}
+
+    def data_page(self, corpus: CorpusView, base: str) -> dict[str, Any]:
+        """What the Data page's template reads of those files."""
+        return {}
+
+    def known_as(self, data: dict[str, Any]) -> list[Any]:
+        """What a contributor may call an entry of the kind besides its id, from its file's
+        data (a proposal names entries so): its title."""
+        return [data.get("title")]
 
     def from_form(self, answers: FormAnswers, added: str) -> tuple[str, dict[str, Any], str]:
         """A proposal made with the kind's ``form``: the new entry's id, its data, and the form

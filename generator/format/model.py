@@ -81,6 +81,7 @@ class Entry:
         array_of({"$ref": "#/$defs/correction"}, CORRECTIONS_MAX),
         "A public log of fixes to the entry.",
         default=(),
+        search=False,
     )
     aliases: tuple[str, ...] = spec("aliases", default=())
 
@@ -92,6 +93,11 @@ class Entry:
     def url(self) -> str:
         """Site-relative permalink, without a leading slash: ``events/<id>/``."""
         return urls.page_url(urls.entry_src(self))
+
+    @property
+    def language(self) -> str | None:
+        """The language the entry's own text is in, where a kind records it (BCP 47)."""
+        return None
 
     @property
     def first_id(self) -> str:
@@ -119,13 +125,14 @@ class Entry:
 
 
 class Dated:
-    """For kinds with a ``date`` (and maybe an ``end_date``): the date as a reader sees it."""
+    """For kinds with a ``date``: the date as a reader sees it (a kind whose entries span time
+    says so in its own ``when``)."""
 
     date: PartialDate
 
     @property
     def when(self) -> str:
-        return display_range(self.date, getattr(self, "end_date", None))
+        return display_range(self.date, None)
 
 
 # --- what the declarations say ----------------------------------------------------------------

@@ -29,13 +29,17 @@ class Actor(Entry):
     )
     name_zh: str | None = spec("text", "Name in Chinese.", default=None)
     handles: tuple[Handle, ...] = spec(
-        array_of(object_of(Handle), HANDLES_MAX), "Accounts on platforms.", default=()
+        array_of(object_of(Handle), HANDLES_MAX),
+        "Accounts on platforms.",
+        default=(),
+        search=False,
     )
     description: str | None = spec("markdown", "Who they are (Markdown).", default=None)
     sources: tuple[Source, ...] = spec(
         array_of({"$ref": "#/$defs/source"}, SOURCES_MAX),
         "Published sources (optional for actors).",
         default=(),
+        search=False,
     )
 
     @property
@@ -49,6 +53,15 @@ NAME_PLACEHOLDER = "TODO: the name, in English or as known"
 class ActorKind(Kind):
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {**values, "name": values.get("name") or NAME_PLACEHOLDER}
+
+    def known_as(self, data: dict[str, Any]) -> list[Any]:
+        """Its name, its Chinese name and its accounts' handles."""
+        handles = data.get("handles") or []
+        return [
+            data.get("name"),
+            data.get("name_zh"),
+            *(h.get("handle") for h in handles if isinstance(h, dict)),
+        ]
 
     def listed(self, entries: Sequence[Entry]) -> Sequence[Entry]:
         return sorted(entries, key=lambda a: a.title.casefold())

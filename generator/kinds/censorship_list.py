@@ -3,14 +3,18 @@ compiled them. Each term is also listed in the index of terms across all lists."
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from generator.core.dates import PartialDate
+from generator.core.markup import csv_cell
 from generator.core.paging import Page, listing, paginate
+from generator.format import urls
 from generator.format.fields import ITEMS_MAX, object_of, ref, spec
-from generator.format.kinds import FormAnswers, Kind, Option
+from generator.format.kinds import CorpusView, FormAnswers, Kind, Option
 from generator.format.model import Dated, Entry, Source
 from generator.format.urls import Route
 
@@ -57,6 +61,7 @@ class ListItem:
     evidence: str = spec(
         {"type": "string", "enum": list(EVIDENCE)},
         "How the source knows: " + "; ".join(f"{k}: {v}" for k, v in EVIDENCE.items()) + ".",
+        search=False,
     )
     category: str | None = spec("text", "A grouping.", default=None)
     note: str | None = spec("note", "Notes (Markdown).", default=None)
@@ -122,6 +127,19 @@ def _term_weight(t: Term) -> int:
     return 200 + 2 * len(t.term) + 2 * words + 120 * min(len(t.lists), TERM_LISTS_SHOWN)
 
 
+TERMS_COLUMNS = (
+    "list_id",
+    "term",
+    "translation",
+    "topic",
+    "evidence",
+    "category",
+    "note",
+    "first_seen",
+    "list_permalink",
+)
+
+
 class ListKind(Kind):
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -130,6 +148,39 @@ class ListKind(Kind):
             "term_translation": "TODO: its English translation",
             **values,
         }
+
+    def datasets(self, corpus: CorpusView, base: str) -> dict[str, bytes]:
+        return {urls.API_TERMS.src(): self.terms_csv(corpus, base)}
+
+    def data_page(self, corpus: CorpusView, base: str) -> dict[str, Any]:
+        return {
+            "terms_url": base + urls.API_TERMS.src(),
+            "terms_count": sum(len(e.items) for e in corpus.of(self.name)),  # type: ignore[attr-defined]
+            "terms_columns": TERMS_COLUMNS,
+        }
+
+    def terms_csv(self, corpus: CorpusView, base: str) -> bytes:
+        """One row per item of every censorship list, lists by id, items as listed. An item is a
+        term (with its translation) or a topic: the other columns are empty."""
+        out = io.StringIO()
+        writer = csv.writer(out)  # RFC 4180: comma, double quotes, CRLF
+        writer.writerow(TERMS_COLUMNS)
+        for entry in sorted(corpus.of(self.name), key=lambda e: e.id):
+            for item in entry.items:  # type: ignore[attr-defined]
+                writer.writerow(
+                    [
+                        csv_cell(entry.id),
+                        csv_cell(item.term),
+                        csv_cell(item.translation),
+                        csv_cell(item.topic),
+                        csv_cell(item.evidence),
+                        csv_cell(item.category),
+                        csv_cell(item.note),
+                        csv_cell(item.first_seen.text if item.first_seen else None),
+                        csv_cell(base + entry.url),
+                    ]
+                )
+        return out.getvalue().encode("utf-8")
 
     def change_from_form(self, answers: FormAnswers, day: str) -> tuple[str | None, dict[str, Any]]:
         """A list item proposed with the list-item form, to add to the list it names."""

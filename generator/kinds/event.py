@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.core.dates import PartialDate
+from generator.core.dates import PartialDate, display_range
 from generator.core.paging import Page
 from generator.format.fields import object_of, refs, spec
 from generator.format.ids import make_id
-from generator.format.kinds import FormAnswers, Kind
+from generator.format.kinds import Checking, FormAnswers, Kind
 from generator.format.model import Dated, Entry, Source
 from generator.kinds import timeline
 
@@ -47,6 +47,10 @@ class Event(Dated, Entry):
         default=False,
     )
 
+    @property
+    def when(self) -> str:
+        return display_range(self.date, self.end_date)
+
 
 SUMMARY_PLACEHOLDER = "TODO: what happened, in your own words (Markdown)."
 
@@ -56,6 +60,14 @@ class EventKind(Kind):
 
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {"summary": SUMMARY_PLACEHOLDER, **values}
+
+    def check(self, checker: Checking) -> None:
+        start, end = checker.dates.get(("date",)), checker.dates.get(("end_date",))
+        if start and end and end.end < start.start:
+            checker.report(
+                ("end_date",),
+                f"'end_date': {end} is before 'date' {start}; swap them or fix the date",
+            )
 
     def from_form(self, answers: FormAnswers, added: str) -> tuple[str, dict[str, Any], str]:
         r = answers

@@ -34,6 +34,10 @@ class Quote(Dated, Entry):
     sources: tuple[Source, ...] = spec("sources")
 
     @property
+    def language(self) -> str | None:
+        return self.lang
+
+    @property
     def title(self) -> str:
         words = (self.translation or self.text).split()
         short = " ".join(words[:12]) + ("…" if len(words) > 12 else "")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 import logging
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,28 +18,6 @@ from generator.format.model import SCHEMA_DEFS, Entry, own_fields
 from generator.site import fingerprint
 
 log = logging.getLogger(__name__)
-
-TERMS_COLUMNS = (
-    "list_id",
-    "term",
-    "translation",
-    "topic",
-    "evidence",
-    "category",
-    "note",
-    "first_seen",
-    "list_permalink",
-)
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a
-# leading apostrophe makes it text. Tab and carriage return count too (OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# And a spreadsheet that splits a line on another character than the comma (";" where the
-# comma is the decimal mark, a tab, "|"), or reads a line break inside a value as the end of
-# a row, starts a cell after each of them: there too, after any spaces, a formula is guarded.
-_CELL_START_RE = re.compile(
-    r"(?:^|(?<=[,;\t|\r\n]))( *)(?=[" + re.escape("".join(FORMULA_PREFIXES)) + "])"
-)
-
 
 # --- entries as JSON --------------------------------------------------------------------------
 
@@ -126,39 +101,6 @@ def _schema_url(base: str, kind: str) -> str:
     return base + urls.SCHEMA.src(name=kind)
 
 
-# --- terms as CSV -----------------------------------------------------------------------------
-
-
-def csv_cell(value: str | None) -> str:
-    """Text safe to open in a spreadsheet, however it splits a line into cells: no control
-    characters, and no cell that starts a formula."""
-    return _CELL_START_RE.sub(r"\1'", strip_control_chars(value or ""))
-
-
-def terms_csv(corpus: Corpus, base: str) -> bytes:
-    """One row per item of every censorship list, lists by id, items as listed. An item is a
-    term (with its translation) or a topic: the other columns are empty."""
-    out = io.StringIO()
-    writer = csv.writer(out)  # RFC 4180: comma, double quotes, CRLF
-    writer.writerow(TERMS_COLUMNS)
-    for entry in _ordered(corpus, "list"):
-        for item in entry.items:  # type: ignore[attr-defined]
-            writer.writerow(
-                [
-                    csv_cell(entry.id),
-                    csv_cell(item.term),
-                    csv_cell(item.translation),
-                    csv_cell(item.topic),
-                    csv_cell(item.evidence),
-                    csv_cell(item.category),
-                    csv_cell(item.note),
-                    csv_cell(item.first_seen.text if item.first_seen else None),
-                    csv_cell(base + entry.url),
-                ]
-            )
-    return out.getvalue().encode("utf-8")
-
-
 # --- what the build calls ---------------------------------------------------------------------
 
 
@@ -191,7 +133,8 @@ def build_data(
             },
             [encoded[e.id] for e in chosen],
         )
-    files[urls.API_TERMS.src()] = terms_csv(corpus, base)
+    for kind in registry:  # the kinds' own datasets (the terms of the censorship lists)
+        files.update(kind.datasets(corpus, base))
     for kind, kind_schema in schema.json_schemas().items():
         files[urls.SCHEMA.src(name=kind)] = schema.dumps(kind_schema).encode("utf-8")
     return files
@@ -242,14 +185,11 @@ def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
     base = config.require_site_url()
     registry = kinds.current()
     counts = {kind.name: corpus.count(kind.name) for kind in registry}
-    terms = sum(len(e.items) for e in corpus.of("list"))
+    extra = {k: v for kind in registry for k, v in kind.data_page(corpus, base).items()}
     return {
         "schema_version": fields.SCHEMA_VERSION,
         "entries_url": base + urls.API_ALL.src(),
-        "terms_url": base + urls.API_TERMS.src(),
         "total": sum(counts.values()),
-        "terms_count": terms,
-        "terms_columns": TERMS_COLUMNS,
         "kinds": [
             {
                 "kind": kind.name,
@@ -263,4 +203,5 @@ def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
             for kind in registry
         ],
         "licence": str(config.raw.get("copyright") or ""),
+        **extra,
     }

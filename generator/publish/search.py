@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from generator.core import hashing
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError
+from generator.format.fields import searched
 from generator.format.model import Dated, Entry, reference_fields
 from generator.site.fingerprint import named_digest
 from generator.site.render import language_name
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 
 OUTPUT = "pagefind"  # the bundle's folder in the site
 LANGUAGE = "zh"
-# Fields that say nothing a reader searches for: where the entry comes from, and its log.
-_SKIPPED = {"sources", "corrections", "aliases", "tags", "lang", "evidence", "handles"}
 _PIPE_LIMIT = 2**30  # bytes of one answer from the binary: the bundle, base64-encoded
 _MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK_RE = re.compile(r"(^|\s)[#>]+\s|[*_`]+")
@@ -97,7 +96,7 @@ def record(entry: Entry, corpus: Corpus) -> dict[str, Any]:
     actors = _actor_names(entry, corpus)
     if actors:
         filters["actor"] = actors
-    lang = getattr(entry, "lang", None)
+    lang = entry.language
     if lang:
         filters["language"] = [language_name(lang).split(" (")[0]]
     return {
@@ -131,7 +130,7 @@ def _texts(value: Any, top: bool = True) -> list[str]:
     out: list[str] = []
     refs = {name for name, _ in reference_fields(type(value))} if top else set()
     for f in dataclasses.fields(value):
-        if "schema" not in f.metadata or f.name in _SKIPPED or f.name in refs:
+        if "schema" not in f.metadata or not searched(f) or f.name in refs:
             continue
         node = f.metadata["schema"]
         if node.get("format") == "uri" or "date" in node.get("$ref", ""):

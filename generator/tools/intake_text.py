@@ -5,26 +5,29 @@ without touching its other lines."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import typing
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.core.errors import RecordError
-from generator.format import fields
+from generator.format import fields, kinds
 from generator.format.ids import slug
 from generator.load import reader
 
 NO_RESPONSE = "_No response_"
 _CHECKBOX = re.compile(r"^\s*[-*] \[( |x|X)\] (.*)$")
-# Written in double quotes, like the entries do (a quote's text and translation at the top
-# level only); dates stay plain (2025-01-18), like theirs.
-QUOTED_KEYS = frozenset({"url", "archive_url"})
-QUOTED_TOP_KEYS = frozenset({"text", "translation"})
-DATE_KEYS = frozenset({"date", "end_date", "first_seen", "added", "updated"})
+# Written in double quotes, like the entries do: addresses, and long texts at the top level
+# (a quote's text and translation); dates stay plain (2025-01-18), like theirs.
+QUOTED = frozenset({"url"})
+QUOTED_AT_TOP = frozenset({"long_text"})
+DATES = frozenset({"day", "event_date", "partial_date"})
 _DATE_TEXT = re.compile(
     fields.PARTIAL_DATE_PATTERN.strip("^$") + "|" + fields.DATETIME_PATTERN.strip("^$")
 )
@@ -140,8 +143,7 @@ class Known:
         for entry_id, (k, data, _path) in self.entries.items():
             if kind and k != kind:
                 continue
-            names = [entry_id, data.get("title"), data.get("name"), data.get("name_zh")]
-            names += [h.get("handle") for h in data.get("handles") or [] if isinstance(h, dict)]
+            names = [entry_id, *kinds.current()[k].known_as(data)]
             for name in filter(lambda n: isinstance(n, str) and n.strip(), names):
                 variants = {name, *re.findall(r"\(([^()]+)\)", name), re.sub(r"\(.*?\)", "", name)}
                 for v in variants:
@@ -171,6 +173,41 @@ def _reads_back(line_text: str, value: str, plain_tags: tuple[str, ...]) -> bool
     return scalar.style is not None or scalar.tag in plain_tags
 
 
+def _named(definitions: frozenset[str], top: bool = False) -> frozenset[str]:
+    """The names of the fields, of every kind in use, declared with one of ``definitions``
+    (``top``: only the entries' own fields, not those of the records inside them)."""
+    return _names_by_definition(kinds.current(), definitions, top)
+
+
+@cache
+def _names_by_definition(
+    registry: kinds.Registry, definitions: frozenset[str], top: bool
+) -> frozenset[str]:
+    found: set[str] = set()
+    todo: list[tuple[type, bool]] = [(kind.entry, True) for kind in registry]
+    seen: set[type] = set()
+    while todo:
+        cls, at_top = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        hints = typing.get_type_hints(cls)
+        for f in fields.schema_fields(cls):
+            ref = f.metadata["schema"].get("$ref", "").rpartition("/")[2]
+            if ref in definitions and (at_top or not top):
+                found.add(f.name)
+            for inner in _dataclasses_in(hints[f.name]):
+                todo.append((inner, False))
+    return frozenset(found)
+
+
+def _dataclasses_in(tp: Any) -> list[type]:
+    out = [tp] if dataclasses.is_dataclass(tp) and isinstance(tp, type) else []
+    for arg in typing.get_args(tp):
+        out += _dataclasses_in(arg)
+    return out
+
+
 def scalar_lines(key: str, value: str, indent: int) -> list[str]:
     """``key: value`` at ``indent``: a ``|-`` block for several lines, else plain or quoted."""
     pad = " " * indent
@@ -181,10 +218,10 @@ def scalar_lines(key: str, value: str, indent: int) -> list[str]:
         ]
         if _reads_back("\n".join(line[indent:] for line in block), value, ()):
             return block
-    elif key not in QUOTED_KEYS and not (indent == 0 and key in QUOTED_TOP_KEYS):
+    elif key not in _named(QUOTED) and not (indent == 0 and key in _named(QUOTED_AT_TOP, True)):
         plain = f"{key}: {value}"
         tags = ["tag:yaml.org,2002:str"]
-        if key in DATE_KEYS and _DATE_TEXT.fullmatch(value):
+        if key in _named(DATES) and _DATE_TEXT.fullmatch(value):
             tags += ["tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int"]
         if _reads_back(plain, value, tuple(tags)):
             return [pad + plain]

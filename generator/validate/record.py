@@ -138,11 +138,6 @@ def check_entry(kind: Kind, loaded: LoadedFile) -> Checker:
                 f"'tags[{i}]': the tag {tag!r} is reserved for the site's list of tags: "
                 f"choose another, e.g. {tag}-tag",
             )
-    start, end = checker.dates.get(("date",)), checker.dates.get(("end_date",))
-    if start and end and end.end < start.start:
-        checker.report(
-            ("end_date",), f"'end_date': {end} is before 'date' {start}; swap them or fix the date"
-        )
     if isinstance(loaded.data, dict):
         kind.check(checker)  # what the kind's schema cannot say (a list item's term or topic)
     guardrails.check(checker)  # placeholders left in, an id whose date disagrees with 'date'

@@ -15,12 +15,14 @@ import pytest
 from helpers import SITE_URL, corpus_of, site_config
 
 from generator import kinds
+from generator.core import markup
 from generator.core.config import SiteConfig, load_config
 from generator.core.dates import PartialDate
 from generator.core.errors import ConfigError
 from generator.format import schema
 from generator.format.corpus import Corpus
 from generator.format.model import Correction, Source
+from generator.kinds import censorship_list
 from generator.kinds.actor import Actor, Handle
 from generator.kinds.censorship_list import CensorshipList, ListItem
 from generator.kinds.event import Event, ZhText
@@ -332,13 +334,15 @@ def test_no_cell_starts_a_formula_however_a_spreadsheet_splits(corpus, delimiter
     lists = [e for e in corpus.entries.values() if isinstance(e, CensorshipList)]
     item = dataclasses.replace(lists[0].items[0], term=evil, note=evil)
     hostile = dataclasses.replace(lists[0], items=(item, *lists[0].items[1:]))
-    text = data.terms_csv(Corpus({**corpus.entries, hostile.id: hostile}), "https://e.org/")
+    text = censorship_list.KIND.terms_csv(
+        Corpus({**corpus.entries, hostile.id: hostile}), "https://e.org/"
+    )
     reader = csv.reader(io.StringIO(text.decode("utf-8"), newline=""), delimiter=delimiter)
     cells = [cell for row in reader for cell in row]
     assert any("HYPERLINK" in cell for cell in cells)
     for line in text.decode("utf-8").splitlines():  # a line break in a value as a new row
         cells.extend(line.split(delimiter))
-    assert [c for c in cells if c.lstrip(" ").startswith(data.FORMULA_PREFIXES)] == []
+    assert [c for c in cells if c.lstrip(" ").startswith(markup.FORMULA_PREFIXES)] == []
 
 
 @pytest.mark.parametrize(
@@ -365,7 +369,7 @@ def test_no_cell_starts_a_formula_however_a_spreadsheet_splits(corpus, delimiter
     ],
 )
 def test_csv_cell(text, cell):
-    assert data.csv_cell(text) == cell
+    assert markup.csv_cell(text) == cell
 
 
 # --- schemas -------------------------------------------------------------------------------

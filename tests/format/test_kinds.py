@@ -3,6 +3,7 @@ only what the validator implements, and a kind declared here in tests/ builds a 
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import shutil
@@ -359,3 +360,60 @@ def test_a_kind_declared_in_tests_can_be_proposed_with_from_issue(tmp_path: Path
     without = CliRunner().invoke(cli, args)  # the kind is not in use any more
     assert without.exit_code == 2
     assert "'sighting' is not one of" in without.output
+
+
+# Field names of the built-in kinds that are not also common words of the code ("name",
+# "text", "kind" are both): none of them may appear in the generic steps, as a string or an
+# attribute, only in its kind's module, its templates and the schemas generated from it.
+KIND_SPECIFIC = {
+    "speaker",
+    "compiled_by",
+    "end_date",
+    "key_moment",
+    "first_seen",
+    "name_zh",
+    "evidence",
+    "handles",
+    "translation",
+    "term",
+    "topic",
+    "platform",
+    "actors",
+}
+
+
+def _field_names(cls: type, seen: set[type]) -> set[str]:
+    """The fields of ``cls`` and of the records inside it (a list's items, an actor's handles)."""
+    names: set[str] = set()
+    hints = typing.get_type_hints(cls)
+    for f in schema_fields(cls):
+        names.add(f.name)
+        todo = [hints[f.name]]
+        while todo:
+            tp = todo.pop()
+            if dataclasses.is_dataclass(tp) and isinstance(tp, type) and tp not in seen:
+                seen.add(tp)
+                names |= _field_names(tp, seen)
+            todo += typing.get_args(tp)
+    return names
+
+
+def test_kind_specific_field_names_stay_in_their_kinds() -> None:
+    shared = _field_names(Entry, set()) | _field_names(Source, set())
+    declared = {n for k in kinds.BUILT_IN for n in _field_names(k.entry, {k.entry})} - shared
+    assert KIND_SPECIFIC <= declared  # the list names real fields of one kind or another
+    package = ROOT / "generator"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.parent.name == "kinds" and path.parent.parent == package:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                word = node.value
+            elif isinstance(node, ast.Attribute):
+                word = node.attr
+            else:
+                continue
+            if word in KIND_SPECIFIC:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {word}")
+    assert found == []
