@@ -160,9 +160,7 @@ def build_site(
         indexer = search.Indexer()  # Pagefind starts while the entries are validated
         try:
             try:
-                corpus = (
-                    validcache.load_corpus(entries_dir, memo) if memo else load_corpus(entries_dir)
-                )
+                corpus = load_corpus(entries_dir, memo)
             finally:
                 if memo:
                     memo.save()
@@ -235,42 +233,43 @@ def _publish(
     jobs = jobs or parallel.default_jobs()
     with explain_os_errors(site_dir):
         work = new_work_folder(site_dir)
-        plan = Incremental(None)
+        cached = Incremental(None)
         indexer = indexer or search.Indexer()
         try:
             mk = _mkdocs_config(config, work, site_url)
             _check_repository(config, mk, site_dir)
             if cache_dir is not None:
-                plan = Incremental(open_cache(config, mk, site_url, cache_dir))
+                cached = Incremental(open_cache(config, mk, site_url, cache_dir))
             docs_pages = hand_written_pages(mk.docs_dir)
             # Pagefind indexes on another core while the pages are built (publish/search.py):
             # from now on when the cache holds most pages, so that what is Pagefind's longest
             # step starts first; otherwise once the two workers have rendered the pages.
-            records, reusable = plan.search_records(corpus)
+            records, records_key = search.keyed_records(corpus, cached.records_memo())
+            reusable = cached.search_kept(records_key)
             if reusable:
                 indexer.cancel()
-            elif plan.warm():
+            elif cached.warm():
                 indexer.index(records)
                 log.debug("Pagefind is indexing %d records", len(records))
             started = time.monotonic()
             links: dict[str, list[tuple[str, str]]] = {}
-            bytecode = plan.bytecode_cache()
+            bytecode = cached.bytecode_cache()
             pages = render_all(
                 corpus,
                 config,
                 docs_pages,
                 jobs=jobs,
                 links=links,
-                reuse=plan.choose,
+                reuse=cached.choose,
                 bytecode_cache=bytecode,
             )
-            links.update(plan.links())
+            links.update(cached.links())
             log.info(
                 "Rendered %d pages from %d entries in %.1f s (%d more from the cache)",
                 len(pages),
                 len(corpus.entries),
                 time.monotonic() - started,
-                len(plan.reused),
+                len(cached.reused),
             )
 
             total = sum(1 for p in [*pages, *docs_pages] if p.endswith(".md"))
@@ -283,7 +282,7 @@ def _publish(
                     mk,
                     pages=pages,
                     links=links,
-                    reuse=plan.reuse(),
+                    reuse=cached.reuse(),
                     place=BuildCache.place,
                     bytecode_cache=bytecode,
                     jobs=jobs,
@@ -296,26 +295,26 @@ def _publish(
             )
 
             started = time.monotonic()
-            feeds.write_feeds(corpus, config, work, memo=plan.feeds_memo())
-            data.write_data(corpus, config, work, plan.data_memo())
+            feeds.write_feeds(corpus, config, work, memo=cached.feeds_memo())
+            data.write_data(corpus, config, work, cached.data_memo())
             log.info("Wrote feeds and data in %.1f s", time.monotonic() - started)
-            plan.keep_pages(work, built, links)
+            cached.keep_pages(work, built, links)
             started = time.monotonic()
             if reusable:
-                plan.place_search(work / search.OUTPUT)
+                cached.place_search(work / search.OUTPUT)
             else:  # after MkDocs, which empties the site folder when it starts
                 indexer.write(work / search.OUTPUT)
             log.info("Wrote the search index in %.1f s more", time.monotonic() - started)
             write_manifest(work)  # last: a folder without one is not a finished build
             # Again, just before deleting it: files may have been added while this build ran.
             check_replaceable(site_dir)
-            swap(work, site_dir, after=lambda: plan.keep(site_dir, search.OUTPUT))
+            swap(work, site_dir, after=lambda: cached.keep(site_dir, search.OUTPUT))
         except BaseException:
             indexer.cancel()
             shutil.rmtree(work, ignore_errors=True)
             raise
         finally:
-            plan.close()
+            cached.close()
     total = len(built)
     seconds = time.monotonic() - start
     return BuildResult(site_dir, total, len(corpus.entries), seconds, rebuilt=bar.done)

@@ -23,8 +23,6 @@ from generator.cache import cachedir, sealed
 from generator.cache.store import BuildCache, CachedPage, Index, global_key
 from generator.core.config import SiteConfig
 from generator.core.paging import Page
-from generator.format.corpus import Corpus
-from generator.publish import search
 from generator.site import fingerprint
 from generator.site.structure import Site
 
@@ -122,17 +120,20 @@ class Incremental:
         """Whether the cache holds an earlier build's pages."""
         return self.cache is not None and bool(self.cache.index.pages)
 
-    def search_records(self, corpus: Corpus) -> tuple[list[dict[str, Any]], bool]:
-        """Pagefind's records, and whether the kept search bundle was made from them."""
-        memo = None
-        if self.cache is not None:
-            memo = self._records = _Memo(getattr(self.cache.index, "records", {}))
-        records, key = search.keyed_records(corpus, memo)
+    def records_memo(self) -> dict[bytes, Any] | None:
+        """For ``search.keyed_records``: Pagefind's records that earlier builds made."""
         if self.cache is None:
-            return records, False
+            return None
+        self._records = _Memo(getattr(self.cache.index, "records", {}))
+        return self._records
+
+    def search_kept(self, key: str) -> bool:
+        """Whether a kept search bundle was made from the records whose key is ``key``."""
+        if self.cache is None:
+            return False
         self.search_key = key
         self._search_stamp = self.cache.kept_search(key)
-        return records, self._search_stamp is not None
+        return self._search_stamp is not None
 
     def place_search(self, dest: Path) -> None:
         assert self.cache is not None and self.search_key is not None

@@ -173,7 +173,7 @@ def archive(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--endpoint'") from None
     try:
-        todo, archived = archiving.plan(entries_dir or default_entries_dir(), files)
+        todo, archived = archiving.sources_to_archive(entries_dir or default_entries_dir(), files)
     except archiving.NotAnEntry as exc:
         raise click.BadParameter(str(exc), param_hint="FILES") from None
     except ValidationFailed as exc:

@@ -74,7 +74,7 @@ def build(
     mk.plugins.on_startup(command="build", dirty=False)
     try:
         with quiet_loggers():
-            files = stepwise.build(mk, jobs=jobs, done=done, reuse=reuse, place=place)
+            files = stepwise.run(mk, jobs=jobs, done=done, reuse=reuse, place=place)
     except mkdocs.exceptions.Abort as exc:
         # The warnings that caused it were logged just before (broken links, missing pages).
         raise BuildError(f"{choice.LABEL}: {exc.message}") from None

@@ -77,7 +77,7 @@ def _add_files_from_theme(files: Files, config: Any) -> None:
                     break
 
 
-def build(
+def run(
     config: Any,
     *,
     jobs: int,

@@ -92,7 +92,7 @@ class EventKind(Kind):
         return timeline.TIMELINE.src()
 
     def index(self, corpus: Corpus) -> timeline.Timeline:
-        return timeline.Timeline.build(corpus.of(self.name))
+        return timeline.Timeline.of(corpus.of(self.name))
 
     def pages(self, site: Site) -> Iterable[Page]:
         yield from site.index(self).pages(site.corpus, self)

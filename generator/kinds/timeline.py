@@ -199,7 +199,7 @@ class Timeline:
     anchors: dict[str, tuple[str, str]] = field(default_factory=dict)  # → (page, anchor)
 
     @classmethod
-    def build(cls, events: Sequence[Any]) -> Timeline:
+    def of(cls, events: Sequence[Any]) -> Timeline:
         line = cls(_group(events), list(events))
         line.event_pages = _pages(line.years)
         if len(line.event_pages) == 1 and line.event_pages[0].month is None:

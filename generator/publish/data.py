@@ -12,10 +12,9 @@ from typing import Any
 from generator.core.config import SiteConfig
 from generator.core.dates import PartialDate
 from generator.core.markup import strip_control_chars
-from generator.format import fields, kinds, schema, urls
+from generator.format import digest, fields, kinds, schema, urls
 from generator.format.corpus import Corpus
 from generator.format.model import SCHEMA_DEFS, Entry, own_fields
-from generator.site import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ def _encoded(entry: Entry, base: str, memo: dict[bytes, str] | None) -> str:
     """An entry's record as JSON; ``memo`` keeps them between builds (by content and base)."""
     if memo is None:
         return json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
-    key = fingerprint.entry_digest(entry) + base.encode()
+    key = digest.entry_digest(entry) + base.encode()
     text = memo.get(key)
     if text is None:
         text = memo[key] = json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)

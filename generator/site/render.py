@@ -196,7 +196,7 @@ def render_pages(
     (an incremental build has them already); those are left out of the result.
     """
     env = env or make_environment()
-    the_site = structure.Site.build(corpus, config)
+    the_site = structure.Site.of(corpus, config)
     docs = frozenset(docs_pages)
     shared = {"site": the_site, "corpus": corpus, "config": config, "docs_pages": docs}
     planned: list[Page] = []

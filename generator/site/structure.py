@@ -36,7 +36,7 @@ class Site:
     indexes: dict[str, Any] = field(default_factory=dict)  # kind → what Kind.index made
 
     @classmethod
-    def build(cls, corpus: Corpus, config: SiteConfig) -> Site:
+    def of(cls, corpus: Corpus, config: SiteConfig) -> Site:
         registry = kinds.current()
         referrers: dict[str, dict[str, list[tuple[Entry, str]]]] = {}
         for target, backs in corpus.backlinks.items():

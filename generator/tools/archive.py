@@ -157,7 +157,7 @@ class Done:
     attempts: int = 0
 
 
-def plan(entries_dir: Path, only: Sequence[Path] = ()) -> tuple[list[Todo], int]:
+def sources_to_archive(entries_dir: Path, only: Sequence[Path] = ()) -> tuple[list[Todo], int]:
     """Sources without an archive_url (in ``only`` files, if given), and how many have one."""
     from generator.core.problems import display_path
     from generator.load.reader import read_entry

@@ -9,6 +9,7 @@ change adds. Entries that pass are built into their kind's dataclass (``model.fr
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import gc
 import logging
@@ -18,15 +19,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, Protocol
 
+from generator.core import hashing
 from generator.core.errors import RecordError, ValidationFailed
 from generator.core.problems import Problem, display_path
-from generator.format import fields, kinds, schema
+from generator.format import digest, fields, kinds, schema
 from generator.format.corpus import Corpus
 from generator.format.kinds import Kind
 from generator.format.model import Entry, from_data
 from generator.load import reader
 from generator.load.loaded import LoadedFile
+from generator.load.yaml_compose import Reject
 from generator.validate import aliases, guardrails
 from generator.validate.checker import Checker, article, field_name, unsupported
 
@@ -49,13 +53,37 @@ class Result:
         return {k.name: self.corpus.count(k.name) for k in kinds.current()}
 
 
-def collect(entries_dir: Path, base_tags: set[str] | None = None) -> Result:
+@dataclass(frozen=True)
+class Checked:
+    """What a file's own checks found, when they found nothing wrong: kept in a memo."""
+
+    entry: Entry
+    references: tuple[tuple[tuple[Any, ...], str, str], ...]  # (where, target id, required kind)
+    aliases: tuple[str, ...]
+
+
+class Memo(Protocol):
+    """What earlier validations found of files, by content (``generator.cache.validcache``)."""
+
+    def get(self, key: bytes) -> Checked | None: ...
+    def put(self, key: bytes, checked: Checked) -> None: ...
+    def covered(self) -> None: ...
+
+
+def collect(
+    entries_dir: Path, base_tags: set[str] | None = None, memo: Memo | None = None
+) -> Result:
     """Load and validate every entry under ``entries_dir``; never raises for bad input.
 
-    With ``base_tags`` (the tags before this change, from reader.tags_at), a change that adds
-    more than NEW_TAGS_MAX distinct new tags is a problem.
+    With ``base_tags`` (the tags before this change, from ``reader.tags_at``), a change that
+    adds more than NEW_TAGS_MAX distinct new tags is a problem. With ``memo``, a file whose
+    own checks passed before is not parsed again: the result is the same.
     """
     with collector_paused():
+        if memo is not None and base_tags is None:
+            known = _known(entries_dir, memo)
+            if known is not None:
+                return known
         return _collect(entries_dir, base_tags)
 
 
@@ -100,9 +128,9 @@ def _problem_order(p: Problem) -> tuple:
     return (p.file, p.line, p.col, p.message)
 
 
-def load_corpus(entries_dir: Path) -> Corpus:
+def load_corpus(entries_dir: Path, memo: Memo | None = None) -> Corpus:
     """The validated corpus; raises ValidationFailed listing every problem."""
-    return corpus_of(collect(entries_dir))
+    return corpus_of(collect(entries_dir, memo=memo))
 
 
 def corpus_of(result: Result) -> Corpus:
@@ -110,6 +138,78 @@ def corpus_of(result: Result) -> Corpus:
     if result.corpus is None:
         raise ValidationFailed(result.problems)
     return result.corpus
+
+
+# --- with a memo ----------------------------------------------------------------------------
+
+
+def _known(entries_dir: Path, memo: Memo) -> Result | None:
+    """The validated folder, its files' own checks taken from ``memo`` or made and kept there;
+    None when any check finds a problem (``collect`` then reads every file, so that each
+    problem is reported at its line, as without the memo)."""
+    files, problems = reader.discover(entries_dir)
+    if problems:
+        return None
+    found: list[tuple[Path, Checked]] = []
+    for kind, path in files:  # all of them, so that the good ones are kept
+        checked = _checked(kind, path, memo)
+        if checked is not None:
+            found.append((path, checked))
+    memo.covered()
+    if len(found) < len(files):
+        return None
+    problems, kind_of_id = check_ids(files)
+    if problems:
+        return None
+    named = [
+        (kind, LoadedFile(path, {"aliases": list(checked.aliases)}))
+        for (kind, path), (_, checked) in zip(files, found, strict=True)
+        if checked.aliases
+    ]
+    alias_problems, renamed = aliases.check(named, kind_of_id)
+    if alias_problems:
+        return None
+    entries: dict[str, Entry] = {}
+    for path, checked in found:
+        entry_id = path.stem
+        for _at, target, required in checked.references:
+            if not reference_is_fine(target, required, kind_of_id, entry_id, renamed):
+                return None
+        entries[entry_id] = checked.entry
+    log.debug("validated %d files from the memo or parsed", len(files))
+    return Result(problems=[], corpus=Corpus(entries), files=len(files))
+
+
+def _checked(kind: Kind, path: Path, memo: Memo) -> Checked | None:
+    try:
+        raw = reader.read_bytes(path)
+    except (Reject, OSError):
+        return None
+    key = hashing.key("entry file", kind.name, path.name, raw)
+    checked = memo.get(key)
+    if checked is not None:
+        if checked.entry.path != path:  # the same file elsewhere (a copy of the folder)
+            checked = dataclasses.replace(checked, entry=digest.moved(checked.entry, path))
+        return checked
+    try:
+        loaded = reader.parse(path, reader.decode(raw))
+    except Reject:
+        return None
+    if loaded.problems:
+        return None
+    checker = check_entry(kind, loaded)
+    if checker.problems:
+        return None
+    values = loaded.data.get("aliases")
+    entry = build_entry(kind, loaded)
+    digest.entry_digest(entry)  # kept with it: the next build need not hash it again
+    checked = Checked(
+        entry,
+        tuple(checker.references),
+        tuple(values) if isinstance(values, list) else (),
+    )
+    memo.put(key, checked)
+    return checked
 
 
 # --- one file ---------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def _same(entries: Path, memo_root: Path) -> validcache.Memo:
     """Validate with and without the memo; they must agree. Returns the memo used."""
     memo = validcache.Memo.open(memo_root)
-    with_memo = validcache.collect(entries, memo)
+    with_memo = collect(entries, memo=memo)
     memo.save()
     fresh = collect(entries)
     assert with_memo.problems == fresh.problems
@@ -163,7 +163,7 @@ def test_a_file_fixed_again_comes_from_the_memo(copy, tmp_path) -> None:
     good = path.read_bytes()
     _same(copy, tmp_path / "cache")
     path.write_text("title: [unclosed\n", encoding="utf-8")
-    broken = validcache.collect(copy, validcache.Memo.open(tmp_path / "cache"))
+    broken = collect(copy, memo=validcache.Memo.open(tmp_path / "cache"))
     assert broken.corpus is None and broken.problems
     path.write_bytes(good)
     assert _same(copy, tmp_path / "cache")._new == {}

@@ -40,7 +40,7 @@ def test_sparse_years_share_a_page_and_busy_ones_are_split() -> None:
         _spread(range(2010, 2014), 30) + _spread(range(2014, 2015), 150),
         key=lambda e: e.date.sort_key,
     )
-    line = Timeline.build(events)
+    line = Timeline.of(events)
     titles = [p.title for p in line.event_pages]
     assert titles[:2] == ["2010–2012", "2013"]
     assert [p.src for p in line.event_pages[:2]] == ["timeline/2010-2012.md", "timeline/2013.md"]
@@ -78,7 +78,7 @@ def test_sparse_years_share_a_page_and_busy_ones_are_split() -> None:
 
 def test_the_whole_record_on_one_page_when_it_fits() -> None:
     events = _spread(range(2013, 2016), 5)
-    line = Timeline.build(events)
+    line = Timeline.of(events)
     assert line.single and [p.src for p in line.event_pages] == ["timeline/index.md"]
     assert line.link("2014") == ("timeline/index.md", "2014")
     assert line.link("2014-03") == ("timeline/index.md", "2014")  # 5 events: no month headings
