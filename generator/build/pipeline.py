@@ -1,10 +1,4 @@
-"""The build pipeline: validate → render pages → MkDocs → feeds and data → swap into site/.
-
-Everything is built into a fresh sibling of the site folder and swapped in with renames at
-the very end, so a failed or interrupted build leaves the previous site as it was. What a
-build may replace, the lock that lets one build at a time into a site folder, and the swap
-itself are in ``generator.publish.sitedir``.
-"""
+"""The build pipeline: validate → render pages → MkDocs → feeds and data → swap into site/."""
 
 from __future__ import annotations
 

@@ -1,11 +1,5 @@
 """What a build refuses to take from the repository: files from outside it, reached through a
-symbolic link, and generated folders (``build/``, ``site/``) that git tracks files in.
-
-A commit can hold a symbolic link to any path on the machine that builds it: MkDocs would
-copy what it leads to into the site, and the deploy publish it. And ``build/`` and ``site/``
-are ignored by git, but a commit can still add files there (``git add -f``): whoever builds
-the branch would take them for their own output.
-"""
+symbolic link, and generated folders (``build/``, ``site/``) that git tracks files in."""
 
 from __future__ import annotations
 

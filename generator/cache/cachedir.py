@@ -1,13 +1,4 @@
-"""Where the build cache lives, and whether a folder can be trusted to hold it.
-
-By default the cache is in the user's cache home (``$XDG_CACHE_HOME/rednote-record/``, else
-``~/.cache/rednote-record/``), one folder per knowledge base: outside every repository, where
-a pull request cannot write. ``build --cache-dir`` chooses another folder. A folder is
-refused (the build then runs without the cache, and says why) when git tracks anything in it,
-when a part of its path inside the repository is a symbolic link, or when it holds a symbolic
-link: a commit could have put any of them there, to have the build read, write or delete
-what it chose.
-"""
+"""Where the build cache lives, and whether a folder can be trusted to hold it."""
 
 from __future__ import annotations
 

@@ -1,14 +1,4 @@
-"""One build's use of the build cache: what it can reuse, and what it keeps for the next.
-
-A page is reused when its key (``generator.site.fingerprint``, under the cache's global key) is the
-one it had when it was kept: it is then neither rendered by Jinja nor by the theme, and its
-built file is linked into the new site (``engine.build``'s ``reuse``). The search bundle is
-reused when Pagefind's records are the same; a feed file when its items are, and each
-entry's open-data JSON when the entry is; each entry file's own checks when its bytes are
-(``generator.cache.validcache``). Everything else (the checks across files, the site's structure,
-the sitemap, the open-data files, the link check) runs on every build, so the result is the
-cold build's.
-"""
+"""One build's use of the build cache: what it can reuse, and what it keeps for the next."""
 
 from __future__ import annotations
 

@@ -1,13 +1,4 @@
-"""The build cache's files that hold Python values, read only when this user's builds wrote them.
-
-A pickle runs code as it is read, and a folder anyone else can write to (a repository, a
-pull request's files) could hold one. So each file is sealed: its bytes follow a keyed
-BLAKE2b MAC over its name and content, with a key kept in the user's cache home
-(``cachedir.cache_home``), never in a repository. A file whose seal does not hold, whoever
-wrote it, is a cache miss: it is never unpickled. As a second wall, unpickling accepts only
-the generator's dataclasses and the few standard types they hold, so that even a sealed file
-cannot name a function to call. Jinja's compiled templates (marshalled code) are sealed too.
-"""
+"""The build cache's files that hold Python values, read only when this user's builds wrote them."""
 
 from __future__ import annotations
 

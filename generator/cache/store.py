@@ -1,30 +1,4 @@
-"""The build cache: what earlier builds made, by what it was made from.
-
-It lives outside the repository (``generator.cache.cachedir``), and its index and memos are sealed
-(``generator.cache.sealed``): what a build reuses is only ever what this user's builds kept.
-
-Everything a build makes is a function of its inputs, so it can be kept under a hash of them:
-- the **global key** covers what every page depends on: the generator's own code and
-  templates, ``mkdocs.yml`` and the published address, ``docs/`` and what it includes, and
-  the installed versions of MkDocs, Material, Python-Markdown, Jinja2 and Pagefind. Each
-  global key has its own folder (a namespace); changing any of them starts an empty one, and
-  the oldest are removed beyond ``KEEP``;
-- a **page's key** (``generator.site.fingerprint``) covers its template, its context and the
-  site's structure; the page as built (theme included) is kept under it, with its anchors and
-  its links, for the link check;
-- the **search bundle** is kept under the hash of the records Pagefind indexes.
-
-Kept files are hard-linked into each new site, so an unchanged page costs a link, not a
-render. They are read-only; a tool that edits a built site in place must copy it first
-(``build --no-cache`` writes plain files). The index is written to a temporary file and
-renamed, and each kept file likewise, so an interrupted build leaves the cache as it was; a
-cache another build is using is left alone (that build runs without it), and one that cannot
-be read is started again.
-
-Nothing read from the cache is trusted as a path: every key is checked to be a plain name
-(``NAME_RE``) when the index is read, and a kept file is reused only when it is still the
-plain file this cache kept, of the size and modification time the index recorded (``Stamp``).
-"""
+"""The build cache: what earlier builds made, by what it was made from."""
 
 from __future__ import annotations
 

@@ -1,20 +1,5 @@
-"""Validation's part of the build cache: each entry file that passed its own checks, kept by
-its content, so that a build parses and checks only the files that changed.
-
-A file's own checks (parsing, its kind's schema, the kind's further checks, the guardrails)
-depend only on its bytes, its kind and its name (the id), and on the generator's code, which
-is in the memo's folder name (``cache.code_key``). What depends on the other files is checked
-again on every build, from what was kept: the ids (unique, not reserved, well formed), the
-aliases, and the references the checker found (to entries that exist, of the right kind).
-
-Only a clean result is kept: the typed entry (``record.Checked``). Validation reads and
-fills the memo itself (``record.collect``); this module only keeps it between builds.
-
-The memo is two files: ``base.pickle``, and ``added.pickle`` with what builds since added, so
-that a build after one edit writes one small file. The additions are folded into the base
-(keeping only what that build used) once they reach an eighth of it. Both are written to a
-temporary file and renamed; a damaged or unreadable one is only a slower build.
-"""
+"""Validation's part of the build cache: each entry file that passed its own checks, kept by its
+content, so that a build parses and checks only the files that changed."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Turn entry text (Markdown, never raw HTML) into safe HTML or plain text.
-
-Every renderer (pages, feeds, data) goes through here, so a contributor's ``<script>``
-or ``[x](javascript:…)`` is shown as inert text everywhere, whatever the validator caught.
-"""
+"""Turn entry text (Markdown, never raw HTML) into safe HTML or plain text."""
 
 from __future__ import annotations
 

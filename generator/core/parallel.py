@@ -1,15 +1,4 @@
-"""Work spread over forked processes, with results in the order of the input.
-
-A build renders thousands of independent pages, and MkDocs renders them one at a time on one
-core. Here the items are cut into chunks and handed to worker processes forked from the
-build's own process, so each worker starts with everything the build already holds (the
-validated corpus, the theme, MkDocs' pages and navigation) without pickling any of it: only
-chunk numbers go out, and only each chunk's results come back. The result is the same list a
-loop would make, whatever the number of workers; ``jobs=1`` is that loop.
-
-Fork is POSIX only (and the default start method there until Python 3.14); where it is not
-available, or for a handful of items, the work runs in this process.
-"""
+"""Work spread over forked processes, with results in the order of the input."""
 
 from __future__ import annotations
 

@@ -1,18 +1,4 @@
-"""Generated pages that need no Markdown pass: headings over HTML blocks, converted here.
-
-Entry pages, and most listings, are HTML blocks under Markdown headings (the headings give the
-table of contents and the anchors). Python-Markdown still scans such a page line by line and
-runs an HTML parser over it: about 1.6 ms a page, the largest share of a build's time at
-10,000 entries. A page made only of ATX headings with plain text and of block-level HTML
-elements is converted here instead, into what MkDocs' ``Page.render`` would have made of it
-with this site's extensions: the same HTML, TOC tokens, title and anchor ids, using
-Python-Markdown's own slug and TOC functions. ``tests/site/test_html_pages.py`` holds the two to
-each other on every generated page of the test corpora.
-
-Any other page (a paragraph of Markdown, a table, a link written in Markdown) gets None and
-takes MkDocs' own path, Markdown link checking included; so does anything this module is not
-sure of.
-"""
+"""Generated pages that need no Markdown pass: headings over HTML blocks, converted here."""
 
 from __future__ import annotations
 

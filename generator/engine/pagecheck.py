@@ -1,9 +1,4 @@
-"""Check the build's own output: every page's front matter parses to exactly what was written.
-
-MkDocs swallows a front-matter parse error and leaves the block in the page as Markdown, which
-its own Markdown pass (with ``attr_list``) would then turn into live HTML. So a page whose
-front matter does not parse, or parses to something else than MkDocs read, fails the build.
-"""
+"""Check the build's own output: every page's front matter parses to exactly what was written."""
 
 from __future__ import annotations
 

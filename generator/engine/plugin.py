@@ -1,10 +1,4 @@
-"""The generator's MkDocs plugin: the generated pages, handed to MkDocs in memory.
-
-It adds the pages the generator rendered (never written into docs/), and those an earlier
-build made (``generator.cache.incremental``), checks every page's front matter (MkDocs would
-swallow a parse error), gives the pages that ``generator.engine.html_pages`` can convert their HTML
-without a Markdown pass, and checks the generated pages' HTML links, which MkDocs does not.
-"""
+"""The generator's MkDocs plugin: the generated pages, handed to MkDocs in memory."""
 
 from __future__ import annotations
 

@@ -1,17 +1,4 @@
-"""MkDocs' build, step by step, with the theme run over the pages on every core.
-
-This is ``mkdocs.commands.build.build`` of MkDocs 1.6.1 (pinned; MkDocs 1.x is frozen), in
-the same order and with the same plugin events, but:
-- pages are put through the theme (Material's ``main.html``) by forked workers
-  (``generator.core.parallel``), each writing its own pages; the output is the same files, byte
-  for byte, as one process writes;
-- pages an earlier build made, and that have not changed since, are linked from the build
-  cache (``reuse``) instead of being read and rendered again. MkDocs' own ``dirty`` mode is
-  not used: it rebuilds by file dates, and leaves other pages' navigation stale (there is
-  no ``serve_url`` mode either: ``generator serve`` serves a finished build).
-Every other step (reading and converting pages, the navigation, static files, the sitemap,
-anchor validation, strict mode) is MkDocs' own function, called as its build calls it.
-"""
+"""MkDocs' build, step by step, with the theme run over the pages on every core."""
 
 from __future__ import annotations
 

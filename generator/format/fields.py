@@ -1,14 +1,4 @@
-"""The vocabulary of the entry format: the JSON Schema pieces fields are declared with.
-
-An entry's fields are dataclass fields (``generator.kinds``), and each one carries its JSON
-Schema in its metadata, declared with ``spec()``: the typed model, the published schemas, the
-validator, the dataset and the docs' field tables all read that one declaration.
-
-Keywords starting with ``x-`` are ours (JSON Schema lets tools ignore unknown keywords):
-``x-format`` names a check the schema language cannot express (a real calendar date, a safe
-Markdown link), ``x-ref`` names the kind an id must point at, and ``x-message`` is what a
-contributor reads when the value does not match ``pattern``.
-"""
+"""The vocabulary of the entry format: the JSON Schema pieces fields are declared with."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""What a kind of entry is (``Kind``), and the registry of the kinds a knowledge base holds.
-
-The kinds themselves are plugins: modules above the pipeline's steps (``generator.kinds``)
-that each declare a ``Kind``, found by name as MkDocs finds its plugins. The steps read
-everything kind-specific through this module, so a kind's module and its templates
-(``templates/kinds/<name>/``) are the only places that know about it.
-"""
+"""What a kind of entry is (``Kind``), and the registry of the kinds a knowledge base holds."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
 """Typed entries: the fields every kind shares, the records inside entries, and how a checked
-entry's data becomes one.
-
-Each field is declared once, with its JSON Schema (``fields.spec``). Dataclasses are frozen and
-keyword-only, with no invented defaults: an entry built without a required field is a
-TypeError, never an empty title or a date in 1970. Field names are the YAML names.
-"""
+entry's data becomes one."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""Where every page is: the routes, a page's URL, and links between pages.
-
-A page is named by its source path relative to docs/ (``events/<id>.md``), and MkDocs, with
-directory URLs, publishes it at ``events/<id>/``. Every generated page's source comes from a
-``Route`` here or in a kind's module (``Kind.routes``), never from an f-string elsewhere, so
-the ids and tags that would publish at the same address as a listing page can be derived from
-the routes themselves (``reserved``).
-"""
+"""Where every page is: the routes, a page's URL, and links between pages."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""The built-in kinds: the one list of what kinds of entry a knowledge base holds.
-
-Adding a kind is a module in this package (its dataclass, schema, labels and pages), its
-templates under ``templates/kinds/<name>/``, and one line in ``BUILT_IN``. The steps read the
-list through ``generator.format.kinds.current()``, which tests can extend for a while with
-``registered()``.
-"""
+"""The built-in kinds: the one list of what kinds of entry a knowledge base holds."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""The events chart: one bar per year, and one per month within the busy years.
-
-Each bar is a row with its period, its count and a link to the period on the timeline, so the
-chart is its own text alternative, its labels stay at text size on any screen, and it needs
-no JavaScript. An empty stretch between years is one row that says how long it lasts, so the
-bars show where the events are rather than a span of mostly nothing.
-"""
+"""The events chart: one bar per year, and one per month within the busy years."""
 
 from __future__ import annotations
 

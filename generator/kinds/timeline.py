@@ -1,11 +1,4 @@
-"""The timeline: every event in date order, as compact rows, on as few pages as fit.
-
-Consecutive years share a page while it stays small, so sparse years are read together
-rather than one page each; a year too big for a page is split into months, and a month too
-big for a page is paginated. When the whole record fits, the timeline is one page. Each page
-carries headings per year, per month in a busy year and per week in a busy month, with
-anchors that the chart and the date rail link to.
-"""
+"""The timeline: every event in date order, as compact rows, on as few pages as fit."""
 
 from __future__ import annotations
 

@@ -1,35 +1,4 @@
-"""Folded block scalars (``>``, ``>-``, ``>+``) that would lose a Markdown list or heading.
-
-YAML's folded style joins each line to the next with a space, so a summary written as
-
-    summary: >-
-      Figures differ:
-      - **New users:** …
-      - **Daily active users:** …
-
-reaches Markdown as one line, "Figures differ: - **New users:** … - **Daily …", and the list
-is lost. The literal style (``|``, ``|-``) keeps the line breaks. A line of a folded scalar
-that starts a list item (``- ``, ``* ``, ``+ ``, ``1. ``, ``1) ``) or an ATX heading (``#`` to
-``######`` then a space) at the scalar's own indentation is reported, once per scalar, at the
-first such line.
-
-Decisions, each checked in tests/load/test_folded.py:
-
-- **More-indented lines are not reported.** A line indented deeper than the scalar (or
-  starting with a tab after the indentation) keeps its line breaks, and the breaks around it,
-  even in folded style: it comes out exactly as ``|`` would give it, and Markdown reads it as
-  it would from ``|`` (a list when a blank line comes before it, a code block at four more
-  spaces). Folding loses nothing there, so there is nothing ``|`` would fix.
-- **A number that ends a sentence is prose.** A wrapped line may start with "2025. Its …";
-  Markdown starts an ordered list after a paragraph line only with ``1.`` (CommonMark), so
-  another number counts only at the scalar's start, after a blank line or after a list item.
-- **``#tag`` is not a heading** here: without a space after the ``#`` it is prose (a hashtag).
-  (Python-Markdown would read a ``#tag`` line of a ``|`` scalar as a heading; folding joins
-  it to the line before, which is what the writer meant.)
-
-Only folded scalars are examined, and the file's text is split into lines once, only when it
-has one: the check costs nothing on files written in plain or literal style.
-"""
+"""Folded block scalars (``>``, ``>-``, ``>+``) that would lose a Markdown list or heading."""
 
 from __future__ import annotations
 

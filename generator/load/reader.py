@@ -1,11 +1,4 @@
-"""The load step: entry files → plain data with line/column marks, strictly.
-
-PyYAML follows YAML 1.1 (``no`` is False, ``2025-01-13`` a date, ``1.10`` the float 1.1) and
-keeps the last of two duplicate keys. The contract here is the text the contributor wrote:
-every scalar stays the string it was written as, and the schema decides what it may be.
-Parsing goes through libyaml (CSafeLoader's composer) for speed, keeping node marks; the
-nodes become data in ``yaml_compose``.
-"""
+"""The load step: entry files → plain data with line/column marks, strictly."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""Composed YAML nodes → an entry's data, strictly: every scalar stays the text it was written
-as, hand-written tags, aliases and deep nesting are refused, and the mark of every value and
-key is recorded for the messages (``load`` reads the files and reports).
-
-The node walk is the hot loop of loading a large knowledge base: a scalar that is plainly
-fine (nearly every one) is taken in line by its parent, and anything else goes through
-``value_of``, which checks in the order that decides which problem is reported.
-"""
+"""Composed YAML nodes → an entry's data, strictly: every scalar stays the text it was written as,
+hand-written tags, aliases and deep nesting are refused, and the mark of every value and key is
+recorded for the messages (``load`` reads the files and reports)."""
 
 from __future__ import annotations
 

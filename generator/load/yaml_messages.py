@@ -1,21 +1,4 @@
-"""YAML mistakes in plain words: what a person did, where, and the fix, instead of the parser's.
-
-``explain`` reads the text at a syntax error's mark and names one of the mistakes people make
-(tests/load/test_yaml_mistakes.py has one file of each under tests/data/yaml-mistakes/):
-
-- a line indented with a tab;
-- a value that starts with a quote and goes on after the closing quote;
-- a line indented differently from the fields around it;
-- a value that starts with ``- `` on its key's line (YAML reads a list).
-
-Each is recognised from the scanner's tokens and the text, never from the parser's wording
-alone, and a suggested fix is given only when the file, so fixed, parses past that line. When
-the mistake is none of these, ``explain`` gives None and the loader says what the parser said.
-
-``commented_empty`` is the other mistake: ``text: #小红书# …`` is an empty value, because
-``#`` after a space starts a comment. The loader records those values and the checker's
-"is empty" message says why (``empty_message``).
-"""
+"""YAML mistakes in plain words: what a person did, where, and the fix, instead of the parser's."""
 
 from __future__ import annotations
 

@@ -1,21 +1,4 @@
-"""Search: a Pagefind index of the entries, built from their own data.
-
-Each entry is one record (``add_custom_record``) rather than its built page: the index then
-holds what a reader searches for (the title, summary, text, translation, terms and topics, the
-Chinese fields) and nothing else, without the navigation, "Related", "Referred to by" or the
-footer that every page repeats, and without parsing the built HTML. Listing pages are not
-indexed: every entry they list is. Filters (kind, tag, actor, year, language of the original
-text) and the date to sort by come from the same fields the pages show.
-
-One index, in Chinese (``force_language``): Pagefind splits its index by language and
-searches only the reader's page language, so a Chinese index of every entry is what lets
-小红书 and "Kagan" be found from the same box. The extended binary segments the Chinese;
-English words are split on spaces as in any language.
-
-The Pagefind binary runs as a separate process, so indexing runs on another core while
-MkDocs renders the pages: records are sent as soon as the pages are rendered, and the files
-are written into the finished site once MkDocs is done (``Indexer``).
-"""
+"""Search: a Pagefind index of the entries, built from their own data."""
 
 from __future__ import annotations
 

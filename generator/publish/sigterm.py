@@ -1,9 +1,4 @@
-"""SIGTERM during a build: stop it like Ctrl+C, but never between the renames of the swap.
-
-A CI runner cancelling a job, or ``kill``, sends SIGTERM. By default Python dies on the spot,
-leaving the temporary folder behind and, between two renames, no site at all; here it unwinds
-instead, so the temporary folder is removed, and waits while the swap is under way.
-"""
+"""SIGTERM during a build: stop it like Ctrl+C, but never between the renames of the swap."""
 
 from __future__ import annotations
 

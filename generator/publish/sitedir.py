@@ -1,12 +1,4 @@
-"""The site folder: what a build may replace, and how it replaces it safely.
-
-Everything is built into a fresh sibling of the site folder and swapped in with renames at
-the very end, so a failed or interrupted build leaves the previous site as it was. A build
-replaces only a folder it made: the site folder may not hold the sources, and it must hold
-nothing but the files the previous build listed in its manifest. One build at a time runs
-into a given site folder (a lock file beside it), and the temporary folders a killed build
-left behind are removed by the next one.
-"""
+"""The site folder: what a build may replace, and how it replaces it safely."""
 
 from __future__ import annotations
 

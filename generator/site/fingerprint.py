@@ -1,21 +1,4 @@
-"""What a generated page is made from, as a hash: equal hashes, equal pages.
-
-A page is its template rendered with its context (``paging.Page``) and with what every
-template may read: the corpus and the site's indexes. So a page's key hashes:
-- the template's name and the page's source;
-- its context, walked to the bottom, where each entry counts by its whole content (its
-  ``repr``: every field) and so does each entry it refers to (templates print the names of
-  an event's actors, a quote's speaker, a list's compiler);
-- the site's structure (``site_key``): which entries exist, of which kind, with which tags,
-  who refers to whom, and the kinds' indexes, where an entry counts by its id only. That is
-  what templates read outside their context (counts, a tag's size, an actor's referrers).
-Editing an entry's text changes the pages that show it; adding or removing an entry, a tag
-or a reference changes the structure, and so every page. The build's global key (templates,
-configuration, versions) is added by ``generator.cache.store``.
-
-A context holding a value this module cannot hash (a function, say) gets no key: that page
-is rendered on every build.
-"""
+"""What a generated page is made from, as a hash: equal hashes, equal pages."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""Render the site's pages (``structure.plan``) into Markdown through one Jinja2 environment.
-
-Templates live in ``generator/templates/`` (each kind's under ``kinds/<name>/``). Entry text
-reaches a page through the filters registered here (``md`` for plain text placed in Markdown,
-``markdown``/``inline`` for entry Markdown), and Jinja's autoescape covers the HTML blocks, so
-no entry field is ever inserted raw. Links are relative to the page being rendered, whose
-source each render is given as ``page_src``: templates import their macros ``with context``.
-"""
+"""Render the site's pages (``structure.plan``) into Markdown through one Jinja2 environment."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Which pages the site has: the indexes every page shares, and the plan of pages to render.
-
-Each kind says what its own pages are (``Kind.pages``, ``Kind.entry_pages``); this module adds
-the pages every site has: home, one page per entry with its "referred to by" pages, and tags.
-"""
+"""Which pages the site has: the indexes every page shares, and the plan of pages to render."""
 
 from __future__ import annotations
 

@@ -1,12 +1,5 @@
 """`archive`: ask the Internet Archive to save every source that has no ``archive_url`` yet, and
-write the snapshot's address into the entry, changing nothing else in the file.
-
-Each new ``archive_url:`` line is inserted as text, where the source's other fields are, with
-their indentation, line endings and quoting: comments, order and every other byte stay as they
-were. The file is then parsed again, and written only if its data is the old data plus the new
-archive_url values (``insert_archive_urls``). Talking to the archive is in
-``generator.tools.archive_spn``.
-"""
+write the snapshot's address into the entry, changing nothing else in the file."""
 
 from __future__ import annotations
 

@@ -1,18 +1,4 @@
-"""Asking the Internet Archive's Save Page Now (SPN) for a snapshot of a page, politely.
-
-The documented capture request is ``GET <endpoint>/save/<url>`` (what the ``savepagenow``
-client sends; it is not used here because its endpoint cannot be changed). The archive answers
-with the snapshot's address in a ``Content-Location`` header (``/web/<14 digits>/<url>``),
-in a ``Link`` header (``rel="memento"``) or in a redirect's ``Location``; it refuses a page
-with a 4xx or an ``X-Archive-Wayback-Runtime-Error`` header, asks callers to slow down with
-429 (and ``Retry-After``), and fails now and then with a 5xx.
-
-The connection is made as the link checker makes it (``generator.tools.linkcheck_http``): to the
-endpoint's vetted public addresses only, every read and write within the try's deadline. What
-the archive says is cleaned before it is printed, and a snapshot address is only accepted when
-it is an http(s) URL on the endpoint's own host, under ``/web/<timestamp>/``, in plain URL
-characters: it is about to be written into an entry.
-"""
+"""Asking the Internet Archive's Save Page Now (SPN) for a snapshot of a page, politely."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""``from-issue``: an accepted issue-form proposal becomes an entry, with no YAML by hand.
-
-The body GitHub renders from an issue form is read against the form in ``.github/ISSUE_TEMPLATE/``;
-the names a contributor knows (actors, tags, page addresses and titles, a language) become ids,
-and the result is a new entry, or items appended to an existing one (``intake_text``).
-What cannot be resolved is reported by the form's label, and nothing is written; nor is an
-entry that would not pass ``validate``.
-"""
+"""``from-issue``: an accepted issue-form proposal becomes an entry, with no YAML by hand."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""Check that every source link in the entries still answers, and report the dead ones.
-
-The checker asks servers it does not trust, on behalf of whoever runs it (a CI runner, a
-curator's laptop), so it is careful about where it goes: only http and https, only public
-addresses, redirects followed one hop at a time and each hop checked again, a wall-clock
-deadline for every try, and nothing a server says printed before it is cleaned. Asking one
-server is in ``generator.tools.linkcheck_http``; what it answers is judged and reported here.
-"""
+"""Check that every source link in the entries still answers, and report the dead ones."""
 
 from __future__ import annotations
 

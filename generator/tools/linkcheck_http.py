@@ -1,9 +1,4 @@
-"""Asking one server, carefully: public addresses only, vetted before connecting, a deadline.
-
-The connection goes to exactly the addresses the host name resolved to when they were vetted
-(a second answer from DNS cannot change them), and every read and write is given only what is
-left of the try's deadline. Redirects are followed here, one hop at a time, each checked again.
-"""
+"""Asking one server, carefully: public addresses only, vetted before connecting, a deadline."""
 
 from __future__ import annotations
 

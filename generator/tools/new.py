@@ -1,11 +1,4 @@
-"""Write a skeleton entry to fill in, without ever overwriting a file.
-
-The skeleton is valid by the schema (an editor shows no red), but its placeholders, the
-``TODO: …`` texts and ``PLACEHOLDER_URL``, make ``validate`` report "fill in …" for each until
-they are replaced (``guardrails``). What ``new`` is given is checked before anything is
-written: the id, the date (and that it agrees with a date the id starts with), and the actors
-named, with a "did you mean" for a near miss.
-"""
+"""Write a skeleton entry to fill in, without ever overwriting a file."""
 
 from __future__ import annotations
 

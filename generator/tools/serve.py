@@ -1,12 +1,4 @@
-"""Live preview: build the site, serve it, rebuild when an entry, page or template changes.
-
-The build is the same pipeline as ``build`` (feeds and data included), run into a private
-folder; MkDocs' LiveReloadServer serves that folder, watches the sources, and reloads open
-browser tabs after each rebuild. A failed build is reported in the terminal and in the
-browser: while it stands, every page of the preview is an error page listing the problems
-(``generator.tools.serve_errors``); the last good site stays in the folder, its assets still
-served, and comes back with the next build that succeeds.
-"""
+"""Live preview: build the site, serve it, rebuild when an entry, page or template changes."""
 
 from __future__ import annotations
 

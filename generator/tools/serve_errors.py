@@ -1,11 +1,5 @@
-"""What the preview shows while its last build failed: the problems, in the terminal and as a page.
-
-``attempt`` runs a build and never raises (but for Ctrl+C and SIGTERM): a failure is logged
-and returned, so that the server still counts the attempt as a new version of the site and
-open browser tabs reload, to the error page or, once fixed, to the real page again.
-``error_page`` is that page: self-contained (no theme, no script but the reload one the server
-adds), every problem on its own line, every character of entry text HTML-escaped.
-"""
+"""What the preview shows while its last build failed: the problems, in the terminal and as a
+page."""
 
 from __future__ import annotations
 

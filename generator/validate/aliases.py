@@ -1,10 +1,5 @@
 """Renamed entries: an entry's ``aliases`` are the ids it had before, so that every old address
-keeps working (a redirect page) and feeds keep the entry's first id (``Entry.first_id``).
-
-An alias is a former id of the same kind (``2021-07-14-cdt-…``), or ``folder/id`` for an entry
-that was once of another kind (``quotes/quote-…``, a quote withdrawn into an event). No alias
-may be an id in use, or another entry's alias: each old address leads to one place.
-"""
+keeps working (a redirect page) and feeds keep the entry's first id (``Entry.first_id``)."""
 
 from __future__ import annotations
 

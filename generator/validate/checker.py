@@ -1,10 +1,4 @@
-"""The schema checker: one entry's data against its kind's JSON Schema → Problems.
-
-It implements the keywords in ``KEYWORDS``, the subset the kinds' schemas use, and refuses a
-schema that uses any other (``unsupported``), so the rules a contributor's editor shows and
-the rules this validator applies are the same text. Each schema is compiled once into
-checking functions (``compiled``); the rules every text value follows are in ``value_rules``.
-"""
+"""The schema checker: one entry's data against its kind's JSON Schema → Problems."""
 
 from __future__ import annotations
 

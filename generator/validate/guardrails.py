@@ -1,10 +1,5 @@
-"""What newcomers get wrong that the schema cannot see: placeholders left in, and a file name
-whose date disagrees with the entry's ``date``.
-
-``new`` writes a skeleton whose placeholders (``TODO: …`` and ``PLACEHOLDER_URL``) are valid by
-the schema, so that an editor shows no red; this module is what makes ``validate`` refuse them
-until they are filled in. It runs on every entry, after the schema checks (``validate``).
-"""
+"""What newcomers get wrong that the schema cannot see: placeholders left in, and a file name whose
+date disagrees with the entry's ``date``."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""The validate step: loaded entries → problems, or a typed corpus.
-
-Each file is checked against its kind's JSON Schema (``checker``) and for what newcomers get
-wrong (``guardrails``: placeholders left in, an id whose date disagrees with its ``date``),
-then the files against each other: ids unique across kinds and not reserved, references to
-entries that exist and are of the right kind, and (with ``--base``) how many new tags a
-change adds. Entries that pass are built into their kind's dataclass (``model.from_data``).
-"""
+"""The validate step: loaded entries → problems, or a typed corpus."""
 
 from __future__ import annotations
 

@@ -1,14 +1,4 @@
-"""A kind's JSON Schema compiled into checking functions, once, for every entry of the kind.
-
-Each schema node becomes a closure that checks one value and tells a sink (the entry's
-``Checker``) what is wrong, in the words and at the place ``checker`` documents: its ``$ref``s
-are resolved and its keywords read when it is compiled, not again for each value of each
-entry, and a field's name is spelled out only when there is something to say about it.
-
-``if``, ``anyOf`` and ``not`` ask whether a value matches a node: the node's check runs with a
-probe for a sink, which stops at the first problem (tests/validate/test_schema_check.py holds the
-schema interpreter this replaced, and checks that the two agree).
-"""
+"""A kind's JSON Schema compiled into checking functions, once, for every entry of the kind."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""What one text value may hold, whatever its field, and how the checker's messages name it.
-
-The schema checks (``compiled``) apply these to every string: no control characters, raw or
-as character references, and Markdown that Python-Markdown can read in reasonable time with
-no link but http(s) and no image. Each rule is written to cost little on the text that
-passes it, which is nearly all text: a cheap test rules the text out before the exact one.
-"""
+"""What one text value may hold, whatever its field, and how the checker's messages name it."""
 
 from __future__ import annotations
 
