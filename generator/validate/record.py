@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import gc
 import logging
@@ -73,11 +72,7 @@ def collect(
     own checks passed before is not parsed again: the result is the same.
     """
     with collector_paused():
-        if memo is not None and base_tags is None:
-            known = _known(entries_dir, memo)
-            if known is not None:
-                return known
-        return _collect(entries_dir, base_tags)
+        return _collect(entries_dir, base_tags, memo)
 
 
 @contextmanager
@@ -98,23 +93,105 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _collect(entries_dir: Path, base_tags: set[str] | None) -> Result:
+def _collect(entries_dir: Path, base_tags: set[str] | None, memo: Memo | None) -> Result:
     files, problems = reader.discover(entries_dir)
-    loaded: list[tuple[Kind, LoadedFile]] = []
+    own: list[_Own] = []
     for kind, path in files:
-        entry, file_problems = reader.read_entry(path)
+        item, file_problems = _own_checks(kind, path, memo)
         problems.extend(file_problems)
-        if entry is not None:
-            problems.extend(entry.problems)
-            loaded.append((kind, entry))
-    entries, check_problems = check_all(files, loaded)
-    problems.extend(check_problems)
+        if item is not None:
+            own.append(item)
+    if memo is not None:
+        memo.covered()
+    entries, across = _across(files, own)
+    problems.extend(across)
     if base_tags is not None:
-        problems.extend(check_new_tags(loaded, base_tags))
+        problems.extend(check_new_tags([(o.kind, o.file()) for o in own], base_tags))
     problems = sorted(set(problems), key=_problem_order)
     corpus = None if problems else Corpus(entries)
     log.debug("validated %d files: %d problems", len(files), len(problems))
     return Result(problems=problems, corpus=corpus, files=len(files))
+
+
+@dataclass
+class _Own:
+    """One file after its own checks: what they found, and the parsed file when it was parsed
+    (a file taken from the memo is parsed only if a check across files reports on it)."""
+
+    kind: Kind
+    path: Path
+    references: tuple[tuple[tuple[Any, ...], str, str], ...]
+    aliases: list[Any]
+    entry: Entry | None  # None when its own checks found problems
+    loaded: LoadedFile | None
+
+    def file(self) -> LoadedFile:
+        if self.loaded is None:
+            self.loaded = reader.read_entry(self.path)[0] or LoadedFile(self.path, {})
+        return self.loaded
+
+
+def _own_checks(kind: Kind, path: Path, memo: Memo | None) -> tuple[_Own | None, list[Problem]]:
+    """Parse one file and check it on its own, or take what the memo kept of its bytes; None
+    when it cannot be parsed, with the problem that stopped it."""
+    try:
+        raw = reader.read_bytes(path)
+        key = hashing.key("entry file", kind.name, path.name, raw) if memo is not None else b""
+        checked = memo.get(key) if memo is not None else None
+        if checked is not None:
+            entry = checked.entry
+            if entry.path != path:  # the same file elsewhere (a copy of the folder)
+                entry = digest.moved(entry, path)
+            return _Own(kind, path, checked.references, list(checked.aliases), entry, None), []
+        loaded = reader.parse(path, reader.decode(raw))
+    except Reject as rej:
+        return None, [Problem(display_path(path), rej.line, rej.col, rej.message)]
+    except OSError as exc:
+        return None, [Problem(display_path(path), 1, 1, f"cannot read file: {exc.strerror}")]
+    checker = check_entry(kind, loaded)
+    problems = loaded.problems + checker.problems
+    values = loaded.data.get("aliases") if isinstance(loaded.data, dict) else None
+    values = values if isinstance(values, list) else []
+    entry = None
+    if not problems:
+        entry = build_entry(kind, loaded)
+        if memo is not None:
+            digest.entry_digest(entry)  # kept with it: the next build need not hash it again
+            memo.put(key, Checked(entry, tuple(checker.references), tuple(values)))
+    return _Own(kind, path, tuple(checker.references), values, entry, loaded), problems
+
+
+def _across(
+    files: list[tuple[Kind, Path]], own: list[_Own]
+) -> tuple[dict[str, Entry], list[Problem]]:
+    """The checks across files (ids, aliases, references), and the entries.
+
+    ``files`` lists every entry file found (also those that failed to parse), so ids and
+    kinds are known even for broken files and one broken actor does not cascade into
+    "no such actor" errors everywhere.
+    """
+    problems, kind_of_id = check_ids(files)
+    named = [(o.kind, o.loaded or LoadedFile(o.path, {"aliases": o.aliases})) for o in own]
+    alias_problems, renamed = aliases.check(named, kind_of_id)
+    if alias_problems:  # at their lines: every file parsed
+        alias_problems, renamed = aliases.check([(o.kind, o.file()) for o in own], kind_of_id)
+    problems.extend(alias_problems)
+    suggest = Suggester(kind_of_id)
+    entries: dict[str, Entry] = {}
+    for item in own:
+        entry_id = item.path.stem
+        for at, target, required in item.references:
+            if reference_is_fine(target, required, kind_of_id, entry_id, renamed):
+                continue
+            message = aliases.renamed_problem(
+                field_name(at), target, renamed
+            ) or _reference_problem(field_name(at), target, required, kind_of_id, entry_id, suggest)
+            if message:
+                line, col = item.file().mark(at)
+                problems.append(Problem(display_path(item.path), line, col, message))
+        if item.entry is not None:
+            entries[entry_id] = item.entry
+    return entries, problems
 
 
 def _problem_order(p: Problem) -> tuple:
@@ -131,78 +208,6 @@ def corpus_of(result: Result) -> Corpus:
     if result.corpus is None:
         raise ValidationFailed(result.problems)
     return result.corpus
-
-
-# --- with a memo ----------------------------------------------------------------------------
-
-
-def _known(entries_dir: Path, memo: Memo) -> Result | None:
-    """The validated folder, its files' own checks taken from ``memo`` or made and kept there;
-    None when any check finds a problem (``collect`` then reads every file, so that each
-    problem is reported at its line, as without the memo)."""
-    files, problems = reader.discover(entries_dir)
-    if problems:
-        return None
-    found: list[tuple[Path, Checked]] = []
-    for kind, path in files:  # all of them, so that the good ones are kept
-        checked = _checked(kind, path, memo)
-        if checked is not None:
-            found.append((path, checked))
-    memo.covered()
-    if len(found) < len(files):
-        return None
-    problems, kind_of_id = check_ids(files)
-    if problems:
-        return None
-    named = [
-        (kind, LoadedFile(path, {"aliases": list(checked.aliases)}))
-        for (kind, path), (_, checked) in zip(files, found, strict=True)
-        if checked.aliases
-    ]
-    alias_problems, renamed = aliases.check(named, kind_of_id)
-    if alias_problems:
-        return None
-    entries: dict[str, Entry] = {}
-    for path, checked in found:
-        entry_id = path.stem
-        for _at, target, required in checked.references:
-            if not reference_is_fine(target, required, kind_of_id, entry_id, renamed):
-                return None
-        entries[entry_id] = checked.entry
-    log.debug("validated %d files from the memo or parsed", len(files))
-    return Result(problems=[], corpus=Corpus(entries), files=len(files))
-
-
-def _checked(kind: Kind, path: Path, memo: Memo) -> Checked | None:
-    try:
-        raw = reader.read_bytes(path)
-    except (Reject, OSError):
-        return None
-    key = hashing.key("entry file", kind.name, path.name, raw)
-    checked = memo.get(key)
-    if checked is not None:
-        if checked.entry.path != path:  # the same file elsewhere (a copy of the folder)
-            checked = dataclasses.replace(checked, entry=digest.moved(checked.entry, path))
-        return checked
-    try:
-        loaded = reader.parse(path, reader.decode(raw))
-    except Reject:
-        return None
-    if loaded.problems:
-        return None
-    checker = check_entry(kind, loaded)
-    if checker.problems:
-        return None
-    values = loaded.data.get("aliases")
-    entry = build_entry(kind, loaded)
-    digest.entry_digest(entry)  # kept with it: the next build need not hash it again
-    checked = Checked(
-        entry,
-        tuple(checker.references),
-        tuple(values) if isinstance(values, list) else (),
-    )
-    memo.put(key, checked)
-    return checked
 
 
 # --- one file ---------------------------------------------------------------------------------
@@ -243,38 +248,6 @@ def build_entry(kind: Kind, loaded: LoadedFile) -> Entry:
 
 
 # --- the whole corpus -------------------------------------------------------------------------
-
-
-def check_all(
-    files: list[tuple[Kind, Path]], loaded: list[tuple[Kind, LoadedFile]]
-) -> tuple[dict[str, Entry], list[Problem]]:
-    """Check every loaded file and the references between them.
-
-    ``files`` lists every entry file found (also those that failed to parse), so ids and
-    kinds are known even for broken files and one broken actor does not cascade into
-    "no such actor" errors everywhere.
-    """
-    problems, kind_of_id = check_ids(files)
-    entries: dict[str, Entry] = {}
-    suggest = Suggester(kind_of_id)
-    alias_problems, renamed = aliases.check(loaded, kind_of_id)
-    for kind, item in loaded:
-        checker = check_entry(kind, item)
-        problems.extend(checker.problems)
-        entry_id = item.path.stem
-        for at, target, required in checker.references:
-            if reference_is_fine(target, required, kind_of_id, entry_id, renamed):
-                continue
-            message = aliases.renamed_problem(
-                field_name(at), target, renamed
-            ) or _reference_problem(field_name(at), target, required, kind_of_id, entry_id, suggest)
-            if message:
-                checker.report(at, message)
-                problems.append(checker.problems[-1])
-        if not checker.problems:
-            entries[entry_id] = build_entry(kind, item)
-    problems.extend(alias_problems)
-    return entries, problems
 
 
 def check_ids(files: list[tuple[Kind, Path]]) -> tuple[list[Problem], dict[str, str]]:
@@ -437,7 +410,6 @@ __all__ = [
     "Result",
     "Suggester",
     "build_entry",
-    "check_all",
     "check_entry",
     "check_ids",
     "collect",
