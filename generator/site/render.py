@@ -51,7 +51,7 @@ def _front_matter_text(text: str | None) -> Markup:
     HTML-escaped here (unless it is already Markup), then written as a YAML double-quoted
     string of printable ASCII, so that no character of entry text can end the value or the
     front matter (NEL, LS and PS end a line for YAML). The build checks that every page's
-    front matter parses (mkplugin.RecordPlugin). A carriage return, which
+    front matter parses (engine.plugin.RecordPlugin). A carriage return, which
     strip_control_chars keeps for text that YAML has already normalised, becomes a space:
     the validator refuses it, and a page's description is one line.
     """

@@ -60,7 +60,7 @@ class PreviewServer(engine.LiveServer):
 @contextmanager
 def _sigterm_stops() -> Iterator[None]:
     """``kill`` stops the preview as Ctrl+C does (exit 143): its site folder is removed.
-    A build in progress handles SIGTERM itself (``sitedir_sigterm``), the same way."""
+    A build in progress handles SIGTERM itself (``publish.sigterm``), the same way."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

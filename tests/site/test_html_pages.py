@@ -39,7 +39,7 @@ def mkdocs_config() -> Any:
 
 
 def _both_ways(config: Any, pages: dict[str, str]) -> dict[str, tuple[Any, Page]]:
-    """src → (fastpage's result or None, the page as MkDocs rendered it)."""
+    """src → (html_pages' result or None, the page as MkDocs rendered it)."""
     files = get_files(config)
     for src, text in pages.items():
         files.append(File.generated(config, src, content=text))
