@@ -12,6 +12,7 @@ import click
 from generator.cli.options import RecordCommand, entries_option
 from generator.core.config import default_entries_dir
 from generator.format import kinds
+from generator.format.fields import schema_fields
 from generator.format.kinds import Option, Registry
 from generator.validate.checker import article
 
@@ -30,14 +31,16 @@ def new_command(registry: Registry) -> click.Command:
         click.argument("entry_id", metavar="ID"),
         entries_option,
         click.option(
-            "--title", default="TODO: a short, neutral title", help="event, list: the title."
+            "--title",
+            default="TODO: a short, neutral title",
+            help=f"{_having(registry, 'title')}: the title.",
         ),
         click.option(
             "--date",
             "when",
             default=None,
-            help="event, quote, list: YYYY, YYYY-MM or YYYY-MM-DD.  [default: the date ID starts "
-            "with, or today]",
+            help=f"{_having(registry, 'date')}: YYYY, YYYY-MM or YYYY-MM-DD.  [default: the date "
+            "ID starts with, or today]",
         ),
         click.option("--url", default=None, help="The source's URL (http or https)."),
         click.option(
@@ -61,6 +64,13 @@ def new_command(registry: Registry) -> click.Command:
     for decorate in reversed(decorators):
         command = decorate(command)
     return command
+
+
+def _having(registry: Registry, name: str) -> str:
+    """The kinds whose entries have a field called ``name``: "event, list"."""
+    return ", ".join(
+        k.name for k in registry if any(f.name == name for f in schema_fields(k.entry))
+    )
 
 
 def _new(
