@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator import engine
 from generator.build.pipeline import build_site
 from generator.core.config import load_config
 from generator.core.errors import ConfigError
+from generator.engine.preview import LiveServer
 from generator.site.render import TEMPLATES_DIR
 from generator.tools.serve_errors import BuildFailure, attempt, error_page
 
@@ -40,7 +40,7 @@ def watched_paths(entries_dir: Path, config_path: Path, docs_dir: Path) -> list[
     return [p for p in paths if p.exists()]
 
 
-class PreviewServer(engine.LiveServer):
+class PreviewServer(LiveServer):
     """The preview's server: while the last build failed, every page request gets the error
     page listing its problems (``serve_errors``)."""
 
