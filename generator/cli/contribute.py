@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
-from generator.cli.options import RecordCommand, entries_option
+from generator.cli.options import RecordCommand, entries_option, made
 from generator.core.config import default_entries_dir
 from generator.core.errors import RecordError, ValidationFailed
 from generator.core.problems import display_path, format_text
@@ -32,10 +31,7 @@ def from_issue_command(forms: list[str]) -> click.Command:
             "repository root]",
         ),
     ]
-    command: Any = _from_issue
-    for decorate in reversed(decorators):
-        command = decorate(command)
-    return command
+    return made(_from_issue, decorators)
 
 
 def _from_issue(

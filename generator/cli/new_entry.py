@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from generator.cli.options import RecordCommand, entries_option
+from generator.cli.options import RecordCommand, entries_option, made
 from generator.core.config import default_entries_dir
 from generator.format import kinds
 from generator.format.fields import schema_fields
@@ -60,10 +60,7 @@ def new_command(registry: Registry) -> click.Command:
                 help=f"{', '.join(owners[name])}: {option.help}{default}",
             )
         )
-    command: Any = _new
-    for decorate in reversed(decorators):
-        command = decorate(command)
-    return command
+    return made(_new, decorators)
 
 
 def _having(registry: Registry, name: str) -> str:

@@ -62,3 +62,12 @@ class RecordCommand(click.Command):
             return super().invoke(ctx)
         except RecordError as exc:
             raise _Failed(exc) from None
+
+
+def made(callback: Callable[..., Any], decorators: list[Callable[[Any], Any]]) -> click.Command:
+    """A command made at run time: ``decorators`` (the command, then its parameters, in the
+    order they would be written above ``callback``) applied to ``callback``."""
+    command: Any = callback
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
