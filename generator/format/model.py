@@ -141,6 +141,32 @@ def own_fields(cls: type[Entry]) -> list[dataclasses.Field[Any]]:
 
 
 @cache
+def declared_fields(cls: type) -> tuple[tuple[dataclasses.Field[Any], bool], ...]:
+    """Every schema field of ``cls`` and of the records inside it (a source, a list's items),
+    each with whether it is one of ``cls``'s own."""
+    out: list[tuple[dataclasses.Field[Any], bool]] = []
+    todo: list[tuple[type, bool]] = [(cls, True)]
+    seen: set[type] = set()
+    while todo:
+        current, own = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        hints = typing.get_type_hints(current)
+        for f in schema_fields(current):
+            out.append((f, own))
+            todo += [(inner, False) for inner in _dataclasses_in(hints[f.name])]
+    return tuple(out)
+
+
+def _dataclasses_in(tp: Any) -> list[type]:
+    found = [tp] if isinstance(tp, type) and dataclasses.is_dataclass(tp) else []
+    for arg in typing.get_args(tp):
+        found += _dataclasses_in(arg)
+    return found
+
+
+@cache
 def reference_fields(cls: type) -> tuple[tuple[str, bool], ...]:
     """(field name, whether it holds a list) for each field of ``cls`` naming another entry."""
     out = []

@@ -5,10 +5,8 @@ without touching its other lines."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-import typing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,6 +17,7 @@ import yaml
 from generator.core.errors import RecordError
 from generator.format import fields, kinds
 from generator.format.ids import slug
+from generator.format.model import declared_fields
 from generator.load import reader
 
 NO_RESPONSE = "_No response_"
@@ -183,29 +182,13 @@ def _named(definitions: frozenset[str], top: bool = False) -> frozenset[str]:
 def _names_by_definition(
     registry: kinds.Registry, definitions: frozenset[str], top: bool
 ) -> frozenset[str]:
-    found: set[str] = set()
-    todo: list[tuple[type, bool]] = [(kind.entry, True) for kind in registry]
-    seen: set[type] = set()
-    while todo:
-        cls, at_top = todo.pop()
-        if cls in seen:
-            continue
-        seen.add(cls)
-        hints = typing.get_type_hints(cls)
-        for f in fields.schema_fields(cls):
-            ref = f.metadata["schema"].get("$ref", "").rpartition("/")[2]
-            if ref in definitions and (at_top or not top):
-                found.add(f.name)
-            for inner in _dataclasses_in(hints[f.name]):
-                todo.append((inner, False))
-    return frozenset(found)
-
-
-def _dataclasses_in(tp: Any) -> list[type]:
-    out = [tp] if dataclasses.is_dataclass(tp) and isinstance(tp, type) else []
-    for arg in typing.get_args(tp):
-        out += _dataclasses_in(arg)
-    return out
+    return frozenset(
+        f.name
+        for kind in registry
+        for f, own in declared_fields(kind.entry)
+        if f.metadata["schema"].get("$ref", "").rpartition("/")[2] in definitions
+        and (own or not top)
+    )
 
 
 def scalar_lines(key: str, value: str, indent: int) -> list[str]:
