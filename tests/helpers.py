@@ -29,6 +29,9 @@ SOURCE = Source(
 )
 
 
+AS_SET = {"feed_id_authority": "rednote-record.github.io,2025"}  # as the record's mkdocs.yml
+
+
 def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str) -> SiteConfig:
     """A SiteConfig as mkdocs.yml would give it, without reading a file.
 
@@ -40,7 +43,10 @@ def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str)
         site_url=site_url,
         site_description="A test record.",
         feed_limit=limit,
-        raw={"copyright": "CC BY 4.0", "extra": {"record": dict(record, feed_limit=limit)}},
+        raw={
+            "copyright": "CC BY 4.0",
+            "extra": {"record": {**AS_SET, **record, "feed_limit": limit}},
+        },
     )
 
 

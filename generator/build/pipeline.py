@@ -334,4 +334,6 @@ def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> 
     not_in_nav = str(config.raw.get("not_in_nav") or "").splitlines()
     missing = [f"/{k.folder}/" for k in kinds.current() if f"/{k.folder}/" not in not_in_nav]
     patterns = "\n".join(not_in_nav + missing) + "\n" if missing else None
-    return engine.configure(config.path, site_dir, site_url, patterns)
+    theme = config.raw.get("theme")
+    font_given = isinstance(theme, dict) and "font" in theme
+    return engine.configure(config.path, site_dir, site_url, patterns, font_given=font_given)

@@ -8,12 +8,13 @@ import os
 import re
 from pathlib import Path
 
+from generator import COMMAND
 from generator.core import gitrepo
 from generator.core.problems import display_path
 
 log = logging.getLogger(__name__)
 
-APP = "rednote-record"
+APP = COMMAND
 OLD = Path("build") / "cache"  # where the cache was before it moved out of the repository
 TRACKED_SHOWN = 3
 

@@ -39,7 +39,7 @@ def open_cache(
 ) -> BuildCache | None:
     """The cache's namespace in ``folder`` for this configuration and address."""
     extra = [config.root / "CONTRIBUTING.md"]  # docs/contributing.md includes it
-    key = global_key(config.path, site_url, Path(mk.docs_dir), extra)
+    key = global_key(config.path, site_url, Path(mk.docs_dir), extra, mk.theme_dir)
     return BuildCache.open(folder, key)
 
 

@@ -20,7 +20,7 @@ from generator.cache.cachedir import cache_home
 
 log = logging.getLogger(__name__)
 
-MAGIC = b"rednote-record sealed 1\n"
+MAGIC = b"sourceline sealed 1\n"
 KEY_FILE = "key"
 KEY_BYTES = 32
 MAC_BYTES = 32

@@ -78,11 +78,19 @@ def code_key() -> str:
     return h.hexdigest()
 
 
-def global_key(config_path: Path, site_url: str | None, docs_dir: Path, extra: list[Path]) -> str:
+def global_key(
+    config_path: Path,
+    site_url: str | None,
+    docs_dir: Path,
+    extra: list[Path],
+    theme_dir: Path | None = None,
+) -> str:
     """The hash of everything every page depends on (see the module's docstring)."""
     h = hashing.Key("site", code_key(), str(site_url))
+    theme = [("theme", p, p.relative_to(theme_dir)) for p in _tree(theme_dir)] if theme_dir else []
     named = [
         *(("docs", p, p.relative_to(docs_dir)) for p in _tree(docs_dir)),
+        *theme,
         *(("file", p, p.name) for p in [config_path, *extra] if p.is_file()),
     ]
     _hash_files(h, named)

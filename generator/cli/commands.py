@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import COMMAND, __version__
 from generator.cli.contribute import archive, from_issue, from_issue_command
 from generator.cli.new_entry import new_command
 from generator.cli.options import RecordCommand, cache_dir_option, config_option, entries_option
@@ -34,16 +34,16 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "--version", prog_name="rednote-record")
+@click.version_option(__version__, "--version", prog_name=COMMAND)
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
 @click.option("-q", "--quiet", is_flag=True, help="Only report errors.")
 def cli(verbose: int, quiet: bool) -> None:
-    """RedNote Record: validate the YAML knowledge base and publish it as a site with feeds.
+    """Sourceline: validate a YAML knowledge base and publish it as a site with feeds.
 
     \b
     Example:
       python -m generator validate
-      python -m generator new event 2025-01-13-rednote-tops-app-store --date 2025-01-13
+      python -m generator new event 2025-01-13-first-report --date 2025-01-13
       python -m generator build
     """
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)

@@ -87,7 +87,7 @@ def _new(
 
     \b
     Example:
-      python -m generator new event 2025-01-13-rednote-tops-app-store --date 2025-01-13
+      python -m generator new event 2025-01-13-first-report --date 2025-01-13
       python -m generator new actor christine-lu --name "Christine Lu" --actor-kind person
       python -m generator new quote quote-lu-three-ts --speaker christine-lu --lang zh-Hant
       python -m generator new list xhs-banned-topics --compiled-by china-digital-times

@@ -41,7 +41,7 @@ def cache_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         help="Where to keep the build cache; refused inside a repository that tracks files "
-        "in it.  [default: a folder of this knowledge base's in ~/.cache/rednote-record/ "
+        "in it.  [default: a folder of this knowledge base's in ~/.cache/sourceline/ "
         "($XDG_CACHE_HOME)]",
     )(func)
 

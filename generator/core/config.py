@@ -10,14 +10,9 @@ import yaml
 
 from generator.core.errors import ConfigError
 
-# The repository this package was installed from (editable installs), else the working dir.
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
-
 
 def repo_root() -> Path:
-    """The folder holding mkdocs.yml: the source checkout, or the current directory."""
-    if (_PACKAGE_ROOT / "mkdocs.yml").is_file():
-        return _PACKAGE_ROOT
+    """The knowledge base's folder: where the command runs, never where the tool is installed."""
     return Path.cwd()
 
 
@@ -88,9 +83,13 @@ def load_config(path: Path | None = None) -> SiteConfig:
     limit = record.get("feed_limit", 50)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise ConfigError(f"{path}: extra.record.feed_limit must be a whole number above 0")
+    if not raw.get("site_name"):
+        raise ConfigError(
+            f"{path}: 'site_name' is not set; give the site's name, as readers see it"
+        )
     return SiteConfig(
         path=path,
-        site_name=str(raw.get("site_name") or "RedNote Record"),
+        site_name=str(raw["site_name"]),
         site_url=raw.get("site_url") or None,
         site_description=str(raw.get("site_description") or ""),
         feed_limit=limit,

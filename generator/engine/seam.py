@@ -13,10 +13,19 @@ from typing import Any
 import mkdocs.config
 import mkdocs.exceptions
 
+from generator import COMMAND
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
 from generator.engine import choice, stepwise
 from generator.engine.plugin import RecordPlugin
+
+# The generator's theme: overrides of Material's templates and the assets they load. It ships
+# in the package, and is found here, never through a path in mkdocs.yml.
+THEME = Path(__file__).resolve().parent.parent / "templates" / "theme"
+ASSETS_CSS = ("assets/palette.css", "assets/record.css")
+ASSETS_JS = ("assets/record.js", "assets/record-search.js")
+# What the generated pages are written with: anchors ({#2016}), tables, notes.
+EXTENSIONS = ("admonition", "attr_list", "tables", "toc")
 
 
 @dataclass
@@ -25,7 +34,7 @@ class Setup:
 
     native: Any  # MkDocs' own configuration, handed back to ``build``
     docs_dir: Path
-    theme_dir: Path | None  # the theme's custom_dir, if any
+    theme_dir: Path | None  # the knowledge base's own overrides (custom_dir), if any
 
 
 @dataclass(frozen=True)
@@ -37,10 +46,19 @@ class BuiltPage:
 
 
 def configure(
-    config_file: Path, site_dir: Path, site_url: str | None, not_in_nav: str | None
+    config_file: Path,
+    site_dir: Path,
+    site_url: str | None,
+    not_in_nav: str | None,
+    *,
+    font_given: bool = False,
 ) -> Setup:
     """Read ``config_file`` for a strict build into ``site_dir``; ``not_in_nav``, if given,
-    replaces its ``not_in_nav`` patterns. Raises BuildError naming the file."""
+    replaces its ``not_in_nav`` patterns. Raises BuildError naming the file.
+
+    Whatever the file says, the build uses the generator's theme (under the knowledge base's
+    own ``custom_dir``, which may override it), its assets, the Markdown extensions its pages
+    need, Pagefind rather than MkDocs' search, and system fonts unless ``font_given``."""
     overrides: dict[str, Any] = {"site_dir": str(site_dir), "strict": True}
     if not_in_nav is not None:
         overrides["not_in_nav"] = not_in_nav
@@ -52,7 +70,31 @@ def configure(
     except mkdocs.exceptions.ConfigurationError as exc:
         raise BuildError(f"{display_path(config_file)}: {exc}") from None
     theme_dir = native.theme.custom_dir
+    _add_generator_needs(native, font_given)
     return Setup(native, Path(native.docs_dir), Path(theme_dir) if theme_dir else None)
+
+
+def _add_generator_needs(native: Any, font_given: bool) -> None:
+    theme = native.theme
+    dirs = theme.dirs
+    if str(THEME) not in dirs:
+        dirs.insert(1 if theme.custom_dir else 0, str(THEME))
+    if not font_given:
+        theme["font"] = False  # no request to Google Fonts
+    for listed, assets in ((native.extra_css, ASSETS_CSS), (native.extra_javascript, ASSETS_JS)):
+        present = {str(a) for a in listed}
+        listed.extend(a for a in assets if a not in present)
+    for name in EXTENSIONS:
+        if name not in native.markdown_extensions:
+            native.markdown_extensions.append(name)
+    if "permalink" not in native.mdx_configs.get("toc", {}):
+        native.mdx_configs.setdefault("toc", {})["permalink"] = True
+    plugins = native.plugins
+    for name in ("search", "material/search"):  # MkDocs adds it when mkdocs.yml names none
+        plugin = plugins.pop(name, None)
+        if plugin is not None:
+            for methods in plugins.events.values():
+                methods[:] = [m for m in methods if getattr(m, "__self__", None) is not plugin]
 
 
 def build(
@@ -70,7 +112,7 @@ def build(
     ``reuse`` (source → kept file, anchor ids) are put in place by ``place(kept, dest)``.
     Returns every page written, by source; raises BuildError when the engine fails."""
     mk = setup.native
-    mk.plugins["rednote-record"] = RecordPlugin(pages, links, reuse, bytecode_cache)
+    mk.plugins[COMMAND] = RecordPlugin(pages, links, reuse, bytecode_cache)
     mk.plugins.on_startup(command="build", dirty=False)
     try:
         with quiet_loggers():

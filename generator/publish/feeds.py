@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
+from generator import NAME, __version__
 from generator.core import hashing
 from generator.core.config import SiteConfig
 from generator.core.errors import ConfigError
@@ -28,15 +30,13 @@ from generator.site.render import make_environment
 
 log = logging.getLogger(__name__)
 
-# Entry and feed ids are tag: URIs (RFC 4151) minted under this authority, never under
-# site_url, so moving the site changes no id and readers show nothing twice. A fork sets its
-# own in mkdocs.yml (extra.record.feed_id_authority): a domain or e-mail address it
-# controlled on the date given after the comma.
 EMPTY_SITEMAP = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
     b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 )
-DEFAULT_FEED_ID_AUTHORITY = "rednote-record.github.io,2025"
+# Entry and feed ids are tag: URIs (RFC 4151) minted under the knowledge base's own authority
+# (extra.record.feed_id_authority), never under site_url, so moving the site changes no id
+# and readers show nothing twice: a domain or e-mail address it held on the date given.
 _AUTHORITY_RE = re.compile(
     r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"  # DNS name
     r"|[^\s@,:]+@[a-z0-9.-]+\.[a-z]{2,})"  # or an e-mail address
@@ -45,7 +45,7 @@ _AUTHORITY_RE = re.compile(
 
 # Fixed so that rebuilding an unchanged knowledge base gives byte-identical files (feedgen
 # would otherwise announce its own version, and stamp now() into the feed's dates).
-GENERATOR = "RedNote Record"
+GENERATOR = f"{NAME} {__version__}"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Only when no entry at all can date a feed (an empty knowledge base): a fixed instant, never now.
 EPOCH = date(1970, 1, 1)
@@ -71,24 +71,31 @@ class Feed:
 
 
 def feed_id_authority(config: SiteConfig) -> str:
-    """``authority,date`` for tag: URIs, from ``extra.record.feed_id_authority``."""
+    """``authority,date`` for tag: URIs, from ``extra.record.feed_id_authority``; there is no
+    default, since ids are permanent and another site's would collide with its items."""
     record = (config.raw.get("extra") or {}).get("record") or {}
-    value = record.get("feed_id_authority", DEFAULT_FEED_ID_AUTHORITY)
-    if not isinstance(value, str):
+    value = record.get("feed_id_authority")
+    example = suggested_authority(config.site_url)
+    where = f"{config.path}: extra.record.feed_id_authority"
+    if value is None:
         raise ConfigError(
-            f"{config.path}: extra.record.feed_id_authority must be text such as "
-            f"{DEFAULT_FEED_ID_AUTHORITY!r}"
+            f"{where} is not set. Feed readers know an item by its id for ever, so the ids "
+            "are minted under a name this knowledge base holds: add it under extra.record, "
+            f"for example `feed_id_authority: {example}` (a domain or e-mail address you "
+            "control, a comma, and the year you held it); keep it when the site moves"
         )
-    value = value.strip()
-    if "," not in value:  # a bare domain: the year the record began
-        value += ",2025"
-    if not _AUTHORITY_RE.match(value):
+    if not isinstance(value, str) or not _AUTHORITY_RE.match(value.strip()):
         raise ConfigError(
-            f"{config.path}: extra.record.feed_id_authority {value!r} is not a tag: URI "
-            "authority; use a lowercase domain or e-mail address you control, optionally with "
-            f"the date you held it, such as {DEFAULT_FEED_ID_AUTHORITY!r}"
+            f"{where} {value!r} is not a tag: URI authority; use a lowercase domain or e-mail "
+            f"address you control, a comma and the year you held it, such as {example!r}"
         )
-    return value
+    return value.strip()
+
+
+def suggested_authority(site_url: str | None, year: int | None = None) -> str:
+    """A feed id authority for a site at ``site_url``: its host and ``year`` (this year)."""
+    host = (urlsplit(site_url or "").hostname or "example.org").lower()
+    return f"{host},{year or date.today().year}"
 
 
 def entry_id(entry: Entry, authority: str) -> str:

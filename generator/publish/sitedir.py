@@ -15,6 +15,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import COMMAND
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
 from generator.publish.sigterm import sigterm_held, sigterm_stops_the_build
@@ -32,7 +33,7 @@ except ImportError:  # Windows: no flock, so concurrent builds there are not det
 # Written last into every site, listing what the build wrote: a rebuild deletes the previous
 # site only when it holds nothing else, so a mistyped --site-dir (a home folder, the
 # repository, a site with files added by hand) is refused rather than deleted.
-MANIFEST = ".rednote-record-build.json"
+MANIFEST = f".{COMMAND}-build.json"
 MANIFEST_FORMAT = 1
 # Files a site built before manifests existed always had; only used to word the refusal.
 SITE_MARKERS = ("index.html", "404.html", "sitemap.xml")
@@ -178,7 +179,7 @@ def write_manifest(work: Path) -> None:
             (files if is_link else folders).append(base + name)
         files.extend(base + name for name in names)
     doc = {
-        "generator": "rednote-record",
+        "generator": COMMAND,
         "format": MANIFEST_FORMAT,
         "folders": sorted(folders),
         "files": sorted(files),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from generator import __version__
+from generator import COMMAND, __version__
 from generator.format.fields import URL_MAX, URL_PATTERN
 from generator.tools.linkcheck import describe_status, printable
 from generator.tools.linkcheck_http import (
@@ -26,7 +26,7 @@ from generator.tools.linkcheck_http import (
 )
 
 DEFAULT_ENDPOINT = "https://web.archive.org"
-USER_AGENT = f"rednote-record-archive/{__version__} (+Save Page Now client)"
+USER_AGENT = f"{COMMAND}-archive/{__version__} (+Save Page Now client)"
 # Worth another try after a pause: the archive is busy or briefly down. Other 4xx will not change.
 RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 522, 523, 524})
 ERROR_HEADER = "X-Archive-Wayback-Runtime-Error"

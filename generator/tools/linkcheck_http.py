@@ -17,10 +17,10 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
-from generator import __version__
+from generator import COMMAND, __version__
 
 # An honest user agent: sites that block robots belong in the allowlist, not behind a disguise.
-USER_AGENT = f"Mozilla/5.0 (compatible; rednote-record-linkcheck/{__version__})"
+USER_AGENT = f"Mozilla/5.0 (compatible; {COMMAND}-linkcheck/{__version__})"
 
 # The statuses that send the checker elsewhere; other 3xx (300, 304) are alive, not followed.
 REDIRECTS = frozenset({301, 302, 303, 307, 308})

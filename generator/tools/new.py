@@ -35,7 +35,7 @@ def create_entry(
     if not ID_RE.fullmatch(entry_id):
         raise RecordError(
             f"{entry_id!r} is not a valid id: use lowercase letters, digits and single hyphens, "
-            "for example 2025-01-13-rednote-tops-app-store"
+            "for example 2025-01-13-first-report"
         )
     ids = existing_ids(entries_dir)
     if entry_id in ids:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator import COMMAND
 from generator.build.pipeline import build_site
 from generator.core.config import load_config
 from generator.core.errors import ConfigError
@@ -89,7 +90,7 @@ def serve(
     entries_dir = entries_dir or config.root / "entries"
     host, port = parse_addr(dev_addr)
     url = f"http://{host}:{port}/"
-    scratch = Path(tempfile.mkdtemp(prefix="rednote-record-serve-"))
+    scratch = Path(tempfile.mkdtemp(prefix=f"{COMMAND}-serve-"))
     site_dir = scratch / "site"
 
     def build() -> None:

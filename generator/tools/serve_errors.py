@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from generator import NAME
 from generator.core.errors import RecordError, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ _PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Build failed · RedNote Record preview</title>
+<title>Build failed · {NAME} preview</title>
 <style>
 :root {{ color-scheme: light dark; }}
 body {{ margin: 0 auto; max-width: 60rem; padding: 1.5rem; font: 1rem/1.5 system-ui, sans-serif; }}
@@ -78,4 +79,5 @@ def error_page(failure: BuildFailure, path: str) -> bytes:
         summary=html.escape(failure.summary),
         lines="\n".join(html.escape(line) for line in failure.lines),
         path=html.escape(path),
+        NAME=NAME,
     ).encode("utf-8", "replace")  # a file name may hold undecodable bytes

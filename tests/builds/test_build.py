@@ -99,9 +99,6 @@ def make_project(tmp_path: Path, docs: dict[str, str]) -> Path:
     for name, text in docs.items():
         (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace(
-        "custom_dir: generator/templates/theme", f"custom_dir: {ROOT / 'generator/templates/theme'}"
-    )
     config = tmp_path / "mkdocs.yml"
     config.write_text(text, encoding="utf-8")
     return config

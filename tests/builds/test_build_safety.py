@@ -147,7 +147,7 @@ def test_a_git_repository_is_never_the_site_folder(tmp_path: Path, site_dir: str
 def test_the_manifest_lists_everything_the_build_wrote(built_site: BuildResult) -> None:
     site = built_site.site_dir
     manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
-    assert manifest["generator"] == "rednote-record" and manifest["format"] == 1
+    assert manifest["generator"] == "sourceline" and manifest["format"] == 1
     paths = snapshot(site)
     del paths[MANIFEST]
     assert manifest["folders"] == sorted(p for p, v in paths.items() if v is None)

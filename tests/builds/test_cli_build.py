@@ -45,7 +45,7 @@ def test_build_reports_every_problem_and_keeps_the_old_site(tmp_path: Path) -> N
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("old site", encoding="utf-8")
-    manifest = {"generator": "rednote-record", "format": 1, "folders": [], "files": ["index.html"]}
+    manifest = {"generator": "sourceline", "format": 1, "folders": [], "files": ["index.html"]}
     (site / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", "--entries", str(entries), "--site-dir", str(site)])
     assert result.exit_code == 1

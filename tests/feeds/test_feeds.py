@@ -20,6 +20,7 @@ import pytest
 from feedgen.feed import FeedGenerator
 from helpers import SITE_URL, SOURCE, censorship_list, corpus_of, event, quote, site_config
 
+import generator
 from generator.core.config import SiteConfig, load_config
 from generator.core.dates import PartialDate
 from generator.core.errors import ConfigError
@@ -331,7 +332,6 @@ def test_ids_do_not_change_with_the_title_or_the_site_url():
 @pytest.mark.parametrize(
     ("setting", "expected"),
     [
-        ("example.org", "tag:example.org,2025:event/x"),
         ("example.org,2030-05", "tag:example.org,2030-05:event/x"),
         ("editors@example.org,2026", "tag:editors@example.org,2026:event/x"),
     ],
@@ -341,7 +341,21 @@ def test_the_id_authority_comes_from_the_config(setting, expected):
     assert ids(atom(files)) == [expected]
 
 
-@pytest.mark.parametrize("setting", ["https://example.org/", "Example.org", "example", 42])
+def test_no_id_authority_is_refused_with_one_to_copy(tmp_path):
+    cfg = dataclasses.replace(
+        config(site_url="https://Records.Example.net/ai/"), raw={"extra": {"record": {}}}
+    )
+    with pytest.raises(ConfigError) as refused:
+        feeds.write_feeds(corpus_of(event(id="x")), cfg, tmp_path)
+    year = date.today().year
+    assert "extra.record.feed_id_authority is not set" in str(refused.value)
+    assert f"`feed_id_authority: records.example.net,{year}`" in str(refused.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "setting", ["https://example.org/", "Example.org", "example", 42, "example.org"]
+)
 def test_a_bad_id_authority_is_a_clear_error(setting, tmp_path):
     with pytest.raises(ConfigError, match="extra.record.feed_id_authority"):
         feeds.write_feeds(corpus_of(event(id="x")), config(feed_id_authority=setting), tmp_path)
@@ -548,7 +562,7 @@ def test_the_feed_is_dated_by_its_newest_entry(small_corpus):
     assert "published" not in rss(files).feed  # no channel pubDate
     # A feed nothing but an actor is tagged with is dated by the newest entry of the record.
     assert atom(files, "feeds/tags/only-actors").feed.updated == "2025-01-21T00:00:00+00:00"
-    assert atom(files).feed.generator == "RedNote Record"
+    assert atom(files).feed.generator == f"Sourceline {generator.__version__}"
     assert b"python-feedgen" not in files["feeds/all.atom.xml"] + files["feeds/all.rss.xml"]
 
 

@@ -33,4 +33,4 @@ def test_command_is_documented_in_readme(command: str) -> None:
 def test_short_help_flag_and_version() -> None:
     assert CliRunner().invoke(cli, ["-h"]).exit_code == 0
     result = CliRunner().invoke(cli, ["--version"])
-    assert result.exit_code == 0 and "rednote-record" in result.output
+    assert result.exit_code == 0 and "sourceline, version" in result.output

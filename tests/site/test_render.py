@@ -390,7 +390,6 @@ def test_config_is_strict_and_validates_links() -> None:
     }
     assert raw["use_directory_urls"] is True
     assert raw["extra"]["record"]["feed_limit"] == 50
-    assert raw["plugins"] == []  # no MkDocs search plugin: Pagefind (generator/publish/search.py)
     assert "!!python" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from linkserver import ServerState, serve
 
 from generator.cli.commands import cli
+from generator.tools.linkcheck import DEFAULT_ALLOWLIST
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "linkcheck" / "entries"
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,9 @@ def entries_dir(server: ServerState, tmp_path: Path, monkeypatch: pytest.MonkeyP
     shutil.copytree(DATA, target)
     for path in target.rglob("*.yaml"):
         path.write_text(path.read_text(encoding="utf-8").replace(PLACEHOLDER, server.base))
+    allowlist = tmp_path / DEFAULT_ALLOWLIST  # the knowledge base's own, read from where it runs
+    allowlist.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / DEFAULT_ALLOWLIST, allowlist)
     monkeypatch.chdir(tmp_path)
     return target
 

@@ -39,7 +39,16 @@ def run(form: str, body: str | Path, entries: Path) -> Result:
         path = entries.parent / "body.md"
         path.write_text(body, encoding="utf-8")
         body = path
-    args = ["from-issue", "--form", form, str(body), "--entries", str(entries)]
+    args = [
+        "from-issue",
+        "--form",
+        form,
+        str(body),
+        "--entries",
+        str(entries),
+        "--forms",
+        str(FORMS),
+    ]
     return CliRunner().invoke(group, args)
 
 
