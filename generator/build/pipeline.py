@@ -22,6 +22,7 @@ from generator.core.errors import BuildError
 from generator.core.problems import display_path
 from generator.format import kinds
 from generator.format.corpus import Corpus
+from generator.kinds import configured as configured_kinds
 from generator.publish import data, feeds, search
 from generator.publish.sitedir import MANIFEST as MANIFEST  # re-exported: tests import it from here
 from generator.publish.sitedir import (
@@ -142,6 +143,23 @@ def build_site(
     config = load_config(config_path)
     if site_url:
         config = dataclasses.replace(config, site_url=site_url)
+    with kinds.using(configured_kinds(config)):
+        return _build(
+            config, entries_dir, site_dir, site_url, progress, jobs, cache, cache_dir, start
+        )
+
+
+def _build(
+    config: SiteConfig,
+    entries_dir: Path | None,
+    site_dir: Path | None,
+    site_url: str | None,
+    progress: bool | None,
+    jobs: int | None,
+    cache: bool,
+    cache_dir: Path | None,
+    start: float,
+) -> BuildResult:
     entries_dir = entries_dir or config.root / "entries"
     site_dir = site_path(site_dir or config.root / "site")
     # Before validating, and before touching anything: fail fast on a wrong --site-dir.
@@ -336,4 +354,7 @@ def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> 
     patterns = "\n".join(not_in_nav + missing) + "\n" if missing else None
     theme = config.raw.get("theme")
     font_given = isinstance(theme, dict) and "font" in theme
-    return engine.configure(config.path, site_dir, site_url, patterns, font_given=font_given)
+    languages = config.language_names if len(config.languages) > 1 else ""
+    return engine.configure(
+        config.path, site_dir, site_url, patterns, font_given=font_given, search_languages=languages
+    )

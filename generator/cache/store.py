@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import importlib.metadata
+import inspect
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ from typing import Any
 from generator import engine
 from generator.cache import sealed
 from generator.core import hashing
+from generator.format import kinds
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,23 @@ def code_key() -> str:
             version = "-"
         h.add(name, version)
     _hash_files(h, [("generator", p, p.relative_to(_GENERATOR)) for p in _tree(_GENERATOR)])
+    _hash_kinds(h)
     return h.hexdigest()
+
+
+def _hash_kinds(h: hashing.Key) -> None:
+    """The kinds in use, and the code and templates of those a knowledge base declares itself."""
+    for kind in kinds.current():
+        h.add("kind", kind.name, kind.label, kind.plural_label)
+        own: list[tuple[str, Path, PurePath | str]] = []
+        for cls in dict.fromkeys((type(kind), kind.entry)):
+            path = Path(inspect.getfile(cls)).resolve()
+            if not path.is_relative_to(_GENERATOR):
+                own.append((f"kind/{kind.name}", path, path.name))
+        templates = kind.templates.resolve()
+        if not templates.is_relative_to(_GENERATOR):
+            own += [(f"kind/{kind.name}", p, p.relative_to(templates)) for p in _tree(templates)]
+        _hash_files(h, own)
 
 
 def global_key(

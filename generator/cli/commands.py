@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import click
 
 from generator import COMMAND, __version__
+from generator import kinds as kinds_in_use
 from generator.cli.contribute import archive, from_issue, from_issue_command
 from generator.cli.new_entry import new_command
-from generator.cli.options import RecordCommand, cache_dir_option, config_option, entries_option
-from generator.core.config import default_entries_dir
+from generator.cli.options import (
+    RecordCommand,
+    cache_dir_option,
+    config_option,
+    entries_option,
+    shown_as_click_errors,
+)
+from generator.core.config import default_entries_dir, load_config
 from generator.core.errors import ValidationFailed
 from generator.format import kinds
 from generator.tools import intake
@@ -21,9 +29,13 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 class _Commands(click.Group):
     """The command group: each command ends on a ``RecordError`` as click's own errors do, and
-    ``new`` takes the options of the kinds in use when it runs."""
+    runs with the kinds of the knowledge base it runs in, whose options ``new`` takes."""
 
     command_class = RecordCommand
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with shown_as_click_errors(), kinds.using(kinds_in_use.in_folder(Path())):
+            return super().invoke(ctx)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name == "new":
@@ -52,6 +64,7 @@ def cli(verbose: int, quiet: bool) -> None:
 
 @cli.command()
 @entries_option
+@config_option
 @click.option(
     "--format",
     "fmt",
@@ -67,7 +80,9 @@ def cli(verbose: int, quiet: bool) -> None:
     default=None,
     help="A git revision (e.g. origin/main) to compare with: a change may add at most 10 new tags.",
 )
-def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
+def validate(
+    entries_dir: Path | None, config_file: Path | None, fmt: str, base: str | None
+) -> None:
     """Check every entry and report every problem, with its file, line and column.
 
     Exits 0 when the knowledge base is valid and 1 otherwise. With --base, tags that no
@@ -81,12 +96,19 @@ def validate(entries_dir: Path | None, fmt: str, base: str | None) -> None:
       python -m generator validate --entries tests/data/valid/entries --format github
       python -m generator validate --base origin/main
     """
+    if config_file is None:
+        _validate(entries_dir or default_entries_dir(), fmt, base)
+        return
+    with kinds.using(kinds_in_use.configured(load_config(config_file))):  # not the cwd's kinds
+        _validate(entries_dir or config_file.parent / "entries", fmt, base)
+
+
+def _validate(entries_dir: Path, fmt: str, base: str | None) -> None:
     from generator.build.repocheck import tracked_output
     from generator.core.problems import FORMATTERS
     from generator.load.reader import tags_at
     from generator.validate.record import collect
 
-    entries_dir = entries_dir or default_entries_dir()
     base_tags = tags_at(entries_dir, base) if base else None
     result = collect(entries_dir, base_tags)
     # And what a commit must never hold beside the entries: files in build/ or site/.

@@ -147,7 +147,7 @@ def archive(
     \b
     Example:
       python -m generator archive --dry-run
-      python -m generator archive entries/events/2025-01-13-rednote-tops-us-app-store.yaml
+      python -m generator archive entries/events/2025-01-13-first-report.yaml
     """
     from generator.tools import archive as archiving
     from generator.tools import linkcheck

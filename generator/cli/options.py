@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,13 @@ def entries_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--config FILE``, shared by the commands that build the site."""
+    """``--config FILE``, shared by the commands that read the knowledge base's configuration."""
     return click.option(
         "--config",
         "config_file",
         type=click.Path(dir_okay=False, exists=True, path_type=Path),
         default=None,
-        help="The MkDocs configuration.  [default: mkdocs.yml in the repository root]",
+        help="The knowledge base's configuration.  [default: mkdocs.yml in the current folder]",
     )(func)
 
 
@@ -54,14 +55,21 @@ class _Failed(click.ClickException):
         self.exit_code = error.exit_code
 
 
+@contextmanager
+def shown_as_click_errors() -> Iterator[None]:
+    """Turn a ``RecordError`` into click's ``Error: …`` and exit status, without a traceback."""
+    try:
+        yield
+    except RecordError as exc:
+        raise _Failed(exc) from None
+
+
 class RecordCommand(click.Command):
     """A command that bad input or configuration ends with ``Error: …``, without a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with shown_as_click_errors():
             return super().invoke(ctx)
-        except RecordError as exc:
-            raise _Failed(exc) from None
 
 
 def made(callback: Callable[..., Any], decorators: list[Callable[[Any], Any]]) -> click.Command:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from generator.core.errors import ConfigError
 
@@ -46,7 +47,15 @@ class SiteConfig:
     site_description: str
     feed_limit: int = 50
     intro: str = ""  # Markdown: the home page's two or three sentences on what happened
+    languages: tuple[str, ...] = ("en",)  # of the entries' text (BCP 47), the interface's first
+    search_example: str = ""  # the search box's placeholder: words a reader might look for
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def language_names(self) -> str:
+        """The entries' languages as a reader reads them: "English or Chinese"."""
+        names = list(dict.fromkeys(_language_name(code) for code in self.languages))
+        return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
     @property
     def root(self) -> Path:
@@ -67,6 +76,27 @@ def _text(record: dict[str, Any], key: str, path: Path) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{path}: extra.record.{key} must be text (Markdown)")
     return value
+
+
+def _language_name(code: str) -> str:
+    return Locale.parse(code, sep="-").get_language_name("en") or code
+
+
+def _languages(record: dict[str, Any], path: Path) -> tuple[str, ...]:
+    value = record.get("languages", ["en"])
+    if isinstance(value, str):
+        value = [value]
+    where = f"{path}: extra.record.languages"
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of language codes, such as [en, zh]")
+    for code in value:
+        try:
+            Locale.parse(code, sep="-")
+        except (ValueError, UnknownLocaleError):
+            raise ConfigError(
+                f"{where}: {code!r} is not a language code (BCP 47, such as en, zh or zh-Hant)"
+            ) from None
+    return tuple(value)
 
 
 def load_config(path: Path | None = None) -> SiteConfig:
@@ -94,5 +124,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         site_description=str(raw.get("site_description") or ""),
         feed_limit=limit,
         intro=_text(record, "intro", path),
+        languages=_languages(record, path),
+        search_example=_text(record, "search_example", path),
         raw=raw,
     )

@@ -52,26 +52,46 @@ def configure(
     not_in_nav: str | None,
     *,
     font_given: bool = False,
+    search_languages: str = "",
 ) -> Setup:
     """Read ``config_file`` for a strict build into ``site_dir``; ``not_in_nav``, if given,
     replaces its ``not_in_nav`` patterns. Raises BuildError naming the file.
 
     Whatever the file says, the build uses the generator's theme (under the knowledge base's
     own ``custom_dir``, which may override it), its assets, the Markdown extensions its pages
-    need, Pagefind rather than MkDocs' search, and system fonts unless ``font_given``."""
+    need, Pagefind rather than MkDocs' search, and system fonts unless ``font_given``. The
+    header's search names ``search_languages`` ("English or Chinese"), if any."""
     overrides: dict[str, Any] = {"site_dir": str(site_dir), "strict": True}
     if not_in_nav is not None:
         overrides["not_in_nav"] = not_in_nav
     if site_url:
         overrides["site_url"] = site_url
+    errors = _Errors()
+    logging.getLogger("mkdocs.config").addHandler(errors)
     try:
         with quiet_loggers():
             native = mkdocs.config.load_config(config_file=str(config_file), **overrides)
     except mkdocs.exceptions.ConfigurationError as exc:
         raise BuildError(f"{display_path(config_file)}: {exc}") from None
+    except mkdocs.exceptions.Abort:  # the reasons were logged, one per wrong setting
+        raise BuildError(f"{display_path(config_file)}: {'; '.join(errors.messages)}") from None
+    finally:
+        logging.getLogger("mkdocs.config").removeHandler(errors)
     theme_dir = native.theme.custom_dir
     _add_generator_needs(native, font_given)
+    native.extra["search_languages"] = search_languages
     return Setup(native, Path(native.docs_dir), Path(theme_dir) if theme_dir else None)
+
+
+class _Errors(logging.Handler):
+    """Keeps the errors MkDocs logs while it reads its configuration."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def _add_generator_needs(native: Any, font_given: bool) -> None:

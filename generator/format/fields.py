@@ -43,7 +43,7 @@ SLUG_MAX = 80  # an id or a tag: a file and folder name on every system
 TAGS_MAX = 20
 SOURCES_MAX = 50
 IDS_MAX = 50  # actors, related
-ITEMS_MAX = 5_000  # the items of one censorship list
+ITEMS_MAX = 5_000  # the items of one entry (a list's terms)
 CORRECTIONS_MAX = 100
 HANDLES_MAX = 20
 
@@ -159,7 +159,7 @@ DEFS: dict[str, Any] = {
         "uniqueItems": True,
         "maxItems": TAGS_MAX,
         "items": {"$ref": "#/$defs/slug"},
-        "description": "Tags (slugs) a reader can follow, e.g. [censorship, migration].",
+        "description": "Tags (slugs) a reader can follow, e.g. [elections, court-rulings].",
     },
 }
 

@@ -109,6 +109,7 @@ class Kind:
     options: tuple[Option, ...] = ()  # what ``new`` takes for the kind's skeleton
     form: str | None = None  # the issue form that proposes a new entry (``from_form``)
     change_form: str | None = None  # the issue form that adds to an entry (``change_from_form``)
+    dataset_formats: tuple[str, ...] = ()  # of its ``datasets`` beyond JSON ("CSV")
 
     def __post_init__(self) -> None:
         self.entry.KIND = self
@@ -123,6 +124,11 @@ class Kind:
     def index_src(self) -> str:
         """The kind's main listing: where its section of the site starts, and its feed's page."""
         return urls.KIND_INDEX.src(folder=self.folder)
+
+    @property
+    def browse(self) -> tuple[str, str]:
+        """The page a reader without search browses the kind on, and how a link names it."""
+        return self.index_src, f"the {self.plural_label.lower()}"
 
     def listed(self, entries: Sequence[Entry]) -> Sequence[Entry]:
         """The kind's entries in the order its listing shows them (by default, by date)."""
@@ -165,7 +171,9 @@ class Kind:
         return {}
 
     def data_page(self, corpus: CorpusView, base: str) -> dict[str, Any]:
-        """What the Data page's template reads of those files."""
+        """What the Data page says of those files, if anything: ``intro`` (its first sentence's
+        words for them), ``file``, ``url`` and ``what`` (their row in its table), ``section``
+        (a template, which reads this dict as ``d``)."""
         return {}
 
     def known_as(self, data: dict[str, Any]) -> list[Any]:
@@ -258,12 +266,27 @@ def current() -> Registry:
 
 
 @contextmanager
-def registered(*extra: Kind) -> Iterator[Registry]:
-    """Use the built-in kinds and ``extra`` for a while (tests declare kinds of their own)."""
+def using(registry: Registry) -> Iterator[Registry]:
+    """Use ``registry``'s kinds for a while (a build of one knowledge base), then the kinds in
+    use before, each entry class bound again to its kind."""
     global _current
     before = current()
-    _current = Registry(before.kinds + extra)
+    _current = registry
+    _bind(registry)
     try:
-        yield _current
+        yield registry
     finally:
         _current = before
+        _bind(before)
+
+
+def _bind(registry: Registry) -> None:
+    for kind in registry:  # a kind with the knowledge base's labels is a copy of the built-in
+        kind.entry.KIND = kind
+
+
+@contextmanager
+def registered(*extra: Kind) -> Iterator[Registry]:
+    """Use the kinds in use and ``extra`` for a while (tests declare kinds of their own)."""
+    with using(Registry(current().kinds + extra)) as registry:
+        yield registry

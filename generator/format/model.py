@@ -179,6 +179,17 @@ def reference_fields(cls: type) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
+def referred_kinds(cls: type) -> set[str]:
+    """The kinds whose entries ``cls``'s fields name (its records' fields included)."""
+    found = set()
+    for f, _own in declared_fields(cls):
+        node = f.metadata["schema"]
+        target = node.get("x-ref") or node.get("items", {}).get("x-ref")
+        if target and target != "any":
+            found.add(target)
+    return found
+
+
 @cache
 def reference_label(cls: type, name: str) -> str:
     """How field ``name`` of ``cls`` reads under "Referred to by"."""

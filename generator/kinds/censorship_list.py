@@ -141,6 +141,10 @@ TERMS_COLUMNS = (
 
 
 class ListKind(Kind):
+    @property
+    def browse(self) -> tuple[str, str]:
+        return TERMS.src(folder=self.folder), "the index of terms"
+
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {
             "summary": "TODO: what happened, in your own words (Markdown).",
@@ -153,10 +157,14 @@ class ListKind(Kind):
         return {urls.API_TERMS.src(): self.terms_csv(corpus, base)}
 
     def data_page(self, corpus: CorpusView, base: str) -> dict[str, Any]:
+        count = sum(len(e.items) for e in corpus.of(self.name))  # type: ignore[attr-defined]
         return {
-            "terms_url": base + urls.API_TERMS.src(),
-            "terms_count": sum(len(e.items) for e in corpus.of(self.name)),  # type: ignore[attr-defined]
-            "terms_columns": TERMS_COLUMNS,
+            "intro": f"the {count:,} terms of the censorship lists as CSV",
+            "file": urls.API_TERMS.src(),
+            "url": base + urls.API_TERMS.src(),
+            "what": "One row per item (term or topic) of every censorship list",
+            "columns": TERMS_COLUMNS,
+            "section": self.template("data.md.j2"),
         }
 
     def terms_csv(self, corpus: CorpusView, base: str) -> bytes:
@@ -315,16 +323,17 @@ KIND = ListKind(
     folder="lists",
     label="Censorship list",
     plural_label="Censorship lists",
-    schema_title="RedNote Record censorship list",
+    schema_title="Censorship list entry",
     schema_description="Topics or terms that get posts removed or accounts suspended.",
     routes={"items": ITEMS, "terms": TERMS},
     options=(
         Option(
             "compiled_by", "the compiler's actor id (required).", required=True, refers_to="actor"
         ),
-        Option("platform", "the platform.", default="Xiaohongshu"),
+        Option("platform", "the platform.", default="TODO: the platform"),
     ),
     change_form="list-item",
+    dataset_formats=("CSV",),
 )
 
 __all__ = ["EVIDENCE", "KIND", "CensorshipList", "ListItem", "Term"]

@@ -91,6 +91,10 @@ class EventKind(Kind):
     def index_src(self) -> str:
         return timeline.TIMELINE.src()
 
+    @property
+    def browse(self) -> tuple[str, str]:
+        return self.index_src, "the timeline"
+
     def index(self, corpus: Corpus) -> timeline.Timeline:
         return timeline.Timeline.of(corpus.of(self.name))
 
@@ -121,7 +125,7 @@ KIND = EventKind(
     folder="events",
     label="Event",
     plural_label="Events",
-    schema_title="RedNote Record event",
+    schema_title="Event entry",
     schema_description="A dated event on the timeline.",
     routes=timeline.ROUTES,
     leads=True,

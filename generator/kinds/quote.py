@@ -127,7 +127,7 @@ KIND = QuoteKind(
     folder="quotes",
     label="Quote",
     plural_label="Quotes",
-    schema_title="RedNote Record quote",
+    schema_title="Quote entry",
     schema_description="A verbatim quotation, attributed, in its original language.",
     schema_extra={
         "if": {

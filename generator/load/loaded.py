@@ -21,7 +21,7 @@ class LoadedFile:
     marks: dict[Path_, Mark] = field(default_factory=dict)
     key_marks: dict[Path_, Mark] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # found while parsing, not fatal
-    # Empty values whose line goes on with a comment (`text: #小红书# …`): the line, quoted.
+    # Empty values whose line goes on with a comment (`text: #话题# …`): the line, quoted.
     commented: dict[Path_, str] = field(default_factory=dict)
 
     def mark(self, at: Path_, key: bool = False) -> Mark:

@@ -125,7 +125,7 @@ def parse(path: Path, text: str) -> LoadedFile:
 
 
 def _find_comments(loaded: LoadedFile, text: str, empty: list[tuple[Path_, yaml.Node]]) -> None:
-    """Record the empty values that a comment follows (`text: #小红书# …`), marked at the `#`."""
+    """Record the empty values that a comment follows (`text: #话题# …`), marked at the `#`."""
     lines = _BREAK_RE.split(text)
     for at, node in empty:
         mark = node.start_mark

@@ -74,7 +74,7 @@ def _tab(number: int, column: int, line: str) -> tuple[int, int, str] | None:
 def _quote_then_text(
     parts: list[str], number: int, tokens: list[yaml.Token], at: int, loader: type
 ) -> tuple[int, int, str] | None:
-    """``title: "TikTok refugees" flock to RedNote``: the quoted scalar ends the value."""
+    """``title: "Refugees" flock to a new app``: the quoted scalar ends the value."""
     quoted, before = tokens[at - 1], tokens[at - 2]
     if not (
         isinstance(quoted, yaml.ScalarToken)
@@ -233,7 +233,7 @@ def _tokens(text: str, loader: type) -> list[yaml.Token]:
     return tokens
 
 
-# --- `text: #小红书# …`: a value that YAML read as a comment ---------------------------------
+# --- `text: #话题# …`: a value that YAML read as a comment ---------------------------------
 
 
 def commented_empty(line: str, column: int) -> tuple[int, str] | None:

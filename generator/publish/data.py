@@ -1,4 +1,4 @@
-"""Open data: every entry as JSON, the censorship lists' terms as CSV, and the JSON Schemas."""
+"""Open data: every entry as JSON, the kinds' own datasets (CSV), and the JSON Schemas."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def build_data(
             },
             [encoded[e.id] for e in chosen],
         )
-    for kind in registry:  # the kinds' own datasets (the terms of the censorship lists)
+    for kind in registry:  # the kinds' own datasets (a CSV of terms)
         files.update(kind.datasets(corpus, base))
     for kind, kind_schema in schema.json_schemas().items():
         files[urls.SCHEMA.src(name=kind)] = schema.dumps(kind_schema).encode("utf-8")
@@ -184,7 +184,7 @@ def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
     base = config.require_site_url()
     registry = kinds.current()
     counts = {kind.name: corpus.count(kind.name) for kind in registry}
-    extra = {k: v for kind in registry for k, v in kind.data_page(corpus, base).items()}
+    datasets = [page for kind in registry if (page := kind.data_page(corpus, base))]
     return {
         "schema_version": fields.SCHEMA_VERSION,
         "entries_url": base + urls.API_ALL.src(),
@@ -202,5 +202,5 @@ def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
             for kind in registry
         ],
         "licence": str(config.raw.get("copyright") or ""),
-        **extra,
+        "datasets": datasets,
     }

@@ -403,6 +403,7 @@ def subscribe_and_data_pages(
         "tag_totals": {tag: len(tagged) for tag, tagged in corpus.tags.items()},
         "limit": config.feed_limit,
         "authority": feed_id_authority(config),
+        "registry": kinds.current(),
     }
     return {
         "subscribe.md": env.get_template("subscribe.md.j2").render(**context),

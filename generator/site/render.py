@@ -128,6 +128,14 @@ def language_name(tag: str | None) -> str:
     return f"{name} ({', '.join(details)})" if details else name  # type: ignore[arg-type]
 
 
+def _words(items: Iterable[str], last: str = "and") -> str:
+    """["events", "quotes", "lists"] → "events, quotes and lists"."""
+    items = list(items)
+    return (
+        f" {last} ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+    )
+
+
 def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The one Jinja2 environment every page, partial, feed item and skeleton goes through
     (``bytecode_cache``: where compiled templates are kept between builds)."""
@@ -161,6 +169,7 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
         bibtex=cite.bibtex,
         permalink=cite.permalink,
         language=language_name,
+        words=_words,
     )
     env.globals.update(md_link=_md_link, href=_href, tag_src=urls.tag_src)
     return env

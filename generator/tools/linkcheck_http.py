@@ -217,7 +217,7 @@ def _ask(
 
     Raises Refused for a URL it will not ask for, TimeoutError, OSError or HTTPException.
     """
-    # An entry's URL may be written as people read it (/wiki/小红书): sent as UTF-8.
+    # An entry's URL may be written as people read it (/wiki/北京): sent as UTF-8.
     parts = urlsplit(percent_encoded(url, "utf-8"))
     try:
         port = parts.port

@@ -65,7 +65,7 @@ class Checker:
     """One entry's data against its kind's schema: the problems found, the dates read (for
     the checks after the schema's) and the references to other entries (for the corpus's).
 
-    ``label`` names the kind in messages ("Censorship list").
+    ``label`` names the kind in messages ("Court case").
     """
 
     def __init__(self, loaded: LoadedFile, root: dict[str, Any], label: str):

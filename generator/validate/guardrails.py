@@ -205,7 +205,7 @@ def placeholder_problem(value: str, at: Path_, node: dict[str, Any], required: b
 
 def punctuation_problem(value: str, at: Path_) -> str | None:
     """Why Chinese ``value`` (more Han characters than Latin letters) has ASCII punctuation
-    where Chinese writes full-width, or None. English text that names 小红书 is not checked."""
+    where Chinese writes full-width, or None. English text quoting a Chinese name is not checked."""
     # Told apart from the cheapest test on: most Chinese text has no ASCII punctuation.
     if not HAN_RE.search(value) or not _ASCII_PUNCT_RE.search(value):
         return None

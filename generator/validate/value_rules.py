@@ -45,7 +45,7 @@ _IMAGE_RE = re.compile(r"!\[[^\[\]]*\]\s*[(\[]")
 
 
 def article(label: str) -> str:
-    """ "Censorship list" → "a censorship list"; "Event" → "an event"."""
+    """ "Court case" → "a court case"; "Event" → "an event"."""
     label = label.lower()
     return ("an " if label[0] in "aeiou" else "a ") + label
 

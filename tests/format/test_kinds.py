@@ -20,15 +20,14 @@ from click.testing import CliRunner
 from generator import kinds
 from generator.build.pipeline import build_site
 from generator.cli.commands import cli
+from generator.core.config import load_config
 from generator.core.dates import PartialDate
 from generator.core.errors import RecordError
 from generator.format import schema
-from generator.format.fields import is_required, ref, refs, schema_fields, spec
-from generator.format.ids import make_id
-from generator.format.kinds import FormAnswers, Kind, Option
+from generator.format.fields import is_required, schema_fields, spec
+from generator.format.kinds import Kind
 from generator.format.model import (
     SCHEMA_DEFS,
-    Dated,
     Entry,
     Source,
     declared_fields,
@@ -44,60 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = Path(__file__).resolve().parent.parent / "data" / "kind-sighting"
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class Sighting(Dated, Entry):
-    """A kind the generator does not know: declared here, with its templates in tests/data/."""
-
-    title: str = spec("text", "What was seen.")
-    date: PartialDate = spec("partial_date", "When it was seen.")
-    place: str = spec("text", "Where it was seen.")
-    reported_by: str = spec(ref("actor"), "Who reported it.", label="reporter")
-    # The field a reviewer adds: this line, and the one in page.md.j2 that shows it.
-    witnesses: tuple[str, ...] = spec(
-        refs("actor"), "Who else saw it.", default=(), label="witness"
-    )
-    sources: tuple[Source, ...] = spec("sources")
-
-
-class SightingKind(Kind):
-    """What the sighting kind knows of its own: its skeleton's place, and its issue form."""
-
-    def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {**values, "place": values.get("place") or "TODO: where"}
-
-    def from_form(self, answers: FormAnswers, added: str) -> tuple[str, dict[str, Any], str]:
-        title, when = answers.required("title"), answers.when("date", answers.required("date"))
-        reporter = answers.required("reported_by")
-        data = {
-            "title": title,
-            "date": when,
-            "place": answers.required("place"),
-            "reported_by": answers.entry("reported_by", reporter, "actor", "actor")
-            if reporter
-            else None,
-            "sources": answers.sources("sources"),
-            "added": added,
-        }
-        return make_id(when or "", title or ""), data, "title"
-
-
-SIGHTING = SightingKind(
-    name="sighting",
-    entry=Sighting,
-    folder="sightings",
-    label="Sighting",
-    plural_label="Sightings",
-    schema_title="Sighting",
-    schema_description="Something seen.",
-    templates=DATA / "templates",
-    options=(
-        Option("place", "where it was seen."),
-        Option(
-            "reported_by", "the reporter's actor id (required).", required=True, refers_to="actor"
-        ),
-    ),
-    form="sighting",
-)
+# A kind the tool does not ship, declared in the knowledge base's own folder (kinds/sighting.py)
+# and put in use by its mkdocs.yml, as a publisher declares one.
+SIGHTING = kinds.configured(load_config(DATA / "mkdocs.yml"))["sighting"]
+Sighting = SIGHTING.entry
 
 
 def _throwaway(name: str, entry: type[Entry], **extra: Any) -> Kind:
@@ -265,13 +214,14 @@ def test_reserved_ids_and_tags_are_derived_from_the_routes() -> None:
         Sighting.KIND = SIGHTING  # declaring a kind binds its class; give it back
 
 
-def test_a_kind_declared_in_tests_builds_a_whole_site(tmp_path: Path) -> None:
-    with kinds.registered(SIGHTING):
+def test_a_kind_declared_in_the_knowledge_base_builds_a_whole_site(tmp_path: Path) -> None:
+    """Its mkdocs.yml lists the kind by its module, and no quotes, lists or events."""
+    with kinds.using(kinds.configured(load_config(DATA / "mkdocs.yml"))):
         result = collect(DATA / "entries")
         assert result.problems == []
-        assert result.counts() == {"event": 0, "quote": 0, "list": 0, "actor": 2, "sighting": 2}
-        built = build_site(DATA / "entries", tmp_path / "site", ROOT / "mkdocs.yml", progress=False)
-    assert kinds.current().names == ("event", "quote", "list", "actor")
+        assert result.counts() == {"sighting": 2, "actor": 2}
+    built = build_site(DATA / "entries", tmp_path / "site", DATA / "mkdocs.yml", progress=False)
+    assert kinds.current().names == ("event", "quote", "list", "actor")  # as before the build
     site = built.site_dir
 
     page = (site / "sightings/2025-02-01-red-kite/index.html").read_text(encoding="utf-8")
@@ -289,7 +239,7 @@ def test_a_kind_declared_in_tests_builds_a_whole_site(tmp_path: Path) -> None:
 
     # The feed, the dataset, the published schema and the Data page's field table follow.
     atom = (site / "feeds/sightings.atom.xml").read_text(encoding="utf-8")
-    assert "tag:rednote-record.github.io,2025:sighting/2025-02-01-red-kite" in atom
+    assert "tag:birds.example.net,2025:sighting/2025-02-01-red-kite" in atom
     assert "Seen at the river bank" in atom
     dataset = json.loads((site / "api/sightings.json").read_text(encoding="utf-8"))
     red_kite = next(e for e in dataset["entries"] if e["id"] == "2025-02-01-red-kite")
@@ -300,7 +250,7 @@ def test_a_kind_declared_in_tests_builds_a_whole_site(tmp_path: Path) -> None:
     assert "Who else saw it." in data_page
 
 
-def test_a_kind_declared_in_tests_gets_the_same_checks(tmp_path: Path) -> None:
+def test_a_kind_declared_in_the_knowledge_base_gets_the_same_checks(tmp_path: Path) -> None:
     _write(tmp_path, "actors/a.yaml", "name: A\nkind: person\nadded: 2025-01-01\n")
     _write(
         tmp_path,
@@ -319,22 +269,32 @@ def test_a_kind_declared_in_tests_gets_the_same_checks(tmp_path: Path) -> None:
     ]
 
 
-def test_a_kind_declared_in_tests_can_be_made_with_new(tmp_path: Path) -> None:
+def knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sighting knowledge base with only its actors, as the working folder."""
+    shutil.copytree(DATA, tmp_path / "kb", ignore=shutil.ignore_patterns("sightings"))
+    monkeypatch.chdir(tmp_path / "kb")
+    return tmp_path / "kb" / "entries"
+
+
+def test_a_kind_declared_in_the_knowledge_base_can_be_made_with_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """new takes the kind's own options, checks its references and writes its skeleton."""
-    entries = tmp_path / "entries"
-    shutil.copytree(DATA / "entries" / "actors", entries / "actors")
+    entries = knowledge_base(tmp_path, monkeypatch)
     new = ["new", "sighting", "2025-04-02-grey-heron", "--entries", str(entries)]
-    with kinds.registered(SIGHTING):
-        refused = CliRunner().invoke(cli, [*new, "--title", "A grey heron"])
-        typo = CliRunner().invoke(cli, [*new, "--reported-by", "birdwatch"])
-        made = CliRunner().invoke(
-            cli, [*new, "--title", "A heron", "--reported-by", "birdwatcher", "--place", "A canal"]
-        )
+    refused = CliRunner().invoke(cli, [*new, "--title", "A grey heron"])
+    typo = CliRunner().invoke(cli, [*new, "--reported-by", "birdwatch"])
+    made = CliRunner().invoke(
+        cli, [*new, "--title", "A heron", "--reported-by", "birdwatcher", "--place", "A canal"]
+    )
+    quote = CliRunner().invoke(cli, ["new", "quote", "quote-x", "--entries", str(entries)])
+    with kinds.using(kinds.in_folder(entries.parent)):
         problems = collect(entries).problems
     assert refused.exit_code == 2
     assert "a sighting needs --reported-by ACTOR_ID" in refused.output
+    assert quote.exit_code == 2 and "'quote' is not one of 'sighting', 'actor'" in quote.output
     assert typo.exit_code == 1
-    assert "--reported-by 'birdwatch' is not an actor; did you mean 'birdwatcher'?" in typo.output
+    assert "--reported-by 'birdwatch' is not a birder; did you mean 'birdwatcher'?" in typo.output
     assert made.exit_code == 0, made.output
     path = entries / "sightings" / "2025-04-02-grey-heron.yaml"
     assert made.output == f"{path}\n"
@@ -347,14 +307,15 @@ def test_a_kind_declared_in_tests_can_be_made_with_new(tmp_path: Path) -> None:
     ]
 
 
-def test_a_kind_declared_in_tests_can_be_proposed_with_from_issue(tmp_path: Path) -> None:
+def test_a_kind_declared_in_the_knowledge_base_can_be_proposed_with_from_issue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """from-issue reads the kind's own form (``--forms``) through the kind's ``from_form``."""
-    entries = tmp_path / "entries"
-    shutil.copytree(DATA / "entries" / "actors", entries / "actors")
+    entries = knowledge_base(tmp_path, monkeypatch)
     args = ["from-issue", "--form", "sighting", str(DATA / "sighting-body.md")]
     args += ["--entries", str(entries), "--forms", str(DATA / "forms")]
-    with kinds.registered(SIGHTING):
-        result = CliRunner().invoke(cli, args)
+    result = CliRunner().invoke(cli, args)
+    with kinds.using(kinds.in_folder(entries.parent)):
         assert collect(entries).problems == []
     assert result.exit_code == 0, result.output
     path = entries / "sightings" / "2025-04-02-a-grey-heron.yaml"
@@ -365,7 +326,8 @@ def test_a_kind_declared_in_tests_can_be_proposed_with_from_issue(tmp_path: Path
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["reported_by"] == "birdwatcher"  # the name on the form, as an id
     assert data["place"] == "The canal"
-    without = CliRunner().invoke(cli, args)  # the kind is not in use any more
+    monkeypatch.chdir(ROOT)
+    without = CliRunner().invoke(cli, args)  # the record's mkdocs.yml does not list the kind
     assert without.exit_code == 2
     assert "'sighting' is not one of" in without.output
 

@@ -76,6 +76,8 @@ SKELETONS = {
         "lists/banned-terms.yaml",
         [
             f"3:8: {TITLE}The list's title.",
+            "4:11: 'platform' still holds the placeholder 'TODO: the platform'; fill it in: "
+            "The platform it concerns.",
             f"7:10: {SUMMARY}What the list is (Markdown).",
             "11:11: 'items[0].term' still holds the placeholder 'TODO: the term as written'; "
             "fill it in, or delete the line: The word as it was written and censored, in its "

@@ -1,4 +1,4 @@
-/* RedNote Record's search, on Pagefind (generator/publish/search.py builds the index).
+/* Sourceline's search, on Pagefind (generator/publish/search.py builds the index).
  *
  * The header box (partials/record-search.html) shows results as you type; `/` or `s`
  * focuses it and Esc closes it. The search page (/search/?q=…&kind=…&tag=…) shows every
@@ -184,6 +184,7 @@
     var status = document.querySelector("[data-record-search-page-status]");
     var list = document.querySelector("[data-record-search-page-results]");
     var moreButton = document.querySelector("[data-record-search-page-more]");
+    var languages = form.getAttribute("data-record-languages");
     var params = new URLSearchParams(location.search);
     var found = [];
     var shownCount = 0;
@@ -234,7 +235,8 @@
       var mine = ++run;
       writeUrl();
       if (!q && !filtered) {
-        status.textContent = "Type words to search for, in English or Chinese, or choose a filter.";
+        status.textContent =
+          "Type words to search for" + (languages ? ", in " + languages : "") + ", or choose a filter.";
         list.replaceChildren();
         moreButton.hidden = true;
         return;

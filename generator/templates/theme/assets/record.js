@@ -1,4 +1,4 @@
-/* RedNote Record: the timeline filter and sortable tables. Both only add to pages that work
+/* Sourceline: the timeline filter and sortable tables. Both only add to pages that work
    without JavaScript: every event is visible and every table readable when this never runs. */
 (function () {
   "use strict";

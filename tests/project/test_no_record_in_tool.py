@@ -1,0 +1,49 @@
+"""The tool is not the record: no word of the RedNote story in the package, and the word
+"censorship" only in the censorship-list kind's own module and templates (elsewhere, only as
+that module's name, ``censorship_list``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PACKAGE = ROOT / "generator"
+RECORD = re.compile(r"rednote|red note|tiktok|xiaohongshu|小红书|红书|bytedance", re.IGNORECASE)
+CENSORSHIP = re.compile(r"censor(?!ship_list\b)", re.IGNORECASE)
+LIST_KIND = (Path("kinds/censorship_list.py"), Path("templates/kinds/list"))
+
+
+def matches(package: Path, pattern: re.Pattern[str], skip: tuple[Path, ...] = ()) -> list[str]:
+    """``file:line: text`` for each line of ``package``'s files that ``pattern`` finds."""
+    found = []
+    for path in sorted(package.rglob("*")):
+        rel = path.relative_to(package)
+        if not path.is_file() or "__pycache__" in rel.parts:
+            continue
+        if any(rel == s or rel.is_relative_to(s) for s in skip):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                found.append(f"{rel}:{number}: {line.strip()}")
+    return found
+
+
+def test_the_package_says_nothing_of_the_record() -> None:
+    assert matches(PACKAGE, RECORD) == []
+
+
+def test_censorship_is_only_the_list_kinds_word() -> None:
+    assert matches(PACKAGE, CENSORSHIP, LIST_KIND) == []
+
+
+def test_the_scan_reports_what_is_planted(tmp_path: Path) -> None:
+    (tmp_path / "kinds").mkdir()
+    (tmp_path / "kinds" / "censorship_list.py").write_text("LABEL = 'Censorship list'\n")
+    (tmp_path / "kinds" / "__init__.py").write_text("from . import censorship_list\n")
+    (tmp_path / "page.md.j2").write_text("# About\n\nOn the move to 小红书.\n")
+    (tmp_path / "data.md.j2").write_text("The terms of the censorship lists.\n")
+    assert matches(tmp_path, RECORD) == ["page.md.j2:3: On the move to 小红书."]
+    assert matches(tmp_path, CENSORSHIP, LIST_KIND) == [
+        "data.md.j2:1: The terms of the censorship lists."
+    ]
