@@ -23,6 +23,8 @@ from generator.core.problems import display_path
 from generator.format import kinds
 from generator.format.corpus import Corpus
 from generator.kinds import configured as configured_kinds
+from generator.load import examples
+from generator.load.examples import example_files
 from generator.publish import data, feeds, search
 from generator.publish.sitedir import MANIFEST as MANIFEST  # re-exported: tests import it from here
 from generator.publish.sitedir import (
@@ -176,6 +178,8 @@ def _build(
             finally:
                 if memo:
                     memo.save()
+            for example in example_files(entries_dir):
+                log.warning("%s: %s", display_path(example), examples.WARNING)
             result = _publish(
                 corpus,
                 config,

@@ -19,9 +19,13 @@ from generator.cli.options import (
     entries_option,
     shown_as_click_errors,
 )
+from generator.cli.start import init_command
 from generator.core.config import default_entries_dir, load_config
 from generator.core.errors import ValidationFailed
+from generator.core.problems import display_path
 from generator.format import kinds
+from generator.load import examples
+from generator.load.examples import example_files
 from generator.tools import intake
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -119,6 +123,12 @@ def _validate(entries_dir: Path, fmt: str, base: str | None) -> None:
         click.echo(FORMATTERS[fmt](problems), nl=False)
     if problems:
         raise ValidationFailed(problems)
+    for example in example_files(entries_dir):
+        shown = display_path(example)
+        if fmt == "github":
+            click.echo(f"::warning file={shown}::{examples.WARNING}")
+        elif fmt == "text":
+            click.echo(f"{shown}: warning: {examples.WARNING}", err=True)
     if fmt == "text":
         registry = kinds.current()
         counts = ", ".join(
@@ -337,6 +347,7 @@ def check_links(
 cli.add_command(new_command(kinds.current()))
 cli.add_command(from_issue)
 cli.add_command(archive)
+cli.add_command(init_command)
 
 # -- end of commands --
 

@@ -90,13 +90,20 @@ def _languages(record: dict[str, Any], path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where} must be a list of language codes, such as [en, zh]")
     for code in value:
-        try:
-            Locale.parse(code, sep="-")
-        except (ValueError, UnknownLocaleError):
+        if not is_language(code):
             raise ConfigError(
                 f"{where}: {code!r} is not a language code (BCP 47, such as en, zh or zh-Hant)"
-            ) from None
+            )
     return tuple(value)
+
+
+def is_language(code: str) -> bool:
+    """Whether ``code`` names a language Babel knows (BCP 47: ``en``, ``zh-Hant``)."""
+    try:
+        Locale.parse(code, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def load_config(path: Path | None = None) -> SiteConfig:

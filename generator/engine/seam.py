@@ -13,7 +13,7 @@ from typing import Any
 import mkdocs.config
 import mkdocs.exceptions
 
-from generator import COMMAND
+from generator import COMMAND, NAME, __version__
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
 from generator.engine import choice, stepwise
@@ -80,6 +80,7 @@ def configure(
     theme_dir = native.theme.custom_dir
     _add_generator_needs(native, font_given)
     native.extra["search_languages"] = search_languages
+    native.extra["built_with"] = f"{NAME} {__version__}"  # the footer says what built the site
     return Setup(native, Path(native.docs_dir), Path(theme_dir) if theme_dir else None)
 
 

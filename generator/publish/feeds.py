@@ -92,6 +92,11 @@ def feed_id_authority(config: SiteConfig) -> str:
     return value.strip()
 
 
+def is_authority(value: str) -> bool:
+    """Whether ``value`` is a tag: URI authority with its date (``example.org,2026``)."""
+    return bool(_AUTHORITY_RE.match(value))
+
+
 def suggested_authority(site_url: str | None, year: int | None = None) -> str:
     """A feed id authority for a site at ``site_url``: its host and ``year`` (this year)."""
     host = (urlsplit(site_url or "").hostname or "example.org").lower()

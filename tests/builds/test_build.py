@@ -108,6 +108,7 @@ STUB_DOCS = {
     "about.md": "# About\n",
     "methodology.md": "# Methodology\n",
     "contributing.md": "# How to contribute\n",
+    "publishing.md": "# Start your own knowledge base\n",
 }
 
 

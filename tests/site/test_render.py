@@ -373,6 +373,7 @@ def test_nav_lists_only_listing_pages() -> None:
         "data.md",
         "methodology.md",
         "contributing.md",
+        "publishing.md",
     ]
     for folder in ("events", "quotes", "lists", "actors", "tags", "timeline"):
         assert f"/{folder}/" in raw["not_in_nav"]
