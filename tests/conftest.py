@@ -22,6 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 
 
+# Fixtures that read the RedNote record itself: a test that uses one is about the record.
+RECORD_FIXTURES = {"site_url", "corpus_copy"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of the record (``-m record``), by the fixtures they use."""
+    for item in items:
+        if RECORD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.record)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--regen-golden",

@@ -8,6 +8,7 @@ With CI=true these never skip (the fixtures in conftest.py fail instead).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,16 +20,28 @@ from helpers import corpus_of, event
 
 from generator.build.pipeline import publish
 from generator.core.config import load_config
+from generator.format.corpus import Corpus
 from generator.kinds.actor import Actor
 from generator.validate.record import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-RECORD = load_corpus(ROOT / "entries")
-EVENTS = len(RECORD.of("event"))  # the real record's events, all on the timeline's one page
+
+
+@functools.cache
+def record() -> Corpus:
+    """The real record, read when a test first needs it (not when the module is collected)."""
+    return load_corpus(ROOT / "entries")
+
+
+def events() -> int:
+    """How many events the real record has, all on the timeline's one page."""
+    return len(record().of("event"))
+
+
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.record]
 
 
 @pytest.fixture
@@ -56,7 +69,7 @@ def test_the_filter_comes_from_the_url_and_spans_every_year(page: Any, site_url:
     page.goto(site_url + "timeline/")
     _wait_for_filter(page)
     everything = _rows(page)
-    assert len(everything) == EVENTS
+    assert len(everything) == events()
     page.goto(site_url + "timeline/?tag=us-law")
     _wait_for_filter(page)
     shown = _rows(page)
@@ -66,7 +79,7 @@ def test_the_filter_comes_from_the_url_and_spans_every_year(page: Any, site_url:
     assert page.locator("select[name=tag]").input_value() == "us-law"
     assert page.locator(".record-chart").is_hidden()  # it counts the whole record
     count = page.locator(".record-filter__count").inner_text()
-    assert count == f"{len(expected)} of {EVENTS} events, tag us-law"
+    assert count == f"{len(expected)} of {events()} events, tag us-law"
     # headings without a shown event are hidden, and so are their lines in the contents
     assert page.locator("h2[id='2013']").is_hidden() and page.locator("h2[id='2024']").is_visible()
     toc = page.locator(".md-sidebar--secondary a.md-nav__link[href='#2013']")
@@ -88,7 +101,7 @@ def test_no_match_says_so_and_clearing_shows_everything(page: Any, site_url: str
     empty = page.locator("[data-record-filter-empty]")
     assert empty.is_visible() and "No event matches this filter." in empty.inner_text()
     empty.get_by_role("link", name="Clear the filter").click()
-    assert len(_rows(page)) == EVENTS
+    assert len(_rows(page)) == events()
     assert empty.is_hidden() and urlsplit(page.url).query == ""
     assert page.locator(".record-chart").is_visible()
     assert page.locator(".md-sidebar--secondary li:has(> a[href='#2013'])").is_visible()
@@ -98,7 +111,7 @@ def test_no_match_says_so_and_clearing_shows_everything(page: Any, site_url: str
 def test_an_unknown_value_in_the_url_is_ignored(page: Any, site_url: str) -> None:
     page.goto(site_url + "timeline/?tag=no-such-tag")
     _wait_for_filter(page)
-    assert len(_rows(page)) == EVENTS
+    assert len(_rows(page)) == events()
     assert page.locator(".record-filter__count").inner_text() == ""
 
 
@@ -174,7 +187,7 @@ def test_event_pages_step_through_time(page: Any, site_url: str) -> None:
 def test_an_entry_page_offers_a_citation(page: Any, site_url: str) -> None:
     page.goto(site_url + "events/2025-01-18-tiktok-goes-dark/")
     apa = page.locator(".record-cite__apa").inner_text()
-    changed = RECORD.entries["2025-01-18-tiktok-goes-dark"].last_modified
+    changed = record().entries["2025-01-18-tiktok-goes-dark"].last_modified
     day = f"{changed.year}, {changed:%B} {changed.day}"
     assert apa.startswith(f"RedNote Record. ({day}). TikTok goes dark")
     assert apa.endswith("/events/2025-01-18-tiktok-goes-dark/")
@@ -234,7 +247,7 @@ def test_the_timeline_and_tag_pages_work_without_javascript(browser: Any, site_u
     page = context.new_page()
     try:
         page.goto(site_url + "timeline/?tag=us-law")  # the filter needs JavaScript: all shown
-        assert len(_rows(page)) == EVENTS
+        assert len(_rows(page)) == events()
         assert page.locator("form[data-record-filter]").is_hidden()
         row = page.locator("#event-2025-01-18-tiktok-goes-dark")
         body = row.locator(".record-row__body")
@@ -264,7 +277,7 @@ def test_without_its_choices_the_filter_stays_hidden(browser: Any, site_url: str
         page.goto(site_url + "timeline/?tag=us-law")
         page.wait_for_load_state("networkidle")
         assert page.locator("form[data-record-filter]").is_hidden()
-        assert len(_rows(page)) == EVENTS
+        assert len(_rows(page)) == events()
         assert errors == []  # no script error, only the request's
     finally:
         context.close()

@@ -249,6 +249,7 @@ def test_every_entry_validates_against_its_published_schema(corpus):
         schemas[entry["kind"]].validate(entry["fields"])
 
 
+@pytest.mark.record
 def test_the_real_knowledge_base_exports_valid_entries():
     corpus = load_corpus(ROOT / "entries")
     cfg = load_config(ROOT / "mkdocs.yml")

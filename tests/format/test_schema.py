@@ -37,6 +37,7 @@ def test_committed_schema_is_current(kind: str) -> None:
     assert committed == dumps(json_schemas()[kind]), "run `make schemas` and commit the result"
 
 
+@pytest.mark.record
 @pytest.mark.parametrize("kind", kinds.current().names)
 def test_check_jsonschema_accepts_the_repository_entries(kind: str) -> None:
     files = sorted((ROOT / "entries" / kinds.current()[kind].folder).rglob("*.yaml"))

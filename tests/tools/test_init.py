@@ -4,9 +4,15 @@ takes proposals at once, with nothing of the RedNote record in it."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -234,3 +240,35 @@ def test_a_folder_that_is_not_empty_is_left_alone(
     assert result.exit_code == 1
     assert "kb is not an empty folder" in result.output
     assert files(tmp_path) == {"kb/notes.txt": b"mine\n"}
+
+
+def test_it_serves(made: Path, tmp_path: Path) -> None:
+    """`serve`, run in the new folder, previews it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=made,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, process.communicate()[0]
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+                    body = page.read().decode("utf-8")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.1)
+        assert "<title>Harbour Flood Log</title>" in body
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)

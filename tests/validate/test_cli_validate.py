@@ -280,6 +280,7 @@ def test_missing_entries_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert result.exit_code == 1
 
 
+@pytest.mark.record
 def test_repository_entries_are_valid() -> None:
     root = Path(__file__).resolve().parent.parent.parent
     result = collect(root / "entries")
