@@ -35,17 +35,14 @@ def _default_authority(ctx: click.Context, param: click.Parameter, value: str | 
     "--language",
     "languages",
     multiple=True,
-    default=("en",),
-    show_default=True,
-    help="A language of the entries' text (BCP 47); repeat for each.",
+    help="A language of the entries' text (BCP 47); repeat for each.  [asked if not given]",
 )
 @click.option(
     "--kind",
     "kind_names",
     multiple=True,
-    default=("event", "quote", "actor"),
-    show_default=True,
-    help="A kind of entry to use (event, quote, list, actor); repeat for each.",
+    help="A kind of entry to use (event, quote, list, actor); repeat for each.  "
+    "[asked if not given]",
 )
 @click.option("--description", default="", help="One sentence on what it records.")
 def init_command(
@@ -66,10 +63,20 @@ def init_command(
         --url https://floods.example.net/
       cd harbour-log && make site
     """
-    from generator.tools.init import Answers, init
+    from generator.tools.init import DEFAULT_KINDS, Answers, init
 
+    languages = languages or _asked("Languages of the entries' text", "en")
+    kind_names = kind_names or _asked(
+        "Kinds of entry (event, quote, list, actor)", ", ".join(DEFAULT_KINDS)
+    )
     answers = Answers(name, url, authority, languages, kind_names, description)
     written = init(directory, answers)
     click.echo(f"Wrote {len(written)} files into {directory}/. Next:")
     click.echo(f"  cd {directory} && make site    (or: {COMMAND} build, then {COMMAND} serve)")
     click.echo("  Then replace the example entries, which every build names until you do.")
+
+
+def _asked(question: str, default: str) -> tuple[str, ...]:
+    """A list asked for on one line, comma-separated."""
+    answer = click.prompt(f"{question}, separated by commas", default=default)
+    return tuple(part.strip() for part in answer.split(",") if part.strip())

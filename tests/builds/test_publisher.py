@@ -78,6 +78,7 @@ def test_the_site_carries_its_own_identity(site: Path) -> None:
     assert "tag:floods.example.net,2026:event/2026-02-14-gates-close-early" in atom
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Harbour Flood Log" in home and "Floods in the harbour district" in home
+    assert "3 floods, in date order" in home  # the kind's own label, not "events"
     assert "People and bodies" in (site / "actors" / "index.html").read_text(encoding="utf-8")
     data = json.loads((site / "api" / "entries.json").read_text(encoding="utf-8"))
     assert [e["kind"] for e in data["entries"]] == ["event"] * 3 + ["actor"] * 2

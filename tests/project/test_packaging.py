@@ -95,7 +95,8 @@ def test_the_installed_wheel_starts_and_builds_a_knowledge_base(
     ).stdout
     assert where.startswith(str(lib))
     args = ["--name", "Harbour Flood Log", "--url", "https://floods.example.net/"]
-    args += ["--authority", "floods.example.net,2026"]
+    args += ["--authority", "floods.example.net,2026", "--language", "en", "--kind", "event"]
+    args += ["--kind", "actor"]
     for command in (["init", "kb", *args], ["--quiet", "build", "--config", "kb/mkdocs.yml"]):
         proc = subprocess.run(
             [sys.executable, "-m", "generator", *command],

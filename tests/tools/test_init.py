@@ -28,14 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 HARBOUR = ROOT / "tests" / "data" / "kb-harbour"
 BODIES = ROOT / "tests" / "data" / "issue-bodies"
 RECORD_WORDS = re.compile(r"rednote|tiktok|xiaohongshu|小红书|红书", re.IGNORECASE)
-FLAGS = [
+IDENTITY = [
     "--name",
     "Harbour Flood Log",
     "--url",
     "https://floods.example.net/harbour",
     "--authority",
     "floods.example.net,2026",
+    "--language",
+    "en",
 ]
+KINDS = ["--kind", "event", "--kind", "quote", "--kind", "actor"]
+FLAGS = IDENTITY + KINDS
 
 
 def run(*args: str, input: str | None = None) -> Result:
@@ -180,7 +184,7 @@ def test_its_workflows_pass_actionlint(made: Path) -> None:
 
 def test_quotes_and_lists_can_be_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("kb", *FLAGS, "--kind", "event", "--kind", "actor")
+    result = run("kb", *IDENTITY, "--kind", "event", "--kind", "actor")
     assert result.exit_code == 0, result.output
     written = files(tmp_path / "kb")
     assert not [n for n in written if re.search(r"quote|(^|/)lists?[./-]", n)]
@@ -192,11 +196,14 @@ def test_the_questions_are_asked_when_no_flag_answers_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("kb", input="Bird Sightings\nhttps://birds.example.net/\n\n")
+    answers = ["Bird Sightings", "https://birds.example.net/", "", "en, fr", "event,actor"]
+    result = run("kb", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert f"[birds.example.net,{date.today().year}]" in result.output  # the suggested default
     config = yaml.safe_load((tmp_path / "kb" / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["site_name"] == "Bird Sightings"
+    assert config["extra"]["record"]["languages"] == ["en", "fr"]
+    assert config["extra"]["record"]["kinds"] == ["event", "actor"]
     assert (
         config["extra"]["record"]["feed_id_authority"] == f"birds.example.net,{date.today().year}"
     )
@@ -216,14 +223,9 @@ def test_wrong_answers_write_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    flags = dict(zip(FLAGS[::2], FLAGS[1::2], strict=True))
+    flags = dict(zip(IDENTITY[::2], IDENTITY[1::2], strict=True))
     flags.update({a: v for a, v in zip(args[::2], args[1::2], strict=True) if a != "--kind"})
-    kinds = [
-        x
-        for a, v in zip(args[::2], args[1::2], strict=True)
-        if a == "--kind"
-        for x in ("--kind", v)
-    ]
+    kinds = args if "--kind" in args else KINDS
     result = run("kb", *[x for kv in flags.items() for x in kv], *kinds)
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
