@@ -17,6 +17,7 @@ from generator.cli.options import (
     cache_dir_option,
     config_option,
     entries_option,
+    kinds_here,
     shown_as_click_errors,
 )
 from generator.cli.start import init_command
@@ -38,14 +39,16 @@ class _Commands(click.Group):
     command_class = RecordCommand
 
     def invoke(self, ctx: click.Context) -> Any:
-        with shown_as_click_errors(), kinds.using(kinds_in_use.in_folder(Path())):
+        with shown_as_click_errors():  # reading the kinds for new and from-issue may fail
             return super().invoke(ctx)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name == "new":
-            return new_command(kinds.current())
+            with kinds_here():
+                return new_command(kinds.current())
         if cmd_name == "from-issue":
-            return from_issue_command(list(intake.forms()))
+            with kinds_here():
+                return from_issue_command(list(intake.forms()))
         return super().get_command(ctx, cmd_name)
 
 

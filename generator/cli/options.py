@@ -10,7 +10,9 @@ from typing import Any
 
 import click
 
+from generator import kinds as kinds_in_use
 from generator.core.errors import RecordError
+from generator.format import kinds
 
 
 def entries_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,11 +67,31 @@ def shown_as_click_errors() -> Iterator[None]:
 
 
 class RecordCommand(click.Command):
-    """A command that bad input or configuration ends with ``Error: …``, without a traceback."""
+    """A command that bad input or configuration ends with ``Error: …``, without a traceback,
+    and that runs with the kinds of the knowledge base in the folder it runs in."""
+
+    reads_knowledge_base = True
 
     def invoke(self, ctx: click.Context) -> Any:
-        with shown_as_click_errors():
+        with shown_as_click_errors(), kinds_here(self.reads_knowledge_base):
             return super().invoke(ctx)
+
+
+@contextmanager
+def kinds_here(wanted: bool = True) -> Iterator[None]:
+    """The kinds of the knowledge base in the working folder in use (``extra.record.kinds``)."""
+    if not wanted:
+        yield
+        return
+    with kinds.using(kinds_in_use.in_folder(Path())):
+        yield
+
+
+class StartCommand(RecordCommand):
+    """A command that makes a knowledge base rather than reading one (``init``): whatever
+    mkdocs.yml the folder it runs in holds is not its business."""
+
+    reads_knowledge_base = False
 
 
 def made(callback: Callable[..., Any], decorators: list[Callable[[Any], Any]]) -> click.Command:

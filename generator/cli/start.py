@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from generator import COMMAND
-from generator.cli.options import RecordCommand
+from generator.cli.options import StartCommand
 
 
 def _default_authority(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
@@ -19,7 +19,7 @@ def _default_authority(ctx: click.Context, param: click.Parameter, value: str | 
     return click.prompt("Feed id authority (a domain you control, and this year)", suggested)
 
 
-@click.command("init", cls=RecordCommand)
+@click.command("init", cls=StartCommand)
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--name", prompt="Name of the knowledge base", help="Its name, as readers see it.")
 @click.option(

@@ -111,7 +111,11 @@ def _kind(item: Any, root: Path, where: str) -> Kind:
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ConfigError(f"{where}: {name}'s page_size must be a whole number above 0")
         changes["page_size"] = size
-    return dataclasses.replace(kind, **changes) if changes else kind
+    if not changes:
+        return kind
+    relabelled = dataclasses.replace(kind, **changes)
+    kind.entry.KIND = kind  # the copy bound the class to itself: only ``using`` binds it
+    return relabelled
 
 
 def _own(name: str, module: Any, root: Path, where: str) -> Kind:

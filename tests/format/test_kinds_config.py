@@ -12,6 +12,7 @@ from generator import kinds
 from generator.cli.commands import cli
 from generator.core.config import load_config
 from generator.core.errors import ConfigError
+from generator.kinds.event import Event
 
 HEAD = "site_name: T\nsite_url: https://t.example/\nextra:\n  record:\n"
 
@@ -37,6 +38,10 @@ def test_the_list_chooses_orders_and_relabels(tmp_path: Path) -> None:
     assert registry.names == ("actor", "event")
     assert (registry["event"].label, registry["event"].page_size) == ("Incident", 20)
     assert kinds.current()["event"].label == "Event"  # the built-in kind is left as it was
+    assert Event.KIND is kinds.current()["event"]  # and its class still bound to it
+    with kinds.using(registry):
+        assert Event.KIND.label == "Incident"
+    assert Event.KIND.label == "Event"
 
 
 @pytest.mark.parametrize(

@@ -274,3 +274,14 @@ def test_it_serves(made: Path, tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)
+
+
+def test_the_folder_it_runs_in_is_none_of_its_business(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run inside another project whose mkdocs.yml is no knowledge base's, init still works."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("nav: [\n", encoding="utf-8")  # not even YAML
+    assert CliRunner().invoke(cli, ["validate"]).exit_code == 1  # a command that reads it
+    result = run("kb", *FLAGS)
+    assert result.exit_code == 0, result.output
