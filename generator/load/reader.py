@@ -12,14 +12,14 @@ import yaml
 
 from generator.core import gitrepo
 from generator.core.errors import RecordError
-from generator.core.problems import Path_, Problem, display_path
+from generator.core.problems import Path_, Problem, display_path, field_name
 from generator.format import kinds
 from generator.format.kinds import Kind
 from generator.load.folded_markdown import folded_problems
 from generator.load.loaded import LoadedFile
 from generator.load.yaml_compose import ComposeLoader, Reject, value_of
 from generator.load.yaml_compose import Loader as _Loader
-from generator.load.yaml_messages import commented_empty, explain
+from generator.load.yaml_messages import commented_empty, cut_by_hashtag, explain
 
 # The line breaks libyaml counts in its marks (so line numbers agree with its marks).
 _BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -45,6 +45,7 @@ _MAYBE_ANCHOR_RE = re.compile(
 # What _maybe_anchor looks at: an "&" or "*" that starts an anchor or alias name.
 _ANCHOR_CHAR_RE = re.compile(r"[&*](?=[^\s\[\]{},])")
 _NON_SPACE_RE = re.compile(r"\S")
+_HASHTAG_RE = re.compile(r"[ \t]#[^\s]")  # a comment that may be a hashtag cut from a value
 _INDICATOR_BEFORE = frozenset("[]{},:?'\"")
 
 
@@ -121,7 +122,31 @@ def parse(path: Path, text: str) -> LoadedFile:
         loaded.problems.extend(folded_problems(loaded, text, folded))
     if len(folded) < len(later):
         _find_comments(loaded, text, [pair for pair in later if pair[1].style != ">"])
+    if _HASHTAG_RE.search(text):  # rare: only then are the values walked again
+        loaded.problems.extend(_cut_by_hashtags(loaded, text, node))
     return loaded
+
+
+def _cut_by_hashtags(loaded: LoadedFile, text: str, root: yaml.Node) -> list[Problem]:
+    """A problem for each plain value that a hashtag-like comment cut short on its line."""
+    lines = _BREAK_RE.split(text)
+    problems = []
+    todo: list[tuple[Path_, yaml.Node]] = [((), root)]
+    while todo:
+        at, node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            todo += [(at + (k.value,), v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += [(at + (i,), v) for i, v in enumerate(node.value)]
+        elif not node.style and node.value and node.end_mark.line < len(lines):  # plain
+            start, end = node.start_mark, node.end_mark
+            line = lines[end.line]
+            own_line = start.column if start.line == end.line else -1
+            found = cut_by_hashtag(line, own_line, end.column, field_name(at))
+            if found is not None:
+                where = display_path(loaded.path)
+                problems.append(Problem(where, end.line + 1, found[0] + 1, found[1]))
+    return sorted(problems, key=lambda p: (p.line, p.col))
 
 
 def _find_comments(loaded: LoadedFile, text: str, empty: list[tuple[Path_, yaml.Node]]) -> None:
@@ -263,10 +288,10 @@ def discover(entries_dir: Path) -> tuple[list[tuple[Kind, Path]], list[Problem]]
     top = len(entries_dir.parts)
     for path in sorted(entries_dir.rglob("*")):
         rel, suffix = path.parts[top:], path.suffix  # rglob's paths start with entries_dir's
-        # A name that ends in neither .yaml nor .yml is no entry, nor a misnamed one.
-        if suffix.lower() not in (".yml", ".yaml"):
-            continue
         if any(part.startswith(".") for part in rel) or path.is_dir():
+            continue  # hidden: .gitkeep, .DS_Store, an editor's swap file
+        if suffix.lower() not in (".yml", ".yaml"):  # never skipped in silence
+            problems.append(Problem(display_path(path), 1, 1, _not_an_entry(path)))
             continue
         folder = rel[0] if len(rel) > 1 else None
         if suffix != ".yaml":
@@ -286,6 +311,21 @@ def discover(entries_dir: Path) -> tuple[list[tuple[Kind, Path]], list[Problem]]
             continue
         found.append((kind, path))
     return found, problems
+
+
+def _not_an_entry(path: Path) -> str:
+    """What to do with a file under entries/ whose name does not end in .yaml or .yml."""
+    stem = Path(path.stem)
+    if stem.suffix.lower() in (".yaml", ".yml"):  # 2025-01-20-ux.yaml.txt: a hidden extension
+        return (
+            f"this file's name ends in {stem.suffix}{path.suffix}, so it is not read as an "
+            f"entry (an editor or Windows may have added {path.suffix} without showing it): "
+            f"rename it to {stem.stem}.yaml"
+        )
+    return (
+        "entries/ holds only entry files, whose names end in .yaml, so this file is not "
+        "read: move it out of entries/, or delete it"
+    )
 
 
 def tags_at(entries_dir: Path, revision: str) -> set[str]:

@@ -246,6 +246,30 @@ def commented_empty(line: str, column: int) -> tuple[int, str] | None:
     return found.start(1), f"{before.lstrip(' ')} {quote(found[1])}"
 
 
+# A comment that starts right after a plain value, with no space after its `#`: a hashtag
+# (`#FloodWatch`, `#话题#`) that YAML cut off, as yamllint's comment rules would flag it.
+_HASHTAG_AFTER_RE = re.compile(r"[ \t]+(#\S+)")
+
+
+def cut_by_hashtag(line: str, start: int, end: int, name: str) -> tuple[int, str] | None:
+    """For a plain value from ``start`` to ``end`` (columns from 0) of ``line``: when a comment
+    that reads as a hashtag follows it, that comment's column and the message saying what was
+    lost, with the line quoted if the value is on this line alone (``start`` >= 0)."""
+    found = _HASHTAG_AFTER_RE.match(line, end)
+    if found is None:
+        return None
+    lost = line[found.start(1) :].rstrip()
+    message = (
+        f"`#` starts a comment in YAML, so {lost!r} is dropped from '{name}': put the whole "
+        "value in quotes"
+    )
+    if start >= 0:
+        fixed = f"{line[:start].lstrip(' ')}{quote(line[start:].rstrip())}"
+        if len(fixed) <= EXAMPLE_MAX:
+            message += f", e.g. `{fixed}`"
+    return found.start(1), message
+
+
 def empty_message(name: str, fixed: str | None) -> str:
     """The message for an empty value; ``fixed`` is the line quoted, when a comment emptied it."""
     if fixed is None:
@@ -254,4 +278,4 @@ def empty_message(name: str, fixed: str | None) -> str:
     return f"`#` starts a comment in YAML, so '{name}' is empty: put the value in quotes{example}"
 
 
-__all__ = ["commented_empty", "empty_message", "explain", "quote"]
+__all__ = ["commented_empty", "cut_by_hashtag", "empty_message", "explain", "quote"]
