@@ -221,6 +221,10 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
     w = _Writer(rng)
     per_kind = counts(n)
     ids = {k: [f"{FOLDER[k][:-1]}-{i:05d}" for i in range(per_kind[k])] for k in per_kind}
+    # An event's id starts with its date, as the validator requires.
+    event_dates = [w.partial() for _ in ids["event"]]
+    dated = zip(event_dates, ids["event"], strict=True)
+    ids["event"] = [f"{when}-{entry_id}" for when, entry_id in dated]
     actors, events = ids["actor"], ids["event"]
     entries = out_dir / "entries"
     if entries.exists():
@@ -244,10 +248,10 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
         data["tags"] = w.tags()
         write("actor", entry_id, data)
 
-    for entry_id in events:
+    for entry_id, when in zip(events, event_dates, strict=True):
         data = {
             "title": w.sentence(5, 10).rstrip("."),
-            "date": w.partial(),
+            "date": when,
             "summary": w.paragraph(rng.randint(2, 6)),
         }
         if actors:

@@ -110,6 +110,7 @@ class Kind:
     form: str | None = None  # the issue form that proposes a new entry (``from_form``)
     change_form: str | None = None  # the issue form that adds to an entry (``change_from_form``)
     dataset_formats: tuple[str, ...] = ()  # of its ``datasets`` beyond JSON ("CSV")
+    dated_ids: bool = False  # its ids start with the entry's date (2025-01-13-…), to sort in time
 
     def __post_init__(self) -> None:
         self.entry.KIND = self

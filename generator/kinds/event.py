@@ -14,6 +14,7 @@ from generator.format.ids import make_id
 from generator.format.kinds import Checking, FormAnswers, Kind
 from generator.format.model import Dated, Entry, Source
 from generator.kinds import timeline
+from generator.validate.guardrails import id_date
 
 if TYPE_CHECKING:
     from generator.format.corpus import Corpus
@@ -67,6 +68,13 @@ class EventKind(Kind):
             checker.report(
                 ("end_date",),
                 f"'end_date': {end} is before 'date' {start}; swap them or fix the date",
+            )
+        stem = checker.loaded.path.stem
+        if self.dated_ids and start and id_date(stem) is None:
+            checker.report(
+                ("date",),
+                f"an event's id starts with its date, so that its file sorts in time: rename "
+                f"the file to {start.text[:10]}-{stem}.yaml",
             )
 
     def from_form(self, answers: FormAnswers, added: str) -> tuple[str, dict[str, Any], str]:
@@ -130,4 +138,5 @@ KIND = EventKind(
     routes=timeline.ROUTES,
     leads=True,
     form="event",
+    dated_ids=True,
 )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from generator.core.dates import PartialDate
+from generator.core.markup import HAN_RE
 from generator.format.fields import ENGLISH_PATTERN, ref, spec
 from generator.format.ids import make_id, slug
-from generator.format.kinds import FormAnswers, Kind, Option
+from generator.format.kinds import Checking, FormAnswers, Kind, Option
 from generator.format.model import Dated, Entry, Source
 
 
@@ -72,7 +74,28 @@ def is_english(lang: str) -> bool:
     return lang.lower() == "en" or lang.lower().startswith("en-")
 
 
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_TAG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+# Languages written in Chinese characters, in whole or in part: a text in them may be Han.
+HAN_LANGUAGES = ("zh", "yue", "lzh", "wuu", "hak", "nan", "gan", "cmn", "ja", "ko")
+
+
 class QuoteKind(Kind):
+    def check(self, checker: Checking) -> None:
+        data = checker.loaded.data
+        text, lang = data.get("text"), data.get("lang")
+        if not (isinstance(text, str) and isinstance(lang, str)) or not _TAG_RE.fullmatch(lang):
+            return  # the schema reports a missing or malformed tag
+        if lang.lower().split("-")[0] in HAN_LANGUAGES:
+            return
+        if len(HAN_RE.findall(text)) > len(_LATIN_RE.findall(text)):
+            checker.report(
+                ("lang",),
+                f"'lang' is {lang!r}, but the text is written in Chinese characters: set "
+                "'lang' to zh-Hans (simplified) or zh-Hant (traditional), and give the English "
+                "'translation'",
+            )
+
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         """The quote to fill in, and its translation unless the language is English."""
         lang = values.get("lang") or "en"

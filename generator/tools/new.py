@@ -16,7 +16,7 @@ from generator.load import reader
 from generator.site.render import make_environment
 from generator.validate.checker import article
 from generator.validate.guardrails import PLACEHOLDER_URL, id_date, id_date_problem, renamed_id
-from generator.validate.record import ID_RE, Suggester
+from generator.validate.record import ID_RE, Suggester, check_entry
 
 
 def existing_ids(entries_dir: Path) -> dict[str, tuple[Kind, Path]]:
@@ -44,6 +44,13 @@ def create_entry(
             "so pick another id (nothing was written)"
         )
     the_kind = kinds.current()[kind]
+    given = {o.name: values[o.name] for o in the_kind.options if values.get(o.name) is not None}
+    if the_kind.dated_ids and id_date(entry_id) is None:
+        when = values.get("date") or (today or date.today()).isoformat()
+        raise RecordError(
+            f"{article(the_kind.label)}'s id starts with its date, so that its file sorts in "
+            f"time: for example {when}-{entry_id} (nothing was written)"
+        )
     values = {**values, "date": _date(entry_id, values.get("date"), today)}
     values["url"] = values.get("url") or PLACEHOLDER_URL
     for option in the_kind.options:
@@ -60,6 +67,7 @@ def create_entry(
     }
     template = make_environment().get_template(the_kind.template("skeleton.yaml.j2"))
     text = template.render(context)
+    _check_options(the_kind, path, text, given)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
@@ -69,12 +77,34 @@ def create_entry(
     return path
 
 
+# What ``new`` writes for a date no flag or id gives: validate names it until it is filled in.
+DATE_PLACEHOLDER = "TODO: when, as 2025-01-13, 2025-01 or 2025"
+
+
+def _check_options(kind: Kind, path: Path, text: str, given: dict[str, Any]) -> None:
+    """RecordError naming the flag, when a value given on the command line is one that
+    ``validate`` would refuse (``--lang Chinese``): better now than after writing the file."""
+    loaded = reader.parse(path, text)
+    problems = check_entry(kind, loaded).problems
+    for option in kind.options:
+        mark = loaded.marks.get((option.name,))
+        if option.name not in given or mark is None:
+            continue
+        for problem in problems:
+            if problem.line == mark[0] and "placeholder" not in problem.message:
+                raise RecordError(
+                    f"{option.option} {given[option.name]!r}: {problem.message} "
+                    "(nothing was written)"
+                )
+
+
 def _date(entry_id: str, given: str | None, today: date | None) -> str:
-    """The entry's date: ``--date`` if given and valid, else the date the id starts with,
-    else today. Raises RecordError for a date that is not one or disagrees with the id."""
+    """The entry's date: ``--date`` if given and valid, else the date the id starts with, else
+    a placeholder to fill in (today is rarely when a quote was said or a list compiled).
+    Raises RecordError for a date that is not one or disagrees with the id."""
     prefix = id_date(entry_id)
     if given is None:
-        return prefix.text if prefix else (today or date.today()).isoformat()
+        return prefix.text if prefix else DATE_PLACEHOLDER
     try:
         parsed = PartialDate.parse(given)
     except ValueError as exc:

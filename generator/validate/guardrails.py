@@ -3,6 +3,7 @@ date disagrees with the entry's ``date``."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -174,9 +175,16 @@ def _check_text(
     taken: set[tuple[int, int]],
 ) -> None:
     node = checker.resolve(node) if node is not None else None
-    message = placeholder_problem(value, at, node or {}, required) or punctuation_problem(value, at)
-    if message and checker.loaded.mark(at) not in taken:
+    placeholder = placeholder_problem(value, at, node or {}, required)
+    message = placeholder or punctuation_problem(value, at)
+    mark = checker.loaded.mark(at)
+    if message and mark not in taken:
         checker.report(at, message)
+    elif placeholder and value.startswith("TODO:"):  # a skeleton's: not "the wrong form"
+        problems = checker.problems
+        for i, problem in enumerate(problems):
+            if (problem.line, problem.col) == mark:
+                problems[i] = dataclasses.replace(problem, message=placeholder)
 
 
 def placeholder_problem(value: str, at: Path_, node: dict[str, Any], required: bool) -> str | None:

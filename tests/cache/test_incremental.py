@@ -247,14 +247,20 @@ def test_a_timeline_of_many_pages_stays_equal_after_event_edits(tmp_path: Path) 
     entries, cache = tmp_path / "entries", tmp_path / "cache"
     build_site(entries, tmp_path / "first", CONFIG, progress=False, cache_dir=cache)
     events = sorted((entries / "events").glob("*.yaml"))
-    retitled, moved = events[40], events[200]
+    retitled = events[40]
     data = _load(retitled)
     data["title"] += " (edited)"
     _dump(retitled, data)
+    # Another year, so another page: the id starts with the date, so the file is renamed,
+    # choosing an event that no other entry names.
+    texts = [p.read_text(encoding="utf-8") for p in entries.rglob("*.yaml")]
+    moved = next(e for e in events[200:] if sum(e.stem in t for t in texts) == 0)
     data = _load(moved)
-    data["date"] = "2016-03-04"  # another year, so another page (the id's date is not checked)
+    data["date"] = "2016-03-04"
     data.pop("end_date", None)
-    _dump(moved, data)
+    moved.unlink()
+    _, word, number = moved.stem.partition("event-")
+    _dump(moved.with_name(f"2016-03-04-{word}{number}.yaml"), data)
     work = tmp_path / "work"
     _same_sites(entries, cache, work)
     pages = build_site(entries, work / "again", CONFIG, progress=False, cache_dir=cache)

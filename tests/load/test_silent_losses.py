@@ -100,3 +100,50 @@ def test_a_file_that_is_not_an_entry_is_a_problem(tmp_path: Path, name: str, mes
 def test_hidden_files_are_not_entries_and_not_problems(tmp_path: Path) -> None:
     files = {"actors/ada-lee.yaml": ACTOR, "events/.gitkeep": "", ".DS_Store": "x"}
     assert problems(tmp_path, files) == []
+
+
+# --- rules CONTRIBUTING states, now checked --------------------------------------------------
+
+
+def test_an_event_id_without_its_date_is_refused(tmp_path: Path) -> None:
+    files = {"events/rednote-translation.yaml": event(), "actors/ada-lee.yaml": ACTOR}
+    assert problems(tmp_path, files) == [
+        "events/rednote-translation.yaml:2:7: an event's id starts with its date, so that its "
+        "file sorts in time: rename the file to 2025-01-20-rednote-translation.yaml"
+    ]
+
+
+QUOTE = """\
+text: {text}
+lang: {lang}
+speaker: ada-lee
+date: 2025-01-20
+sources:
+  - url: https://example.org/post
+    title: A post
+added: 2025-01-21
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "found"),
+    [
+        ("欢迎大家来到小红书", "en", True),
+        ("欢迎大家来到小红书", "zh-Hans", False),
+        ("ようこそ、皆さん", "ja", False),
+        ("Welcome, everyone, to 小红书", "en", False),  # English that names a Chinese word
+    ],
+)
+def test_chinese_text_marked_as_english_is_refused(
+    tmp_path: Path, text: str, lang: str, found: bool
+) -> None:
+    quote = QUOTE.format(text=text, lang=lang)
+    if lang != "en":
+        quote = quote.replace("speaker:", "translation: Welcome, everyone\nspeaker:")
+    files = {"quotes/quote-x.yaml": quote, "actors/ada-lee.yaml": ACTOR}
+    expected = [
+        "quotes/quote-x.yaml:2:7: 'lang' is 'en', but the text is written in Chinese "
+        "characters: set 'lang' to zh-Hans (simplified) or zh-Hant (traditional), and give the "
+        "English 'translation'"
+    ]
+    assert problems(tmp_path, files) == (expected if found else [])

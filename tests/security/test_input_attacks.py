@@ -285,10 +285,10 @@ def test_a_reference_cannot_walk_out_of_the_folder(tmp_path: Path) -> None:
 
 
 def test_a_text_longer_than_its_limit_is_refused(tmp_path: Path) -> None:
-    entries = write(tmp_path, {"events/e.yaml": event(title="x" * 501)})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(title="x" * 501)})
     refused(
         entries,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         1,
         8,
         "'title' is 501 characters long; at most 500 are allowed: shorten it, or split the entry",
@@ -297,10 +297,10 @@ def test_a_text_longer_than_its_limit_is_refused(tmp_path: Path) -> None:
 
 def test_too_many_tags_are_refused(tmp_path: Path) -> None:
     tags = "[" + ", ".join(f"t{i}" for i in range(500)) + "]"
-    entries = write(tmp_path, {"events/e.yaml": event(tags=tags)})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(tags=tags)})
     refused(
         entries,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         5,
         7,
         "'tags' has 500 items; at most 20 are allowed: remove some",
@@ -308,10 +308,10 @@ def test_too_many_tags_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_250_character_tag_is_refused_before_it_reaches_a_file_name(tmp_path: Path) -> None:
-    entries = write(tmp_path, {"events/e.yaml": event(tags=f"[{'a' * 250}]")})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(tags=f"[{'a' * 250}]")})
     refused(
         entries,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         5,
         8,
         "'tags[0]' is 250 characters long; at most 80 are allowed: shorten it, or split the entry",
@@ -320,10 +320,10 @@ def test_a_250_character_tag_is_refused_before_it_reaches_a_file_name(tmp_path: 
 
 @pytest.mark.parametrize("tag", ["index", "page"])
 def test_tags_that_clash_with_the_tag_index_are_reserved(tmp_path: Path, tag: str) -> None:
-    entries = write(tmp_path, {"events/e.yaml": event(tags=f"[ok, {tag}]")})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(tags=f"[ok, {tag}]")})
     refused(
         entries,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         5,
         12,
         f"'tags[1]': the tag '{tag}' is reserved for the site's list of tags: choose another, "
@@ -424,17 +424,17 @@ def test_dates_that_used_to_crash_or_pass_are_refused(
     tmp_path: Path, field: str, value: str, col: int, message: str
 ) -> None:
     text = event(**{field: value})
-    entries = write(tmp_path, {"events/e.yaml": text})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": text})
     line = 1 + [ln.split(":", 1)[0] for ln in text.splitlines()].index(field)
-    refused(entries, "events/e.yaml", line, col, message)
+    refused(entries, "events/2025-01-01-e.yaml", line, col, message)
 
 
 def test_a_correction_dated_year_zero_is_refused_not_a_crash(tmp_path: Path) -> None:
     text = event() + "corrections: [{date: 0000-01-01, note: fixed}]\n"
-    entries = write(tmp_path, {"events/e.yaml": text})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": text})
     refused(
         entries,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         6,
         22,
         "'corrections[0].date': 0000-01-01 is not a real date: there is no year 0",
@@ -463,15 +463,17 @@ def test_a_correction_dated_year_zero_is_refused_not_a_crash(tmp_path: Path) -> 
 def test_a_trailing_newline_in_a_slug_is_refused(
     tmp_path: Path, field: str, value: str, col: int, message: str
 ) -> None:
-    entries = write(tmp_path, {"actors/a.yaml": ACTOR, "events/e.yaml": event(**{field: value})})
-    refused(entries, "events/e.yaml", 5, col, message)
+    entries = write(
+        tmp_path, {"actors/a.yaml": ACTOR, "events/2025-01-01-e.yaml": event(**{field: value})}
+    )
+    refused(entries, "events/2025-01-01-e.yaml", 5, col, message)
 
 
 def test_a_trailing_newline_in_a_url_or_lang_is_refused(tmp_path: Path) -> None:
     text = event().replace(SOURCES, "") + (
         'sources: [{url: "https://example.org/\\n", title: t, lang: "en\\n"}]\n'
     )
-    entries = write(tmp_path, {"events/e.yaml": text})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": text})
     result = validate(entries)
     assert result.exit_code == 1
     assert "'sources[0].url': 'https://example.org/\\n' must be a full http:// or https:// URL" in (
@@ -500,8 +502,8 @@ def test_yaml_files_with_another_suffix_are_reported(tmp_path: Path, suffix: str
 
 
 def test_a_tag_that_is_a_mapping_is_an_error_not_a_crash(tmp_path: Path) -> None:
-    entries = write(tmp_path, {"events/e.yaml": event(tags="[{a: 1}]")})
-    refused(entries, "events/e.yaml", 5, 8, "'tags[0]' must be text, not a mapping")
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(tags="[{a: 1}]")})
+    refused(entries, "events/2025-01-01-e.yaml", 5, 8, "'tags[0]' must be text, not a mapping")
 
 
 # --- symbolic links named like entries --------------------------------------------------------

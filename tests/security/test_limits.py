@@ -55,14 +55,22 @@ def _event(summary: str, extra: str = "") -> str:
 
 REFUSED = {
     # load._MAYBE_ANCHOR_RE backtracked on runs of "!": 19 s at 50,000, two hours at 1 MB.
-    "bangs": ("events/e.yaml", _event("!" * 990_000), "is 990,000 characters long"),
-    "bangs-spaced": ("events/e.yaml", _event("! " * 490_000), "is 980,000 characters long"),
+    "bangs": ("events/2025-01-01-e.yaml", _event("!" * 990_000), "is 990,000 characters long"),
+    "bangs-spaced": (
+        "events/2025-01-01-e.yaml",
+        _event("! " * 490_000),
+        "is 980,000 characters long",
+    ),
     # Python-Markdown's link parser is quadratic on runs of "[": 59 s for 20,000.
-    "brackets": ("events/e.yaml", _event("[" * 9_999), "has more than 5 '[' open at once"),
-    "brackets-long": ("events/e.yaml", _event("[" * 990_000), "characters long"),
-    "nested-lists": ("events/e.yaml", _event("- " * 4_999), "nests lists or quotes"),
+    "brackets": (
+        "events/2025-01-01-e.yaml",
+        _event("[" * 9_999),
+        "has more than 5 '[' open at once",
+    ),
+    "brackets-long": ("events/2025-01-01-e.yaml", _event("[" * 990_000), "characters long"),
+    "nested-lists": ("events/2025-01-01-e.yaml", _event("- " * 4_999), "nests lists or quotes"),
     "tags": (
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         _event("S", "tags: [" + ", ".join(f"t{i}" for i in range(110_000)) + "]\n"),
         "'tags' has 110,000 items; at most 20 are allowed",
     ),
@@ -114,7 +122,7 @@ def _worst_event() -> str:
 ACCEPTED = {
     "list-of-long-notes": ("lists/l.yaml", _worst_list_of_long_notes),
     "list-of-many-items": ("lists/l.yaml", _worst_list_of_many_items),
-    "event-at-every-limit": ("events/e.yaml", _worst_event),
+    "event-at-every-limit": ("events/2025-01-01-e.yaml", _worst_event),
 }
 
 

@@ -55,10 +55,10 @@ def test_a_quote_with_del_and_attribute_syntax_is_refused(tmp_path: Path) -> Non
 
 def test_an_event_with_a_c1_character_reference_is_refused(tmp_path: Path) -> None:
     summary = "\"S &#x81; *q*{: onfocus=alert('ev') }\""
-    entries = write(tmp_path, {"events/e.yaml": event(summary=summary)})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(summary=summary)})
     refused(
         entries,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         3,
         10,
         "'summary': the character reference '&#x81;' stands for the control character U+0081, "
@@ -93,7 +93,7 @@ def test_an_actor_name_with_a_line_break_yaml_reads_is_refused(
     "reference", ["&#1;", "&#x0;", "&#133;", "&#X9F;", "&#x2028;", "&#65535;", "&#xD800;"]
 )
 def test_every_control_character_reference_is_refused(tmp_path: Path, reference: str) -> None:
-    entries = write(tmp_path, {"events/e.yaml": event(summary=f'"a {reference} b"')})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(summary=f'"a {reference} b"')})
     result = validate(entries)
     assert result.exit_code == 1
     assert f"the character reference '{reference}' stands for the control character" in (
@@ -102,7 +102,9 @@ def test_every_control_character_reference_is_refused(tmp_path: Path, reference:
 
 
 def test_ordinary_character_references_pass(tmp_path: Path) -> None:
-    entries = write(tmp_path, {"events/e.yaml": event(summary='"&amp; &#233; &#x4e2d; &hellip;"')})
+    entries = write(
+        tmp_path, {"events/2025-01-01-e.yaml": event(summary='"&amp; &#233; &#x4e2d; &hellip;"')}
+    )
     assert validate(entries).exit_code == 0
 
 
@@ -180,11 +182,12 @@ def test_generated_front_matter_outside_printable_ascii_is_caught() -> None:
 
 def test_remote_images_are_refused(tmp_path: Path) -> None:
     entries = write(
-        tmp_path, {"events/e.yaml": event(summary='"See ![](https://tracker.example/p.gif)"')}
+        tmp_path,
+        {"events/2025-01-01-e.yaml": event(summary='"See ![](https://tracker.example/p.gif)"')},
     )
     refused(
         entries,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         3,
         10,
         "'summary': images are not allowed: every reader's browser would fetch them from another "
@@ -206,10 +209,10 @@ def test_protocol_relative_links_get_the_external_rel() -> None:
 
 def test_lists_nested_too_deep_are_refused_and_never_crash_the_renderer(tmp_path: Path) -> None:
     deep = "- " * 3000 + "a"
-    entries = write(tmp_path, {"events/e.yaml": event(summary=f'"{deep}"')})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(summary=f'"{deep}"')})
     refused(
         entries,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         3,
         10,
         "'summary' nests lists or quotes 3000 deep; at most 8 levels are allowed: flatten it",
@@ -246,8 +249,8 @@ def test_brackets_that_make_markdown_slow_are_refused(
 ) -> None:
     import json
 
-    entries = write(tmp_path, {"events/e.yaml": event(summary=json.dumps(summary))})
-    refused(entries, "events/e.yaml", 3, 10, message)
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(summary=json.dumps(summary))})
+    refused(entries, "events/2025-01-01-e.yaml", 3, 10, message)
 
 
 def test_ordinary_links_brackets_and_escapes_pass(tmp_path: Path) -> None:
@@ -258,7 +261,7 @@ def test_ordinary_links_brackets_and_escapes_pass(tmp_path: Path) -> None:
         "\\[ \\[ \\[ \\[ \\[ \\[ \\[ (1) (2) [[wiki]]\n\n:( :( :( :( :( new paragraph"
         "\n\n[r]: https://example.org/r"
     )
-    entries = write(tmp_path, {"events/e.yaml": event(summary=json.dumps(summary))})
+    entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(summary=json.dumps(summary))})
     assert validate(entries).output.startswith("OK: 1 entries")
 
 
@@ -549,19 +552,19 @@ def test_every_bidirectional_control_is_refused_raw_or_as_a_reference(
     tmp_path: Path, code: int
 ) -> None:
     name = unicodedata.name(chr(code)).lower()
-    raw = write(tmp_path / "raw", {"events/e.yaml": event(title=f"T{chr(code)}")})
+    raw = write(tmp_path / "raw", {"events/2025-01-01-e.yaml": event(title=f"T{chr(code)}")})
     refused(
         raw,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         1,
         8,
         f"'title': character 2 is U+{code:04X} ({name}), a bidirectional control, {BIDI}: "
         "delete it",
     )
-    ref = write(tmp_path / "ref", {"events/e.yaml": event(summary=f"'S &#x{code:x};'")})
+    ref = write(tmp_path / "ref", {"events/2025-01-01-e.yaml": event(summary=f"'S &#x{code:x};'")})
     refused(
         ref,
-        "events/e.yaml",
+        "events/2025-01-01-e.yaml",
         3,
         10,
         f"'summary': the character reference '&#x{code:x};' stands for U+{code:04X} ({name}), "

@@ -38,6 +38,8 @@ SOURCE_TITLE = (
 TITLE = "'title' still holds the placeholder 'TODO: a short, neutral title'; fill it in: "
 SUMMARY = "'summary' still holds the placeholder "
 SUMMARY += "'TODO: what happened, in your own words (Markdown).'; fill it in: "
+DATE = "'date' still holds the placeholder 'TODO: when, as 2025-01-13, 2025-01 or 2025'; "
+DATE += "fill it in: "
 TEXT = (
     "'text' still holds the placeholder 'TODO: the quotation, verbatim, in its original "
     "language'; fill it in: The quotation, verbatim, in the original language."
@@ -62,6 +64,7 @@ SKELETONS = {
             f"3:7: {TEXT}",
             "5:14: 'translation' still holds the placeholder 'TODO: the English translation'; "
             "fill it in: English translation; required when lang is not English.",
+            f"7:7: {DATE}When it was said.",
             f"10:10: {URL}",
             f"11:12: {SOURCE_TITLE}",
         ],
@@ -69,7 +72,7 @@ SKELETONS = {
     "quote-en": (
         ["quote", "quote-lu-en", "--speaker", "christine-lu"],
         "quotes/quote-lu-en.yaml",
-        [f"3:7: {TEXT}", f"9:10: {URL}", f"10:12: {SOURCE_TITLE}"],
+        [f"3:7: {TEXT}", f"6:7: {DATE}When it was said.", f"9:10: {URL}", f"10:12: {SOURCE_TITLE}"],
     ),
     "list": (
         ["list", "banned-terms", "--compiled-by", "christine-lu"],
@@ -78,6 +81,7 @@ SKELETONS = {
             f"3:8: {TITLE}The list's title.",
             "4:11: 'platform' still holds the placeholder 'TODO: the platform'; fill it in: "
             "The platform it concerns.",
+            f"6:7: {DATE}When it was compiled.",
             f"7:10: {SUMMARY}What the list is (Markdown).",
             "11:11: 'items[0].term' still holds the placeholder 'TODO: the term as written'; "
             "fill it in, or delete the line: The word as it was written and censored, in its "
@@ -121,6 +125,7 @@ def test_skeleton_fails_with_fill_in_messages_until_filled(
     assert [str(p) for p in problems] == [f"entries/{path}:{line}" for line in expected]
     # Filled in, line by line as a contributor would, it passes.
     numbers = iter(range(1, 100))  # each its own text: a translation may not repeat its term
+    text = text.replace('"TODO: when, as 2025-01-13, 2025-01 or 2025"', '"2025-01-13"')
     filled = re.sub(r'"TODO: [^"]*"', lambda _: f'"Filled in {next(numbers)}"', text).replace(
         "https://example.org/replace-with-the-source-url", "https://www.bbc.com/news/a-report"
     )
@@ -249,13 +254,32 @@ def test_an_id_of_another_kind_is_not_an_actor(entries_dir: Path) -> None:
 def test_values_with_yaml_specials_are_quoted(entries_dir: Path) -> None:
     title = "no: #1 & *star* [x]"
     args = ["--title", title, "--url", "https://a.example/x?y=1&z=#f", "--source-title", title]
-    result = new(entries_dir, "event", "e1", *args)
+    result = new(entries_dir, "event", "2025-01-13-e1", *args)
     assert result.exit_code == 0
-    path = entries_dir / "events" / "e1.yaml"
+    path = entries_dir / "events" / "2025-01-13-e1.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('"TODO: what happened', '"What happened'), encoding="utf-8")
     corpus = collect(entries_dir).corpus
     assert corpus is not None
-    assert corpus.entries["e1"].title == title
-    assert corpus.entries["e1"].sources[0].title == title
-    assert corpus.entries["e1"].sources[0].url == "https://a.example/x?y=1&z=#f"
+    assert corpus.entries["2025-01-13-e1"].title == title
+    assert corpus.entries["2025-01-13-e1"].sources[0].title == title
+    assert corpus.entries["2025-01-13-e1"].sources[0].url == "https://a.example/x?y=1&z=#f"
+
+
+def test_a_value_validate_would_refuse_is_refused_by_new_naming_its_flag(entries_dir: Path) -> None:
+    result = new(entries_dir, "quote", "quote-x", "--speaker", "christine-lu", "--lang", "Chinese")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --lang 'Chinese': 'lang': 'Chinese' must be a BCP 47 language tag such as en, "
+        "zh-Hans or zh-Hant (nothing was written)\n"
+    )
+    assert not (entries_dir / "quotes" / "quote-x.yaml").exists()
+
+
+def test_an_event_id_without_its_date_is_refused_by_new(entries_dir: Path) -> None:
+    result = new(entries_dir, "event", "rednote-translation", "--date", "2025-01-20")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: an event's id starts with its date, so that its file sorts in time: for example "
+        "2025-01-20-rednote-translation (nothing was written)\n"
+    )

@@ -87,6 +87,8 @@ EXPECTED: dict[str, list[str]] = {
         "file",
         "entries/events/more/christine-lu.yaml:1:1: id 'christine-lu' is also used by "
         "entries/actors/christine-lu.yaml; ids must be unique across all kinds: rename one file",
+        "entries/events/more/christine-lu.yaml:2:7: an event's id starts with its date, so that "
+        "its file sorts in time: rename the file to 2025-01-13-christine-lu.yaml",
     ],
     "bad-filename": [
         "entries/actors/Christine Lu.yaml:1:1: file name 'Christine Lu.yaml' is not a valid id: "

@@ -315,7 +315,8 @@ def reference_punctuation(value: str, at: Any) -> str | None:
 
 
 def reference_guardrails(checker: Reference) -> None:
-    """guardrails.check's walk, as it was (the id-date check is not part of it)."""
+    """guardrails.check's walk, as it was (the id-date check is not part of it), and a
+    skeleton's placeholder said as one where the schema found its form wrong."""
     taken = {(p.line, p.col) for p in checker.problems}
 
     def walk(value: Any, node: dict[str, Any] | None, at: Any, required: bool) -> None:
@@ -334,11 +335,16 @@ def reference_guardrails(checker: Reference) -> None:
             for i, sub in enumerate(value):
                 walk(sub, items, at + (i,), True)
         elif isinstance(value, str):
-            message = placeholder_problem(value, at, node or {}, required) or (
-                reference_punctuation(value, at)
-            )
-            if message and checker.loaded.mark(at) not in taken:
+            placeholder = placeholder_problem(value, at, node or {}, required)
+            message = placeholder or reference_punctuation(value, at)
+            mark = checker.loaded.mark(at)
+            if message and mark not in taken:
                 checker.report(at, message)
+            elif placeholder and value.startswith("TODO:"):  # says to fill it in instead
+                checker.problems[:] = [
+                    dataclasses.replace(p, message=placeholder) if (p.line, p.col) == mark else p
+                    for p in checker.problems
+                ]
 
     walk(checker.loaded.data, checker.root, (), True)
 

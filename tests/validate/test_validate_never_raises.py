@@ -222,7 +222,9 @@ def test_the_unmutated_entries_are_valid(tmp_path: Path) -> None:
             tmp_path
             / "entries"
             / folder
-            / ("someone.yaml" if folder == "actors" else f"valid-{folder}.yaml")
+            / {"actors": "someone.yaml", "events": "2025-01-13-valid-events.yaml"}.get(
+                folder, f"valid-{folder}.yaml"
+            )
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
