@@ -11,6 +11,7 @@ import click
 
 from generator.cli.options import RecordCommand, entries_option, made
 from generator.core.config import default_entries_dir
+from generator.core.problems import display_path
 from generator.format import kinds
 from generator.format.fields import schema_fields
 from generator.format.kinds import Option, Registry
@@ -108,4 +109,4 @@ def _new(
             raise click.UsageError(f"{article(kind)} needs {option.option} {metavar}")
         values[option.name] = value if value is not None else option.default
     path = create_entry(kind, entry_id, entries_dir or default_entries_dir(), values)
-    click.echo(path)
+    click.echo(display_path(path))  # as the contributor would type it

@@ -232,10 +232,23 @@ class Compiler:
         too_few = node.get("x-message", f"needs at least {least} item(s)")
         items = self.compile(node["items"]) if node.get("items") is not None else None
         unique = bool(node.get("uniqueItems"))
+        # How a list of this node's items is written: records one field per line, under `- `.
+        item = self.resolve(node["items"]) if node.get("items") is not None else {}
+        first = (item.get("required") or list(item.get("properties", {})) or [None])[0]
+        shape = (
+            f"one item per line below it, each starting `- {first}: …`"
+            if item.get("type") == "object" and first
+            else "for example `{name}: [a, b]`, or one `- item` per line below it"
+        )
 
         def check(value: list[Any], at: Path_, sink: Any) -> None:
             if typed and not isinstance(value, list):
-                return _mismatch(list, value, at, sink)
+                name = _name(at)
+                if value is None and at:
+                    return _report_empty(at, sink)
+                if value == "" and at:  # `sources:` with nothing after it
+                    return sink.report(at, f"'{name}' is empty: write {shape.format(name=name)}")
+                return sink.report(at, f"'{name}' must be a list: {shape.format(name=name)}")
             if most is not None and len(value) > most:
                 return sink.report(
                     at,

@@ -297,7 +297,7 @@ def test_a_kind_declared_in_the_knowledge_base_can_be_made_with_new(
     assert "--reported-by 'birdwatch' is not a birder; did you mean 'birdwatcher'?" in typo.output
     assert made.exit_code == 0, made.output
     path = entries / "sightings" / "2025-04-02-grey-heron.yaml"
-    assert made.output == f"{path}\n"
+    assert made.output == f"{path.relative_to(entries.parent)}\n"  # relative to where it ran
     text = path.read_text(encoding="utf-8")
     assert 'place: "A canal"' in text and 'reported_by: "birdwatcher"' in text
     # What is left to fill in is the skeleton's placeholders, and nothing else.

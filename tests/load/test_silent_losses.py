@@ -147,3 +147,11 @@ def test_chinese_text_marked_as_english_is_refused(
         "English 'translation'"
     ]
     assert problems(tmp_path, files) == (expected if found else [])
+
+
+def test_an_empty_list_of_records_says_how_one_is_written(tmp_path: Path) -> None:
+    text = event().split("sources:")[0] + "sources:\nadded: 2025-01-21\n"
+    assert problems(tmp_path, {"events/2025-01-20-x.yaml": text, "actors/a.yaml": ACTOR}) == [
+        "events/2025-01-20-x.yaml:4:9: 'sources' is empty: write one item per line below it, "
+        "each starting `- url: …`"
+    ]

@@ -283,3 +283,12 @@ def test_an_event_id_without_its_date_is_refused_by_new(entries_dir: Path) -> No
         "Error: an event's id starts with its date, so that its file sorts in time: for example "
         "2025-01-20-rednote-translation (nothing was written)\n"
     )
+
+
+def test_the_path_written_is_shown_as_the_contributor_would_type_it(
+    entries_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(entries_dir.parent)
+    result = new(Path("entries"), "actor", "ada-lee", "--title", "Ada Lee")
+    assert result.exit_code == 0, result.output
+    assert result.output == "entries/actors/ada-lee.yaml\n"

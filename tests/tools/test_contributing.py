@@ -89,3 +89,13 @@ def test_site_page_includes_the_guide() -> None:
     assert page == '# How to contribute\n\n--8<-- "CONTRIBUTING.md:guide"\n'
     assert GUIDE.count("<!-- --8<-- [start:guide] -->\n") == 1
     assert GUIDE.endswith("<!-- --8<-- [end:guide] -->\n")
+
+
+def test_the_ok_line_is_the_validators(corpus_copy: Path) -> None:
+    """The guide's `OK: …` is what validate prints for the record (it went stale at 146)."""
+    documented = block_after("The validator checks every entry and reports", "console")
+    command, _, expected = documented.partition("\n")
+    assert command == "$ python -m generator validate"
+    result = CliRunner().invoke(cli, ["validate", "--entries", "entries"])
+    assert result.exit_code == 0, result.output
+    assert result.output == expected

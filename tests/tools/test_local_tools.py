@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
-from click.testing import CliRunner
 
 from generator import kinds
-from generator.cli.commands import cli
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -29,19 +29,34 @@ def test_precommit_has_one_local_validate_hook() -> None:
     assert [repo["repo"] for repo in config["repos"]] == ["local"]
     [hook] = hooks()
     assert hook["id"] == "validate-entries"
-    assert hook["language"] == "system"
+    assert hook["language"] == "script"
     # References cross files, so the hook checks the whole knowledge base every time.
     assert hook["pass_filenames"] is False
 
 
-def test_precommit_entry_is_a_real_cli_command() -> None:
+# A shell as GitHub Desktop or an editor starts one: no virtual environment activated.
+PLAIN = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
+
+
+def test_the_hook_runs_from_a_plain_shell() -> None:
     [hook] = hooks()
-    argv = shlex.split(hook["entry"])
-    assert argv[:3] == ["python", "-m", "generator"]
-    command = argv[3]
-    assert command in cli.commands, f"{command!r} is not a command of `python -m generator`"
-    result = CliRunner().invoke(cli, [*argv[3:], "--help"])
-    assert result.exit_code == 0, result.output
+    result = subprocess.run(
+        ["sh", "-c", hook["entry"]], cwd=ROOT, env=PLAIN, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: ")
+
+
+def test_without_the_environment_the_hook_says_what_to_do(tmp_path: Path) -> None:
+    [hook] = hooks()
+    shutil.copy(ROOT / hook["entry"], tmp_path / "hook")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = subprocess.run(
+        ["sh", "-c", "./hook"], cwd=tmp_path, env=PLAIN, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("pre-commit: the entries were not checked")
+    assert "make install" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_precommit_runs_on_entry_files_only() -> None:

@@ -39,7 +39,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "wrong-types": [
         f"{EVENT}:1:8: 'title' must be text, not a list",
-        f"{EVENT}:6:7: 'tags' must be a list, for example `tags: [a, b]` or one `- item` per line",
+        f"{EVENT}:6:7: 'tags' must be a list: for example `tags: [a, b]`, or one `- item` per "
+        "line below it",
     ],
     "bad-date": [
         f"{EVENT}:2:7: 'date': 2025-02-30 is not a real date: February 2025 has 28 days",

@@ -141,11 +141,16 @@ class Reference:
             self.check_string(value, node, at, name)
         elif expected == "array" or (expected is None and isinstance(value, list)):
             if not isinstance(value, list):
-                self.report(
-                    at,
-                    f"'{name}' must be a list, for example `{name}: [a, b]` "
-                    f"or one `- item` per line",
-                )
+                item = self.resolve(node["items"]) if node.get("items") is not None else {}
+                first = (item.get("required") or list(item.get("properties", {})) or [None])[0]
+                if item.get("type") == "object" and first:
+                    shape = f"one item per line below it, each starting `- {first}: …`"
+                else:
+                    shape = f"for example `{name}: [a, b]`, or one `- item` per line below it"
+                if value == "":
+                    self.report(at, f"'{name}' is empty: write {shape}")
+                else:
+                    self.report(at, f"'{name}' must be a list: {shape}")
                 return
             self.check_array(value, node, at, name)
         elif expected == "object" or (expected is None and isinstance(value, dict)):
