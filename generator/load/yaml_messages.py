@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 import yaml
@@ -30,6 +31,9 @@ def explain(text: str, exc: yaml.MarkedYAMLError, loader: type) -> tuple[int, in
     if mark is None or 2 * mark.line >= len(parts):
         return None
     line = parts[2 * mark.line]
+    found = _look_alike_colon(parts, mark.line)
+    if found is not None:
+        return found
     if "tab" in problem or "'\\t'" in problem or line[mark.column : mark.column + 1] == "\t":
         return _tab(mark.line, mark.column, line)
     if not ("sequence entries are not allowed" in problem or problem.startswith(_PARSER_ERRORS)):
@@ -51,6 +55,38 @@ def explain(text: str, exc: yaml.MarkedYAMLError, loader: type) -> tuple[int, in
     if found is None and not line[: mark.column].strip(" "):
         found = _indentation(parts, mark.line, mark.column, tokens, at, loader)
     return found
+
+
+# A key, then a colon YAML does not read as one: the full-width '：' of a Chinese keyboard, or
+# ':' followed by a space that is not an ASCII space (a non-breaking space, pasted).
+_LOOK_ALIKE_RE = re.compile(
+    r"^[ ]*(?:- )?([A-Za-z_][A-Za-z0-9_-]*)[ ]*(?:(：)|:([\u00a0\u2000-\u200b\u202f\u3000]))"
+)
+
+
+def _look_alike_colon(parts: list[str], number: int) -> tuple[int, int, str] | None:
+    """For an error at line ``number``: a look-alike colon on it or the line before it, which
+    made YAML read a `key: value` line as text and fail on the next."""
+    for i in (number - 1, number):
+        if i < 0 or 2 * i >= len(parts):
+            continue
+        m = _LOOK_ALIKE_RE.match(parts[2 * i])
+        if m is None:
+            continue
+        key = m[1]
+        if m[2]:
+            message = (
+                f"'{key}' is followed by a full-width colon '：', which YAML does not read as "
+                f"one: type the colon ':' and a space, as in `{key}: …`"
+            )
+            return i, m.start(2), message
+        name = unicodedata.name(m[3], "a special space").lower()
+        message = (
+            f"the space after '{key}:' is a {name} (U+{ord(m[3]):04X}), which YAML does not "
+            "read as a space: delete it and type an ordinary space"
+        )
+        return i, m.start(3), message
+    return None
 
 
 def _tab(number: int, column: int, line: str) -> tuple[int, int, str] | None:

@@ -11,6 +11,7 @@ from generator.core.dates import PartialDate
 from generator.core.problems import field_name
 from generator.validate.value_rules import (
     FORBIDDEN_CHARS_RE,
+    curly_hint,
     ecma_regex,
     forbidden_char,
     kind_of,
@@ -200,7 +201,9 @@ class Compiler:
                 or (any_of is not None and not any(matches(a, value, (), sink) for a in any_of))
                 or (negated is not None and matches(negated, value, (), sink))
             ):
-                return sink.report(at, f"'{_name(at)}': {show(value)} {wrong_form}")
+                return sink.report(
+                    at, f"'{_name(at)}': {show(value)} {wrong_form}{curly_hint(value)}"
+                )
             if uri and not _URI_RE.fullmatch(value):
                 return sink.report(at, f"'{_name(at)}': {show(value)} is not a URI")
             if fmt == "date":

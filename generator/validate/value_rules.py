@@ -70,6 +70,20 @@ def show(value: str) -> str:
     return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
+# Quotation marks a word processor or a chat app puts in place of straight ones.
+CURLY = "“”‘’„«»「」"
+
+
+def curly_hint(value: str) -> str:
+    """What to do when ``value`` is wrapped in curly quotes, which YAML keeps as text; or ""."""
+    if value[:1] in CURLY and value[-1:] in CURLY and len(value) > 1:
+        return (
+            f": the curly quotes {value[0]} {value[-1]} are part of the value for YAML (an "
+            "editor or chat app put them in); delete them, or use straight quotes"
+        )
+    return ""
+
+
 def ecma_regex(pattern: str) -> re.Pattern[str]:
     """A schema pattern with ECMA-262's meaning, which JSON Schema uses: "$" outside a
     character class ends the text (Python's \\Z); Python's own "$" also matches before a

@@ -36,6 +36,7 @@ from generator.validate.value_rules import (
     BRACKETS_OPEN_MAX,
     FORBIDDEN_CHARS_RE,
     NESTING_MAX,
+    curly_hint,
     ecma_regex,
     field_name,
     forbidden_char,
@@ -208,7 +209,7 @@ class Reference:
             pattern_ok = False
         if not pattern_ok:
             message = node.get("x-message", "has the wrong form")
-            self.report(at, f"'{name}': {show(value)} {message}")
+            self.report(at, f"'{name}': {show(value)} {message}{curly_hint(value)}")
             return
         if node.get("format") == "uri" and not _URI_RE.fullmatch(value):
             self.report(at, f"'{name}': {show(value)} is not a URI")
