@@ -28,7 +28,9 @@ LANG_PATTERN = (
 )
 # A former id, or folder/id for an entry that was once of another kind (quotes/quote-…).
 ALIAS_PATTERN = r"^([a-z]+/)?[a-z0-9]+(-[a-z0-9]+)*$"
-URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+# No character RFC 3986 leaves out of a URI (a raw quote, angle brackets, braces): a link with
+# one is broken in some browsers and unsafe in others. Non-ASCII letters stay (RFC 3987).
+URL_PATTERN = r'^https?://[^\s/$.?#][^\s"<>\\^`{|}]*$'
 ENGLISH_PATTERN = r"^[eE][nN](-|$)"
 
 # Limits that no real entry meets, so that no entry can make validation or the build slow: the

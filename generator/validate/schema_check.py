@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 # (value, where it is, the sink) → None; problems go to ``sink.report``.
 Check = Callable[[Any, "Path_", Any], None]
 # RFC 3986: an absolute URI starts with a scheme; no white space or control character.
-_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]*")
+# RFC 3986 leaves these out of a URI (IRIs, RFC 3987, add non-ASCII letters, which are kept).
+_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f\"<>\\^`{|}]*")
 _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 _TYPES = {"string": str, "array": list, "object": dict}
 # Whether a text passes a node's checks depends on the text alone, and short texts recur

@@ -60,7 +60,8 @@ _MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\[\]]*\]:\s*<?(\S+?)>?(\s|$)", re.MULTI
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _NESTING_RE = re.compile(r"[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)|>[ \t]*)+")
 _IMAGE_RE = re.compile(r"!\[[^\[\]]*\]\s*[(\[]")
-_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]*")
+# RFC 3986 leaves these out of a URI (IRIs, RFC 3987, add non-ASCII letters, which are kept).
+_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f\"<>\\^`{|}]*")
 _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 
 
