@@ -41,8 +41,11 @@ browser: ## Install Debian's Chromium and a CJK font for the browser tests
 site: install ## Validate the entries and build the site into site/
 	$(PY) -m generator build
 
-serve: install ## Preview the site, rebuilding when an entry or template changes
-	$(PY) -m generator serve
+# The preview's address: `make serve ADDR=0.0.0.0:8001` (in a container, or beside another).
+ADDR   ?= 127.0.0.1:8000
+
+serve: install ## Preview the site (ADDR=host:port), rebuilding when an entry or template changes
+	$(PY) -m generator serve --dev-addr $(ADDR)
 
 validate: install ## Check every entry and report every problem
 	$(PY) -m generator validate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -76,6 +77,20 @@ def _sigterm_stops() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
+def check_free(host: str, port: int) -> None:
+    """ConfigError when nothing can listen at ``host``:``port`` (another preview holds it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot serve on http://{host}:{port}/: {exc.strerror or exc}; stop what "
+                "uses it, or choose another address with --dev-addr (make serve ADDR=…)"
+            ) from None
+
+
 def serve(
     entries_dir: Path | None = None,
     config_path: Path | None = None,
@@ -90,6 +105,7 @@ def serve(
     entries_dir = entries_dir or config.root / "entries"
     host, port = parse_addr(dev_addr)
     url = f"http://{host}:{port}/"
+    check_free(host, port)  # before the first build, which takes a while on a large record
     scratch = Path(tempfile.mkdtemp(prefix=f"{COMMAND}-serve-"))
     site_dir = scratch / "site"
 

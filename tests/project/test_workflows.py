@@ -237,7 +237,11 @@ def test_pull_requests_validate_test_build_and_keep_the_site() -> None:
     assert "make install" in runs
     build = wf["jobs"]["build"]
     upload = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert [s["with"]["path"] for s in upload] == ["site/"]
+    assert [s["with"]["path"] for s in upload] == ["preview/"]
+    # The artifact is the site and how to serve it: opened from disk it has no search.
+    assert "mv site preview/site" in runs and "cp .github/preview-README.txt preview/" in runs
+    readme = (ROOT / ".github" / "preview-README.txt").read_text(encoding="utf-8")
+    assert "python3 -m http.server 8000 --directory site" in readme
     setups = [u for _j, u in uses_of(wf) if u.startswith("actions/setup-python@")]
     assert setups
     for job in wf["jobs"].values():

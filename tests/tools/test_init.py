@@ -69,6 +69,7 @@ def test_init_writes_a_whole_knowledge_base(made: Path) -> None:
         ".github/ISSUE_TEMPLATE/event.yml",
         ".github/ISSUE_TEMPLATE/quote.yml",
         ".github/PULL_REQUEST_TEMPLATE.md",
+        ".github/preview-README.txt",
         ".github/workflows/archive.yml",
         ".github/workflows/ci.yml",
         ".github/workflows/intake.yml",

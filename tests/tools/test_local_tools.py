@@ -97,3 +97,18 @@ def test_vscode_maps_each_kind_folder_to_its_schema() -> None:
 def test_vscode_recommends_the_yaml_extension() -> None:
     # redhat.vscode-yaml is what reads "yaml.schemas".
     assert "redhat.vscode-yaml" in vscode("extensions.json")["recommendations"]
+
+
+# --- Codespaces --------------------------------------------------------------------------------
+
+
+def test_the_dev_container_installs_and_forwards_the_preview() -> None:
+    container = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text("utf-8"))
+    make_targets = re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text("utf-8"), re.M)
+    assert container["postCreateCommand"].split() == ["make", "install"]
+    assert "install" in make_targets and "serve" in make_targets
+    assert container["forwardPorts"] == [8000]  # make serve's default address
+    assert "ADDR   ?= 127.0.0.1:8000" in (ROOT / "Makefile").read_text("utf-8")
+    wanted = vscode("extensions.json")["recommendations"]
+    assert container["customizations"]["vscode"]["extensions"] == wanted
+    assert "3.11" in container["image"]  # the Python the project pins (requires-python)

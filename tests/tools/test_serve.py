@@ -378,3 +378,28 @@ def test_an_open_tab_reloads_to_the_problems_and_back(preview: Preview, browser:
         assert dialogs == []  # the hostile field's script never ran
     finally:
         page.close()
+
+
+def test_a_port_in_use_is_reported_before_the_first_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found at once, not after a build that takes seconds on a large record."""
+    from generator.tools import serve as serving
+
+    built: list[int] = []
+    monkeypatch.setattr(serving, "build_site", lambda *a, **k: built.append(1))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ConfigError) as refused:
+            serving.serve(GOLDEN_ENTRIES, ROOT / "mkdocs.yml", f"127.0.0.1:{port}")
+    assert str(refused.value).startswith(f"cannot serve on http://127.0.0.1:{port}/: ")
+    assert "--dev-addr" in str(refused.value)
+    assert built == []
+
+
+def test_make_serve_takes_another_address() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "ADDR   ?= 127.0.0.1:8000" in makefile
+    assert "generator serve --dev-addr $(ADDR)" in makefile
