@@ -33,6 +33,8 @@ from generator.tools.intake_text import (
 
 _SPLIT = re.compile(r"\s*[,;，、\n]\s*")
 _URL = re.compile(fields.URL_PATTERN)
+_ADDRESS_START = re.compile(r"https?://[^\s,|]+")
+SOURCE_LINE = "`https://example.org/report | The page's title | The outlet | 2025-01-20`"
 _PARTIAL = re.compile(fields.PARTIAL_DATE_PATTERN)
 
 
@@ -142,8 +144,21 @@ class Resolver:
             parts = [p.strip().strip("<>") for p in re.sub(r"^[-*]\s+", "", line).split("|")]
             url, title = parts[0], parts[1] if len(parts) > 1 else ""
             where = f"line {n}: "
-            if not _URL.match(url):
-                self.fail(form_id, f"{where}{url!r} is not a web address starting with https://")
+            address = _ADDRESS_START.match(url)
+            if (
+                address and url[address.end() :].strip(" ,") and not _URL.match(url)
+            ):  # no | after it
+                self.fail(
+                    form_id,
+                    f"{where}put | between the address {address[0]!r} and the page's title; "
+                    f"a source line reads {SOURCE_LINE}",
+                )
+            elif not _URL.match(url):
+                self.fail(
+                    form_id,
+                    f"{where}{url!r} is not a web address starting with https://; a source line "
+                    f"reads {SOURCE_LINE}",
+                )
             elif not title or len(parts) > 5:
                 self.fail(
                     form_id,

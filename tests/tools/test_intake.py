@@ -258,7 +258,16 @@ def test_a_first_correction_adds_the_field_before_added(entries: Path) -> None:
             "https://example.org/back-online | TikTok is back online",
             "example.org/back-online | TikTok is back online",
             "Sources for the correction: line 1: 'example.org/back-online' is not a web address "
-            "starting with https://",
+            "starting with https://; a source line reads `https://example.org/report | The "
+            "page's title | The outlet | 2025-01-20`",
+        ),
+        (
+            "correction",
+            "https://example.org/back-online | TikTok is back online",
+            "https://example.org/back-online TikTok is back online",
+            "Sources for the correction: line 1: put | between the address "
+            "'https://example.org/back-online' and the page's title; a source line reads "
+            "`https://example.org/report | The page's title | The outlet | 2025-01-20`",
         ),
     ],
 )
