@@ -24,7 +24,6 @@ from generator.format import kinds
 from generator.format.corpus import Corpus
 from generator.kinds import configured as configured_kinds
 from generator.load import examples
-from generator.load.examples import example_files
 from generator.publish import data, feeds, search
 from generator.publish.sitedir import MANIFEST as MANIFEST  # re-exported: tests import it from here
 from generator.publish.sitedir import (
@@ -38,7 +37,7 @@ from generator.publish.sitedir import (
     write_manifest,
 )
 from generator.site import render
-from generator.validate.record import load_corpus
+from generator.validate.record import collect, corpus_of
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +173,12 @@ def _build(
         indexer = search.Indexer()  # Pagefind starts while the entries are validated
         try:
             try:
-                corpus = load_corpus(entries_dir, memo)
+                validated = collect(entries_dir, memo=memo)
             finally:
                 if memo:
                     memo.save()
-            for example in example_files(entries_dir):
+            corpus = corpus_of(validated)
+            for example in validated.examples:
                 log.warning("%s: %s", display_path(example), examples.WARNING)
             result = _publish(
                 corpus,

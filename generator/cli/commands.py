@@ -26,7 +26,6 @@ from generator.core.errors import ValidationFailed
 from generator.core.problems import display_path
 from generator.format import kinds
 from generator.load import examples
-from generator.load.examples import example_files
 from generator.tools import intake
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -126,7 +125,7 @@ def _validate(entries_dir: Path, fmt: str, base: str | None) -> None:
         click.echo(FORMATTERS[fmt](problems), nl=False)
     if problems:
         raise ValidationFailed(problems)
-    for example in example_files(entries_dir):
+    for example in result.examples:
         shown = display_path(example)
         if fmt == "github":
             click.echo(f"::warning file={shown}::{examples.WARNING}")

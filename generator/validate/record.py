@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +21,7 @@ from generator.format.corpus import Corpus
 from generator.format.kinds import Kind
 from generator.format.model import Entry, from_data
 from generator.load import reader
+from generator.load.examples import is_example
 from generator.load.loaded import LoadedFile
 from generator.load.yaml_compose import Reject
 from generator.validate import aliases, guardrails
@@ -38,6 +39,7 @@ class Result:
     problems: list[Problem]
     corpus: Corpus | None
     files: int
+    examples: list[Path] = field(default_factory=list)  # still the examples init wrote
 
     def counts(self) -> dict[str, int]:
         if self.corpus is None:
@@ -110,7 +112,8 @@ def _collect(entries_dir: Path, base_tags: set[str] | None, memo: Memo | None) -
     problems = sorted(set(problems), key=_problem_order)
     corpus = None if problems else Corpus(entries)
     log.debug("validated %d files: %d problems", len(files), len(problems))
-    return Result(problems=problems, corpus=corpus, files=len(files))
+    examples = [o.path for o in own if o.example]
+    return Result(problems=problems, corpus=corpus, files=len(files), examples=examples)
 
 
 @dataclass
@@ -124,6 +127,7 @@ class _Own:
     aliases: list[Any]
     entry: Entry | None  # None when its own checks found problems
     loaded: LoadedFile | None
+    example: bool = False  # its bytes start with the marker of init's examples
 
     def file(self) -> LoadedFile:
         if self.loaded is None:
@@ -142,7 +146,8 @@ def _own_checks(kind: Kind, path: Path, memo: Memo | None) -> tuple[_Own | None,
             entry = checked.entry
             if entry.path != path:  # the same file elsewhere (a copy of the folder)
                 entry = digest.moved(entry, path)
-            return _Own(kind, path, checked.references, list(checked.aliases), entry, None), []
+            refs, aliases_ = checked.references, list(checked.aliases)
+            return _Own(kind, path, refs, aliases_, entry, None, is_example(raw)), []
         loaded = reader.parse(path, reader.decode(raw))
     except Reject as rej:
         return None, [Problem(display_path(path), rej.line, rej.col, rej.message)]
@@ -158,7 +163,8 @@ def _own_checks(kind: Kind, path: Path, memo: Memo | None) -> tuple[_Own | None,
         if memo is not None:
             digest.entry_digest(entry)  # kept with it: the next build need not hash it again
             memo.put(key, Checked(entry, tuple(checker.references), tuple(values)))
-    return _Own(kind, path, tuple(checker.references), values, entry, loaded), problems
+    own = _Own(kind, path, tuple(checker.references), values, entry, loaded, is_example(raw))
+    return own, problems
 
 
 def _across(
