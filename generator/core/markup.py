@@ -29,6 +29,13 @@ BIDI_CONTROLS_RE = re.compile(f"[{BIDI_CONTROLS}]")
 # Han characters: the CJK unified ideographs, their extension A and B+ planes, compatibility.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"  # a [class]
 HAN_RE = re.compile(f"[{HAN}]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def mostly_han(text: str) -> bool:
+    """Whether ``text`` has more Han characters than Latin letters: Chinese, not English text
+    that quotes a Chinese name."""
+    return len(HAN_RE.findall(text)) > len(_LATIN_RE.findall(text))
 
 
 def is_safe_url(url: str) -> bool:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.core.dates import PartialDate
-from generator.core.markup import HAN_RE
-from generator.format.fields import ENGLISH_PATTERN, ref, spec
+from generator.core.markup import mostly_han
+from generator.format.fields import ENGLISH_PATTERN, LANG_PATTERN, ref, spec
 from generator.format.ids import make_id, slug
 from generator.format.kinds import Checking, FormAnswers, Kind, Option
 from generator.format.model import Dated, Entry, Source
@@ -74,8 +74,7 @@ def is_english(lang: str) -> bool:
     return lang.lower() == "en" or lang.lower().startswith("en-")
 
 
-_LATIN_RE = re.compile(r"[A-Za-z]")
-_TAG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_TAG_RE = re.compile(LANG_PATTERN.strip("^$"))  # with fullmatch: the schema's own tag
 # Languages written in Chinese characters, in whole or in part: a text in them may be Han.
 HAN_LANGUAGES = ("zh", "yue", "lzh", "wuu", "hak", "nan", "gan", "cmn", "ja", "ko")
 
@@ -88,7 +87,7 @@ class QuoteKind(Kind):
             return  # the schema reports a missing or malformed tag
         if lang.lower().split("-")[0] in HAN_LANGUAGES:
             return
-        if len(HAN_RE.findall(text)) > len(_LATIN_RE.findall(text)):
+        if mostly_han(text):
             checker.report(
                 ("lang",),
                 f"'lang' is {lang!r}, but the text is written in Chinese characters: set "

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from generator.core.dates import PartialDate
-from generator.core.markup import HAN, HAN_RE
+from generator.core.markup import HAN, HAN_RE, mostly_han
 from generator.core.problems import field_name
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ _ID_DATE_RE = re.compile(
 _SHOWN_MAX = 60
 # Chinese text pasted from a page normalised to NFKC (the dossier's stored copies) has lost its
 # full-width punctuation: 我们顺势而为,扩大 for 我们顺势而为，扩大.
-_LATIN_RE = re.compile(r"[A-Za-z]")
 # ASCII punctuation touching a Han character; a parenthesis only on its inner side, so that a
 # Markdown link's ")" before Chinese text is not taken for one.
 _ASCII_PUNCT_RE = re.compile(f"(?<=[{HAN}])[,:;!?)]|[,:;!?](?=[{HAN}])|\\((?=[{HAN}])")
@@ -217,7 +216,7 @@ def punctuation_problem(value: str, at: Path_) -> str | None:
     # Told apart from the cheapest test on: most Chinese text has no ASCII punctuation.
     if not HAN_RE.search(value) or not _ASCII_PUNCT_RE.search(value):
         return None
-    if len(HAN_RE.findall(value)) <= len(_LATIN_RE.findall(value)):
+    if not mostly_han(value):
         return None
     found = list(_ASCII_PUNCT_RE.finditer(value))
     m = found[0]
