@@ -6,6 +6,7 @@ import dataclasses
 import importlib.util
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "current",
     "in_folder",
     "registered",
+    "unmet",
     "using",
 ]
 
@@ -51,15 +53,26 @@ def configured(config: SiteConfig) -> Registry:
         registry = Registry(tuple(chosen))
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
-    for kind in chosen:
-        missing = sorted(referred_kinds(kind.entry) - set(names))
-        if missing:
-            raise ConfigError(
-                f"{where}: {kind.plural_label.lower()} name {', '.join(missing)} entries "
-                f"(fields such as a speaker or the actors involved), so the "
-                f"{' and '.join(missing)} kind must be listed too"
-            )
+    found = unmet(chosen)
+    if found:
+        kind, missing = found
+        raise ConfigError(
+            f"{where}: {kind.plural_label.lower()} name {', '.join(missing)} entries "
+            f"(fields such as a speaker or the actors involved), so the "
+            f"{' and '.join(missing)} kind must be listed too"
+        )
     return registry
+
+
+def unmet(chosen: Sequence[Kind]) -> tuple[Kind, list[str]] | None:
+    """The first of ``chosen`` whose entries name entries of kinds not chosen, with those
+    kinds: a reference to a kind not in use would have no page to link to."""
+    names = {k.name for k in chosen}
+    for kind in chosen:
+        missing = sorted(referred_kinds(kind.entry) - names)
+        if missing:
+            return kind, missing
+    return None
 
 
 def in_folder(root: Path) -> Registry:

@@ -22,7 +22,6 @@ from generator.core.errors import RecordError
 from generator.core.problems import display_path
 from generator.format import kinds, schema
 from generator.format.kinds import TEMPLATES_DIR, Kind
-from generator.format.model import referred_kinds
 from generator.load.examples import MARKER
 from generator.publish import feeds
 from generator.validate.record import collect
@@ -81,13 +80,13 @@ def checked(answers: Answers) -> Answers:
             "a kind of your own is added afterwards (see the guide, docs/publishing.md)"
         )
     chosen = [k for k in built_in if k in answers.kinds]  # in the built-in order
-    for name_ in chosen:
-        missing = sorted(referred_kinds(built_in[name_].entry) - set(chosen))
-        if missing:
-            raise RecordError(
-                f"--kind {name_} needs --kind {' --kind '.join(missing)} too: "
-                f"{built_in[name_].plural_label.lower()} name {', '.join(missing)} entries"
-            )
+    found = kinds_in_use.unmet([built_in[k] for k in chosen])
+    if found:
+        kind, missing = found
+        raise RecordError(
+            f"--kind {kind.name} needs --kind {' --kind '.join(missing)} too: "
+            f"{kind.plural_label.lower()} name {', '.join(missing)} entries"
+        )
     description = answers.description.strip() or f"{name}: a sourced knowledge base."
     return Answers(
         name, url, answers.authority.strip(), tuple(answers.languages), tuple(chosen), description
