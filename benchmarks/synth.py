@@ -176,13 +176,20 @@ class _Writer:
         words[0] = words[0].capitalize()
         return " ".join(words) + "."
 
-    def paragraph(self, sentences: int) -> str:
+    def paragraph(self, sentences: int, cite: int = 0) -> str:
+        """Sentences of text; with ``cite`` sources, each cites one, and together all of them."""
         parts = [self.sentence() for _ in range(sentences)]
         i = self.rng.randrange(len(parts))
         parts[i] = parts[i].replace(" ", " *", 1).rstrip(".") + "*."  # some Markdown emphasis
         if self.rng.random() < 0.3:
             report = self.rng.randint(1, 9999)
             parts.append(f"See [the report](https://example.org/report/{report}).")
+        if cite:
+            for j in range(len(parts)):
+                numbers = [j % cite + 1]
+                if j == len(parts) - 1 and j < cite:  # the last cites the sources left
+                    numbers = list(range(j + 1, cite + 1))
+                parts[j] += "[" + ", ".join(str(n) for n in numbers) + "]"
         return " ".join(parts)
 
     def zh(self, k: int) -> str:
@@ -242,7 +249,7 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
         data: dict = {"name": name, "kind": rng.choice(ACTOR_KINDS)}
         if rng.random() < 0.4:
             data["name_zh"] = rng.choice(ZH_NAMES)
-        data["description"] = w.paragraph(2)
+        data["description"] = w.sentence()  # who they are: more would need sources
         if rng.random() < 0.5:
             data["handles"] = [{"platform": "Xiaohongshu", "handle": f"@user{i}"}]
         data["tags"] = w.tags()
@@ -252,8 +259,9 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
         data = {
             "title": w.sentence(5, 10).rstrip("."),
             "date": when,
-            "summary": w.paragraph(rng.randint(2, 6)),
         }
+        sources = w.sources()
+        data["summary"] = w.paragraph(rng.randint(2, 6), cite=len(sources))
         if actors:
             data["actors"] = rng.sample(actors, min(len(actors), rng.randint(1, 3)))
         if rng.random() < 0.6:
@@ -261,7 +269,7 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
         data["tags"] = w.tags()
         if rng.random() < 0.4:
             data["related"] = sorted(set(rng.sample(events, min(len(events), 2))) - {entry_id})
-        data["sources"] = w.sources()
+        data["sources"] = sources
         write("event", entry_id, data)
 
     for entry_id in ids["quote"]:

@@ -23,7 +23,7 @@ GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 
 
 # Fixtures that read the RedNote record itself: a test that uses one is about the record.
-RECORD_FIXTURES = {"site_url", "corpus_copy"}
+RECORD_FIXTURES = {"site_url", "corpus_copy", "record_corpus"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -61,6 +61,16 @@ def regen_golden(request: pytest.FixtureRequest) -> bool:
 def site_config() -> SiteConfig:
     """The project's own mkdocs.yml."""
     return load_config(ROOT / "mkdocs.yml")
+
+
+@pytest.fixture(scope="session")
+def record_corpus() -> Corpus:
+    """The RedNote record's entries, validated with its own mkdocs.yml."""
+    from generator.format.kinds import using
+    from generator.kinds import in_folder
+
+    with using(in_folder(ROOT)):
+        return load_corpus(ROOT / "entries")
 
 
 @pytest.fixture(scope="session")

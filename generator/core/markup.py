@@ -8,8 +8,11 @@ import xml.etree.ElementTree as etree
 from functools import lru_cache
 
 import markdown
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+
+from generator.core import citations
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -124,6 +127,36 @@ class _SafeLinks(Treeprocessor):
                 el.set("rel", "nofollow noopener")
 
 
+# Where citation markers lead: the entry page's address ("" on the page itself) and the title
+# of each source, shown when a pointer rests on the marker.
+Citing = tuple[str, tuple[str, ...]]
+
+
+class _Citations(InlineProcessor):
+    """``[2]`` and ``[1, 3]`` → links to the numbered sources (``#source-2``), when the text
+    is rendered for an entry (``_Render.citing``); otherwise left as written."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(citations.MARKER_RE.pattern, md)
+        self.citing: Citing | None = None
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int, int]:  # noqa: N802
+        if self.citing is None:
+            return None, m.start(0), m.end(0)
+        base, titles = self.citing
+        sup = etree.Element("sup", {"class": "record-cite"})
+        sup.text = "\u2060["  # a word joiner: the marker never starts a line of its own
+        numbers = [int(n) for n in m.group(1).replace(" ", "").split(",")]
+        for i, n in enumerate(numbers):
+            a = etree.SubElement(sup, "a", {"href": f"{base}#source-{n}"})
+            a.set("aria-label", f"source {n}")
+            if 1 <= n <= len(titles):
+                a.set("title", titles[n - 1])
+            a.text = str(n)
+            a.tail = ", " if i < len(numbers) - 1 else "]"
+        return sup, m.start(0), m.end(0)
+
+
 class _NoRawHtml(markdown.Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         # Without these two, Python-Markdown passes <tags> through; with them removed the
@@ -131,6 +164,8 @@ class _NoRawHtml(markdown.Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+        # Before links and references (170 and below), after backslash escapes (180).
+        md.inlinePatterns.register(_Citations(md), "citations", 175)
 
 
 @lru_cache(maxsize=1)
@@ -141,9 +176,10 @@ def _markdown() -> markdown.Markdown:
 # Sized for a whole corpus: every text is rendered for its page, the timeline, tag pages and
 # feeds; at 10,000 entries a 4,096 cache re-converted each text several times.
 @lru_cache(maxsize=65536)
-def _render(text: str) -> str:
+def _render(text: str, citing: Citing | None = None) -> str:
     md = _markdown()
     md.reset()
+    md.inlinePatterns["citations"].citing = citing  # type: ignore[attr-defined]
     try:
         return md.convert(strip_control_chars(text))
     except RecursionError:
@@ -154,16 +190,17 @@ def _render(text: str) -> str:
         return f"<p>{html.escape(strip_control_chars(text))}</p>"
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Entry Markdown → safe HTML (raw HTML escaped, unsafe link schemes removed)."""
+def render_markdown(text: str | None, citing: Citing | None = None) -> Markup:
+    """Entry Markdown → safe HTML (raw HTML escaped, unsafe link schemes removed); with
+    ``citing``, its citation markers link to the entry's sources."""
     if not text:
         return Markup("")
-    return Markup(_render(text))
+    return Markup(_render(text, citing))
 
 
-def render_inline(text: str | None) -> Markup:
+def render_inline(text: str | None, citing: Citing | None = None) -> Markup:
     """Like render_markdown, without the wrapping paragraph, for one-line fields."""
-    out = str(render_markdown(text))
+    out = str(render_markdown(text, citing))
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return Markup(out)
@@ -173,7 +210,7 @@ def plain_text(text: str | None) -> str:
     """Entry Markdown → plain text (for feed summaries, meta descriptions, search snippets)."""
     if not text:
         return ""
-    rendered = _render(text)
+    rendered = _render(citations.strip_markers(text))
     no_tags = re.sub(r"<[^>]+>", "", rendered)
     # Stripped after unescaping too: "&#x85;" in the text decodes to a control character.
     return re.sub(r"\s+", " ", strip_control_chars(html.unescape(no_tags))).strip()

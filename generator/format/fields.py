@@ -8,8 +8,10 @@ from typing import Any
 # An id or a tag: lowercase letters, digits and single hyphens.
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
-SCHEMA_VERSION = "1.3.0"  # 1.1.0: limits on lengths, counts and characters; 1.2.0: key_moment;
-# 1.3.0: aliases (renamed entries), list items with a term or a topic, and their evidence
+SCHEMA_VERSION = "1.4.0"  # 1.1.0: limits on lengths, counts and characters; 1.2.0: key_moment;
+# 1.3.0: aliases (renamed entries), list items with a term or a topic, and their evidence;
+# 1.4.0: sources read on a copy (copy, original_url), quotes in translation (original_lang,
+# translated_by); citation markers ([2]) in Markdown text are checked
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # Patterns are ECMA-262 regular expressions, as JSON Schema says: "$" ends the text (the

@@ -111,6 +111,8 @@ class Kind:
     change_form: str | None = None  # the issue form that adds to an entry (``change_from_form``)
     dataset_formats: tuple[str, ...] = ()  # of its ``datasets`` beyond JSON ("CSV")
     dated_ids: bool = False  # its ids start with the entry's date (2025-01-13-…), to sort in time
+    cited: tuple[str, ...] = ()  # its text fields that cite_every_sentence holds to the rule
+    cite_every_sentence: bool = False  # each sentence of those fields cites a source ([2])
 
     def __post_init__(self) -> None:
         self.entry.KIND = self
@@ -120,6 +122,11 @@ class Kind:
 
     def template(self, name: str) -> str:
         return f"kinds/{self.name}/{name}"
+
+    @property
+    def rules(self) -> str:
+        """The settings that change what its checks find (a part of what validation keeps)."""
+        return f"cite_every_sentence={self.cite_every_sentence}"
 
     @property
     def index_src(self) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from generator.core.dates import PartialDate, display_range
 from generator.format import urls
@@ -31,10 +32,32 @@ from generator.format.fields import (
 class Source:
     url: str = spec("url", "The page's address.")
     title: str = spec("text", "The page's title.")
-    publisher: str | None = spec("text", "The original outlet.", default=None)
+    publisher: str | None = spec(
+        "text", "The outlet that published it (on a copy: the original outlet).", default=None
+    )
     date: PartialDate | None = spec("partial_date", "Publication date.", default=None)
+    copy: bool = spec(
+        "flag",
+        "true when url is a copy on another site (a reprint, a mirror), not the outlet's own page.",
+        default=False,
+    )
+    original_url: str | None = spec(
+        "url", "The page on the outlet's own site, when url is a copy of it.", default=None
+    )
     archive_url: str | None = spec("url", "An archived copy.", default=None)
     lang: str | None = spec("lang", "The page's language.", default=None)
+
+    @property
+    def link(self) -> str:
+        """Where a reader is sent: the outlet's own page when it is known."""
+        return self.original_url or self.url
+
+    @property
+    def copy_host(self) -> str | None:
+        """The host a copy was read on (``fight.588886.xyz``), or None for the outlet's page."""
+        if not (self.copy or self.original_url):
+            return None
+        return urlsplit(self.url).hostname or self.url
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,7 +19,8 @@ from generator.kinds import actor, censorship_list, event, quote
 
 # In the order the site presents them.
 BUILT_IN: tuple[Kind, ...] = (event.KIND, quote.KIND, censorship_list.KIND, actor.KIND)
-SETTINGS = ("label", "plural_label", "page_size", "module")  # what a kind's entry may set
+# What a kind's entry may set.
+SETTINGS = ("label", "plural_label", "page_size", "cite_every_sentence", "module")
 _EXAMPLE = "kinds: [event, quote, actor]"
 
 __all__ = [
@@ -124,6 +125,13 @@ def _kind(item: Any, root: Path, where: str) -> Kind:
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ConfigError(f"{where}: {name}'s page_size must be a whole number above 0")
         changes["page_size"] = size
+    if "cite_every_sentence" in settings:
+        value = settings["cite_every_sentence"]
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {name}'s cite_every_sentence must be true or false")
+        if value and not kind.cited:
+            raise ConfigError(f"{where}: {name} has no text that cites its sources")
+        changes["cite_every_sentence"] = value
     if not changes:
         return kind
     relabelled = dataclasses.replace(kind, **changes)

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.core.citations import sentences
 from generator.format.fields import HANDLES_MAX, SOURCES_MAX, array_of, object_of, spec
-from generator.format.kinds import Kind, Option
+from generator.format.kinds import Checking, Kind, Option
 from generator.format.model import Entry, Source
 
 ACTOR_KINDS = ["person", "account", "organisation", "government", "platform", "media"]
@@ -34,10 +35,14 @@ class Actor(Entry):
         default=(),
         search=False,
     )
-    description: str | None = spec("markdown", "Who they are (Markdown).", default=None)
+    description: str | None = spec(
+        "markdown",
+        "Who they are, in one sentence (a name and a role); more needs sources (Markdown).",
+        default=None,
+    )
     sources: tuple[Source, ...] = spec(
         array_of({"$ref": "#/$defs/source"}, SOURCES_MAX),
-        "Published sources (optional for actors).",
+        "Published sources: needed once the description says more than one sentence.",
         default=(),
         search=False,
     )
@@ -53,6 +58,22 @@ NAME_PLACEHOLDER = "TODO: the name, in English or as known"
 class ActorKind(Kind):
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {**values, "name": values.get("name") or NAME_PLACEHOLDER}
+
+    def check(self, checker: Checking) -> None:
+        """A description that says more than who the actor is states facts: they need sources."""
+        data = checker.loaded.data
+        description = data.get("description")
+        if not isinstance(description, str) or data.get("sources"):
+            return
+        count = len(sentences(description))
+        if count > 1:
+            checker.report(
+                ("description",),
+                f"'description' has {count} sentences, and the actor has no sources: a "
+                "description that says more than a name and a role states facts, which need "
+                "their sources. Add them under 'sources' and cite them ([1]), or keep one "
+                "sentence saying who the actor is",
+            )
 
     def known_as(self, data: dict[str, Any]) -> list[Any]:
         """Its name, its Chinese name and its accounts' handles."""
@@ -85,4 +106,5 @@ KIND = ActorKind(
             choices=tuple(ACTOR_KINDS),
         ),
     ),
+    cited=("description",),
 )

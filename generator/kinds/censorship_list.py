@@ -141,10 +141,6 @@ TERMS_COLUMNS = (
 
 
 class ListKind(Kind):
-    @property
-    def browse(self) -> tuple[str, str]:
-        return TERMS.src(folder=self.folder), "the index of terms"
-
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {
             "summary": "TODO: what happened, in your own words (Markdown).",
@@ -157,9 +153,14 @@ class ListKind(Kind):
         return {urls.API_TERMS.src(): self.terms_csv(corpus, base)}
 
     def data_page(self, corpus: CorpusView, base: str) -> dict[str, Any]:
-        count = sum(len(e.items) for e in corpus.of(self.name))  # type: ignore[attr-defined]
+        lists = corpus.of(self.name)
+        terms = sum(len(e.terms) for e in lists)  # type: ignore[attr-defined]
+        topics = sum(len(e.topics) for e in lists)  # type: ignore[attr-defined]
+        held = [f"{terms:,} term{'' if terms == 1 else 's'} as written"] if terms else []
+        held += [f"{topics:,} topic{'' if topics == 1 else 's'}"] if topics else []
+        held += [] if terms else ["no terms as written yet"]
         return {
-            "intro": f"the {count:,} terms of the censorship lists as CSV",
+            "intro": f"the items of the censorship lists ({', '.join(held)}) as CSV",
             "file": urls.API_TERMS.src(),
             "url": base + urls.API_TERMS.src(),
             "what": "One row per item (term or topic) of every censorship list",
@@ -334,6 +335,7 @@ KIND = ListKind(
     ),
     change_form="list-item",
     dataset_formats=("CSV",),
+    cited=("summary",),
 )
 
 __all__ = ["EVIDENCE", "KIND", "CensorshipList", "ListItem", "Term"]

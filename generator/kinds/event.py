@@ -139,4 +139,5 @@ KIND = EventKind(
     leads=True,
     form="event",
     dated_ids=True,
+    cited=("summary",),
 )

@@ -21,6 +21,18 @@ class Quote(Dated, Entry):
     translation: str | None = spec(
         "long_text", "English translation; required when lang is not English.", default=None
     )
+    original_lang: str | None = spec(
+        "lang",
+        "The language the speaker used, when text is a translation because the original "
+        "is not at hand (BCP 47).",
+        default=None,
+    )
+    translated_by: str | None = spec(
+        "text",
+        "Who translated the original into the text given (an outlet or a person), when "
+        "original_lang is set.",
+        default=None,
+    )
     speaker: str = spec(ref("actor"), "Id of the actor who said or wrote it.", label="speaker")
     date: PartialDate = spec("event_date", "When it was said.")
     platform: str | None = spec("text", "Where it was said.", default=None)
@@ -38,6 +50,11 @@ class Quote(Dated, Entry):
     @property
     def language(self) -> str | None:
         return self.lang
+
+    @property
+    def in_translation(self) -> bool:
+        """Whether ``text`` is someone's translation, not the speaker's own words."""
+        return bool(self.original_lang)
 
     @property
     def title(self) -> str:
@@ -79,9 +96,33 @@ _TAG_RE = re.compile(LANG_PATTERN.strip("^$"))  # with fullmatch: the schema's o
 HAN_LANGUAGES = ("zh", "yue", "lzh", "wuu", "hak", "nan", "gan", "cmn", "ja", "ko")
 
 
+def _check_translated(checker: Checking, data: dict[str, Any]) -> None:
+    """A text in translation says from what, and by whom."""
+    original, lang, by = data.get("original_lang"), data.get("lang"), data.get("translated_by")
+    if isinstance(original, str) and isinstance(lang, str) and original.lower() == lang.lower():
+        checker.report(
+            ("original_lang",),
+            f"'original_lang' is {original!r}, the language of the text: remove it, unless "
+            "the text is a translation, in which case 'lang' is the translation's language",
+        )
+    elif original and not by:
+        checker.report(
+            ("original_lang",),
+            "the text is a translation (it has an 'original_lang'): say who translated it "
+            "under 'translated_by', for example translated_by: Rest of World",
+        )
+    if by and not original:
+        checker.report(
+            ("translated_by",),
+            "'translated_by' says the text is a translation: give the language the speaker "
+            "used under 'original_lang', for example original_lang: zh-Hans",
+        )
+
+
 class QuoteKind(Kind):
     def check(self, checker: Checking) -> None:
         data = checker.loaded.data
+        _check_translated(checker, data)
         text, lang = data.get("text"), data.get("lang")
         if not (isinstance(text, str) and isinstance(lang, str)) or not _TAG_RE.fullmatch(lang):
             return  # the schema reports a missing or malformed tag
@@ -168,4 +209,5 @@ KIND = QuoteKind(
         Option("lang", "BCP 47 language tag.", default="en"),
     ),
     form="quote",
+    cited=("context",),
 )

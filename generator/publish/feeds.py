@@ -178,8 +178,10 @@ def _carried(feed_kinds: tuple[kinds.Kind, ...]) -> str:
     return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
-def _content_html(entry: Entry, corpus: Corpus, env: jinja2.Environment) -> str:
-    html = env.get_template(entry.KIND.template("feed.html.j2")).render(entry=entry, corpus=corpus)
+def _content_html(entry: Entry, corpus: Corpus, env: jinja2.Environment, base: str) -> str:
+    """The item's HTML: its citations lead to the sources on the entry's page (``base``)."""
+    template = env.get_template(entry.KIND.template("feed.html.j2"))
+    html = template.render(entry=entry, corpus=corpus, cite_base=base + entry.url)
     return strip_control_chars(html.strip())
 
 
@@ -211,7 +213,7 @@ def _item(
         # readers take an RSS title for HTML: what would be a tag there is left out.
         title=strip_tags(strip_control_chars(entry.title)).strip() or entry.id,
         summary=_summary_text(entry),
-        content_html=_content_html(entry, corpus, env),
+        content_html=_content_html(entry, corpus, env, base),
         published=_midnight(entry.added),
         updated=_midnight(entry.last_modified),
         tags=tuple(strip_control_chars(t) for t in entry.tags),

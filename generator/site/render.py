@@ -28,6 +28,7 @@ from generator.core.paging import Page
 from generator.format import kinds, urls
 from generator.format.corpus import Corpus
 from generator.format.kinds import TEMPLATES_DIR
+from generator.format.model import Entry
 from generator.site import cite, structure
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,23 @@ def _href(ctx: jinja2.runtime.Context, to_src: str, anchor: str = "") -> str:
     return urls.html_href(ctx["page_src"], to_src, anchor)
 
 
+@jinja2.pass_context
+def _cited(
+    ctx: jinja2.runtime.Context, text: str | None, entry: Entry, inline: bool = False
+) -> Markup:
+    """Entry Markdown whose citation markers ([2]) link to the entry's numbered sources: on its
+    page, or from another (``cite_base``: the page's absolute address, for a feed)."""
+    base = ctx.get("cite_base")
+    if base is None:
+        src = urls.entry_src(entry)
+        base = "" if ctx.get("page_src") == src else _href(ctx, src)
+    titles = tuple(
+        f"{s.title} ({s.publisher})" if s.publisher else s.title
+        for s in getattr(entry, "sources", ())
+    )
+    return (render_inline if inline else render_markdown)(text, (base, titles))
+
+
 # How a page names a language tag (BCP 47); a tag not listed here is shown as written.
 LANGUAGES = {"en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
 SCRIPTS = {"Hans": "simplified characters", "Hant": "traditional characters"}
@@ -154,6 +172,7 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
     env.filters.update(
         md=_md,
         markdown=render_markdown,
+        cited=_cited,
         inline=render_inline,
         plain=plain_text,
         description=_description,

@@ -75,6 +75,7 @@ class Checker:
         self.problems: list[Problem] = []
         self.references: list[tuple[Path_, str, str]] = []  # (where, target id, required kind)
         self.dates: dict[Path_, PartialDate] = {}
+        self.texts: list[tuple[Path_, str]] = []  # Markdown text that passed, where it is
         self._compiled = compiler_for(root)
         self._file: str | None = None
 

@@ -24,7 +24,7 @@ from generator.load import reader
 from generator.load.examples import is_example
 from generator.load.loaded import LoadedFile
 from generator.load.yaml_compose import Reject
-from generator.validate import aliases, guardrails
+from generator.validate import aliases, evidence, guardrails
 from generator.validate.checker import Checker, article, field_name, unsupported
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,11 @@ def _own_checks(kind: Kind, path: Path, memo: Memo | None) -> tuple[_Own | None,
     when it cannot be parsed, with the problem that stopped it."""
     try:
         raw = reader.read_bytes(path)
-        key = hashing.key("entry file", kind.name, path.name, raw) if memo is not None else b""
+        key = (
+            hashing.key("entry file", kind.name, kind.rules, path.name, raw)
+            if memo is not None
+            else b""
+        )
         checked = memo.get(key) if memo is not None else None
         if checked is not None:
             entry = checked.entry
@@ -244,6 +248,7 @@ def check_entry(kind: Kind, loaded: LoadedFile) -> Checker:
             )
     if isinstance(loaded.data, dict):
         kind.check(checker)  # what the kind's schema cannot say (a list item's term or topic)
+        evidence.check(checker, kind)  # citations that name sources, sources that are cited
     guardrails.check(checker)  # placeholders left in, an id whose date disagrees with 'date'
     return checker
 

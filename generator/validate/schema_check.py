@@ -222,6 +222,9 @@ class Compiler:
                 problem = markdown_problem(value)
                 if problem:
                     return sink.report(at, f"'{_name(at)}'{problem}")
+                texts = getattr(sink, "texts", None)  # for the citations' checks
+                if texts is not None:
+                    texts.append((at, value))
             if ref:
                 sink.references.append((at, value, ref[0]))
             if remember and len(value) <= _REMEMBERED_LENGTH and len(passed) < _REMEMBERED:

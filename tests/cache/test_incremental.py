@@ -76,7 +76,7 @@ def apply(entries: Path, edit: str, pick: int) -> None:
     if edit == "text":
         field = next((f for f in TEXT_FIELDS if isinstance(data.get(f), str)), None)
         if field:
-            data[field] = data[field] + " Edited."
+            data[field] = "Edited: " + data[field]  # no new sentence, which would need a source
             _dump(path, data)
     elif edit == "retag":
         pool = sorted({t for p in files for t in _load(p).get("tags", [])}) + ["edited-tag"]

@@ -50,7 +50,7 @@ SOURCES = "sources: [{url: 'https://example.org/', title: t}]\n"
 
 
 def event(**fields: str) -> str:
-    base = {"title": "E", "date": "2025-01-01", "summary": "S", "added": "2025-01-01"}
+    base = {"title": "E", "date": "2025-01-01", "summary": "S.[1]", "added": "2025-01-01"}
     base.update(fields)
     return "".join(f"{k}: {v}\n" for k, v in base.items()) + SOURCES
 

@@ -108,8 +108,9 @@ def _worst_list_of_many_items() -> str:
 
 
 def _worst_event() -> str:
-    paragraph = "[[[[[(((((" + "y " * 95 + "\n\n"
-    summary = (paragraph * 50)[:10_000]
+    # Each cites its source: with the marker's bracket, five are open at once, the most allowed.
+    paragraph = "[[[[(((((" + "y " * 94 + "[1]\n\n"
+    summary = (paragraph * 50)[: 10_000 - 3] + "[1]"
     corrections = "corrections:\n" + "".join(
         f"  - date: 2025-02-01\n    note: {json.dumps(('[[[[[(((((' + 'z ' * 995)[:2_000])}\n"
         for _ in range(100)

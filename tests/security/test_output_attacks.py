@@ -103,7 +103,7 @@ def test_every_control_character_reference_is_refused(tmp_path: Path, reference:
 
 def test_ordinary_character_references_pass(tmp_path: Path) -> None:
     entries = write(
-        tmp_path, {"events/2025-01-01-e.yaml": event(summary='"&amp; &#233; &#x4e2d; &hellip;"')}
+        tmp_path, {"events/2025-01-01-e.yaml": event(summary='"&amp; &#233; &#x4e2d; &hellip;[1]"')}
     )
     assert validate(entries).exit_code == 0
 
@@ -258,7 +258,7 @@ def test_ordinary_links_brackets_and_escapes_pass(tmp_path: Path) -> None:
 
     summary = (
         "See [the report](https://example.org/a_(b)) and [another][r]; :( :( :( :( "
-        "\\[ \\[ \\[ \\[ \\[ \\[ \\[ (1) (2) [[wiki]]\n\n:( :( :( :( :( new paragraph"
+        "\\[ \\[ \\[ \\[ \\[ \\[ \\[ (1) (2) [[wiki]] [1]\n\n:( :( :( :( :( new paragraph [1]"
         "\n\n[r]: https://example.org/r"
     )
     entries = write(tmp_path, {"events/2025-01-01-e.yaml": event(summary=json.dumps(summary))})

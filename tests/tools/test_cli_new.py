@@ -100,7 +100,8 @@ SKELETONS = {
             "4:7: 'name' still holds the placeholder 'TODO: the name, in English or as known'; "
             "fill it in: Name in English or as known.",
             "6:14: 'description' still holds the placeholder 'TODO: who they are, in your own "
-            "words (Markdown)'; fill it in, or delete the line: Who they are (Markdown).",
+            "words (Markdown)'; fill it in, or delete the line: Who they are, in one sentence "
+            "(a name and a role); more needs sources (Markdown).",
         ],
     ),
 }

@@ -334,7 +334,7 @@ def _assert_clean_exit(preview: Preview, *lines: str, signum: int = signal.SIGIN
 @pytest.mark.slow
 @pytest.mark.parametrize("preview", ["broken"], indirect=True)
 def test_starting_with_a_broken_entry_shows_the_problems_then_the_site(preview: Preview) -> None:
-    problem = f"{ENTRY.as_posix()}:25:1: unknown field '{HOSTILE}' for an event"
+    problem = f"{ENTRY.as_posix()}:31:1: unknown field '{HOSTILE}' for an event"
     _assert_error_page(preview, html.escape(problem))
     assert preview.get("assets/record.css")[0] == 404  # no good site yet: a real miss
     preview.edit(_valid())
@@ -347,7 +347,7 @@ def test_breaking_fixing_and_breaking_again_while_serving(preview: Preview) -> N
     _assert_real_site(preview)
     assert preview.get("no/such/page/")[0] == 404  # a real missing page
     first = preview.edit(_broken())
-    _assert_error_page(preview, ESCAPED, f"{ENTRY.as_posix()}:25:1: unknown field")
+    _assert_error_page(preview, ESCAPED, f"{ENTRY.as_posix()}:31:1: unknown field")
     assert preview.get("assets/record.css")[0] == 200  # the last good site stays
     assert preview.epoch() >= first  # the error page reloads when a newer version is out
     second = preview.edit(_broken("<i>another</i>"))  # a new error: a new reload
@@ -367,7 +367,7 @@ def test_an_open_tab_reloads_to_the_problems_and_back(preview: Preview, browser:
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         page.goto(preview.url + ENTRY_PAGE)
-        problem = f"{ENTRY.as_posix()}:25:1: unknown field '{HOSTILE}' for an event"
+        problem = f"{ENTRY.as_posix()}:31:1: unknown field '{HOSTILE}' for an event"
         assert problem in page.locator("#problems").inner_text()  # shown as text, not markup
         preview.edit(_valid())
         page.locator("h1", has_text="TikTok goes dark for a day").wait_for(timeout=TIMEOUT * 1000)

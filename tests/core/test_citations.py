@@ -1,0 +1,55 @@
+"""Citation markers and sentences, as the validator and the pages read them."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.core import citations
+from generator.core.markup import plain_text, render_inline, render_markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Dark.[2] Back.[1, 3]", [(2,), (1, 3)]),
+        ("See [the report](https://example.org) and [the law][1].", []),
+        ("[1]: https://example.org is a reference definition", []),
+        (r"An escaped \[2] is text.", []),
+        ("Year [2025] is not a source number of three digits or fewer? It is: [12]", [(12,)]),
+    ],
+)
+def test_markers(text: str, found: list[tuple[int, ...]]) -> None:
+    assert [m.numbers for m in citations.markers(text)] == found
+
+
+def test_sentences_keep_abbreviations_initials_and_chinese() -> None:
+    text = (
+        "The U.S. Supreme Court heard TikTok Inc. v. Garland on 10 Jan. 2025.[1] "
+        'Donald J. Trump said "no."[2] 应用下架。[3]第二句。'
+    )
+    assert citations.sentences(text) == [
+        "The U.S. Supreme Court heard TikTok Inc. v. Garland on 10 Jan. 2025.[1]",
+        'Donald J. Trump said "no."[2]',
+        "应用下架。[3]",
+        "第二句。",
+    ]
+    assert citations.uncited(text) == ["第二句。"]
+
+
+def test_list_items_and_paragraphs_end_sentences_and_headings_are_not_sentences() -> None:
+    text = (
+        "## Key points\n\nThe law:\n- bans apps[1]\n- 270 days[2]\n\nLast one\n\n[r]: https://a.b"
+    )
+    assert citations.sentences(text) == ["The law:", "bans apps[1]", "270 days[2]", "Last one"]
+
+
+def test_markers_link_to_the_numbered_sources_only_when_rendered_for_an_entry() -> None:
+    html = render_markdown("Dark.[1, 2]", ("../x/", ("One (AP)", "Two")))
+    assert html == (
+        '<p>Dark.<sup class="record-cite">\u2060[<a aria-label="source 1" href="../x/#source-1" '
+        'title="One (AP)">1</a>, <a aria-label="source 2" href="../x/#source-2" '
+        'title="Two">2</a>]</sup></p>'
+    )
+    assert render_markdown("Dark.[1]") == "<p>Dark.[1]</p>"
+    assert 'href="#source-1"' in render_inline("Dark.[1]", ("", ("One",)))
+    assert plain_text("Dark.[1] Back.[2]") == "Dark. Back."
