@@ -19,7 +19,14 @@ from generator.load.folded_markdown import folded_problems
 from generator.load.loaded import LoadedFile
 from generator.load.yaml_compose import ComposeLoader, Reject, value_of
 from generator.load.yaml_compose import Loader as _Loader
-from generator.load.yaml_messages import commented_empty, cut_by_hashtag, explain
+from generator.load.yaml_messages import (
+    commented_empty,
+    cut_by_hashtag,
+    excerpt,
+    explain,
+    lines_of,
+    with_line,
+)
 
 # The line breaks libyaml counts in its marks (so line numbers agree with its marks).
 _BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -214,12 +221,58 @@ def _reject_anchors(text: str) -> None:
         raise _reader_error(text, exc) from None
 
 
+SYNTAX_PROBLEMS_MAX = 20  # of one file: past these, fix and run again
+
+
 def _syntax_reject(text: str, exc: yaml.MarkedYAMLError) -> Reject:
-    """The mistake in plain words (generator/load/yaml_messages.py), or else the parser's words."""
-    known = explain(text, exc, _Loader)
-    if known is None:
-        return Reject(exc.problem_mark, _syntax_message(exc))
-    return Reject(_FakeMark(known[0], known[1]), known[2])
+    """Each mistake in plain words (generator/load/yaml_messages.py), or else the parser's, with
+    its line and a marker under it. Where a fix is known to parse, the file is read on with it
+    in place to find the next mistake; where none is, the message says that the lines after it
+    were not checked."""
+    found: list[tuple[int, int, str]] = []
+    current, read_whole = text, False
+    while True:
+        mark = exc.problem_mark
+        known = explain(current, exc, _Loader)
+        if known is None:
+            found.append(
+                (mark.line if mark else 0, mark.column if mark else 0, _syntax_message(exc))
+            )
+            break
+        found.append((known.line, known.column, known.message))
+        if known.fixed is None or len(found) >= SYNTAX_PROBLEMS_MAX:
+            break
+        current = with_line(current, known.line, known.fixed)
+        try:
+            yaml.compose(current, Loader=ComposeLoader)
+        except yaml.MarkedYAMLError as again:
+            if again.problem_mark is None or again.problem_mark.line <= known.line:
+                break  # the fix did not get past the line: do not guess further
+            exc = again
+            continue
+        except yaml.YAMLError:
+            break
+        read_whole = True
+        break
+    lines = lines_of(text)
+    shown = [(line, col, message + excerpt(lines, line, col)) for line, col, message in found]
+    last_line = found[-1][0]
+    if read_whole:
+        these = "these" if len(found) > 1 else "this"
+        note = f"\nWith {these} fixed, the file reads as YAML; its fields are checked then."
+    elif any(rest.strip() for rest in lines[last_line + 1 :]):
+        note = (
+            f"\nThe lines after line {last_line + 1} were not checked: YAML cannot read past "
+            "this mistake."
+        )
+    else:
+        note = ""
+    line, col, message = shown[-1]
+    shown[-1] = (line, col, message + note)
+    (line, col, message), *later = shown
+    reject = Reject(_FakeMark(line, col), message)
+    reject.also = [(line + 1, col + 1, message) for line, col, message in later]
+    return reject
 
 
 def _reader_error(text: str, exc: yaml.reader.ReaderError) -> Reject:
@@ -260,7 +313,7 @@ def read_entry(path: Path) -> tuple[LoadedFile | None, list[Problem]]:
     try:
         return parse(path, read_text(path)), []
     except Reject as rej:
-        return None, [Problem(display_path(path), rej.line, rej.col, rej.message)]
+        return None, rej.problems(display_path(path))
     except OSError as exc:
         return None, [Problem(display_path(path), 1, 1, f"cannot read file: {exc.strerror}")]
 

@@ -67,6 +67,12 @@ class Reject(Exception):
         self.line = mark.line + 1 if mark else 1
         self.col = mark.column + 1 if mark else 1
         self.message = message
+        self.also: list[tuple[int, int, str]] = []  # later problems found (line, col from 1)
+
+    def problems(self, file: str) -> list[Problem]:
+        """This problem and the later ones found, in ``file``."""
+        first = Problem(file, self.line, self.col, self.message)
+        return [first, *(Problem(file, line, col, message) for line, col, message in self.also)]
 
 
 def value_of(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import yaml
 
@@ -23,19 +23,33 @@ EXAMPLE_MAX = 100  # a suggested line longer than this is not shown
 CANDIDATES_MAX = 6  # indentations tried for a misindented line
 
 
-def explain(text: str, exc: yaml.MarkedYAMLError, loader: type) -> tuple[int, int, str] | None:
-    """(line, column, message), from 0, for a syntax error that is a known mistake, or None."""
+class Mistake(NamedTuple):
+    """A known YAML mistake: where (line and column, from 0), what to do, and the line as it
+    should be when one fix is known to parse past it (which lets the reader look further)."""
+
+    line: int
+    column: int
+    message: str
+    fixed: str | None = None
+
+
+def explain(text: str, exc: yaml.MarkedYAMLError, loader: type) -> Mistake | None:
+    """The mistake behind a syntax error, in plain words, when it is a known one; or None."""
     mark = exc.problem_mark
     problem = exc.problem or ""
     parts = _BREAK_RE.split(text)
     if mark is None or 2 * mark.line >= len(parts):
         return None
     line = parts[2 * mark.line]
-    found = _look_alike_colon(parts, mark.line)
+    found = _look_alike_colon(parts, mark.line, loader)
     if found is not None:
         return found
     if "tab" in problem or "'\\t'" in problem or line[mark.column : mark.column + 1] == "\t":
         return _tab(mark.line, mark.column, line)
+    if "mapping values are not allowed" in problem:
+        return _colon_in_value(parts, mark.line, mark.column, loader)
+    if problem.startswith("did not find expected ',' or ']'") and exc.context_mark is not None:
+        return _unclosed_list(parts, exc.context_mark.line, exc.context_mark.column, loader)
     if not ("sequence entries are not allowed" in problem or problem.startswith(_PARSER_ERRORS)):
         return None
     tokens = _tokens(text, loader)
@@ -64,7 +78,7 @@ _LOOK_ALIKE_RE = re.compile(
 )
 
 
-def _look_alike_colon(parts: list[str], number: int) -> tuple[int, int, str] | None:
+def _look_alike_colon(parts: list[str], number: int, loader: type) -> Mistake | None:
     """For an error at line ``number``: a look-alike colon on it or the line before it, which
     made YAML read a `key: value` line as text and fail on the next."""
     for i in (number - 1, number):
@@ -73,23 +87,64 @@ def _look_alike_colon(parts: list[str], number: int) -> tuple[int, int, str] | N
         m = _LOOK_ALIKE_RE.match(parts[2 * i])
         if m is None:
             continue
-        key = m[1]
+        key, line = m[1], parts[2 * i]
         if m[2]:
             message = (
                 f"'{key}' is followed by a full-width colon '：', which YAML does not read as "
                 f"one: type the colon ':' and a space, as in `{key}: …`"
             )
-            return i, m.start(2), message
+            fixed = line[: m.start(2)] + ": " + line[m.end(2) :].lstrip("\u3000 ")
+            return Mistake(i, m.start(2), message, _if_it_parses(parts, i, fixed, loader))
         name = unicodedata.name(m[3], "a special space").lower()
         message = (
             f"the space after '{key}:' is a {name} (U+{ord(m[3]):04X}), which YAML does not "
             "read as a space: delete it and type an ordinary space"
         )
-        return i, m.start(3), message
+        fixed = line[: m.start(3)] + " " + line[m.end(3) :]
+        return Mistake(i, m.start(3), message, _if_it_parses(parts, i, fixed, loader))
     return None
 
 
-def _tab(number: int, column: int, line: str) -> tuple[int, int, str] | None:
+# `key: value: more`: the first ": " inside a plain value, after the key's own.
+_KEY_RE = re.compile(r"^([ ]*(?:- )?)([^\s:#\"'][^:#]*?):[ ]+")
+
+
+def _colon_in_value(parts: list[str], number: int, column: int, loader: type) -> Mistake | None:
+    """``title: Harbour: a new quay``: YAML reads the second ': ' as the start of a key."""
+    line = parts[2 * number]
+    m = _KEY_RE.match(line)
+    if m is None or m.end() > column or line[m.end() : m.end() + 1] in ("'", '"', "|", ">"):
+        return None
+    key, value = m[2], line[m.end() :]
+    fix = _fixed(parts, number, line[: m.end()], value, loader)
+    example = f", e.g. `{fix.strip()}`" if fix else ""
+    message = (
+        f"the value of '{key}' holds ': ' (a colon and a space), which YAML reads as the "
+        f"start of another field: put the whole value in quotes{example}"
+    )
+    return Mistake(number, column, message, fix)
+
+
+def _unclosed_list(parts: list[str], number: int, column: int, loader: type) -> Mistake | None:
+    """``tags: [migration, app-rankings``: a list opened with '[' and never closed."""
+    line = parts[2 * number]
+    if line.rstrip().endswith("]"):
+        return None
+    fixed = _if_it_parses(parts, number, line.rstrip() + "]", loader)
+    example = f", e.g. `{fixed.strip()}`" if fixed else ""
+    message = (
+        f"the list that starts with '[' on line {number + 1} is not closed: end it with ']'"
+        f"{example}"
+    )
+    return Mistake(number, column, message, fixed)
+
+
+def _if_it_parses(parts: list[str], number: int, line: str, loader: type) -> str | None:
+    """``line`` when the file with it in place of line ``number`` parses past that line."""
+    return line if _parse(parts, number, line, loader, whole=True) is not None else None
+
+
+def _tab(number: int, column: int, line: str) -> Mistake | None:
     lead = _LEAD_RE.match(line)
     first = line.find("\t", 0, lead.end()) if lead else -1
     if 0 <= first <= column:
@@ -97,19 +152,19 @@ def _tab(number: int, column: int, line: str) -> tuple[int, int, str] | None:
             f"line {number + 1} is indented with a tab: YAML needs spaces; "
             "indent it with spaces only"
         )
-        return number, first, message
+        return Mistake(number, first, message)
     if line[column : column + 1] == "\t":
         message = (
             f"line {number + 1} has a tab at column {column + 1}: YAML needs spaces there; "
             "replace the tab with spaces"
         )
-        return number, column, message
+        return Mistake(number, column, message)
     return None
 
 
 def _quote_then_text(
     parts: list[str], number: int, tokens: list[yaml.Token], at: int, loader: type
-) -> tuple[int, int, str] | None:
+) -> Mistake | None:
     """``title: "Refugees" flock to a new app``: the quoted scalar ends the value."""
     quoted, before = tokens[at - 1], tokens[at - 2]
     if not (
@@ -124,14 +179,14 @@ def _quote_then_text(
     fix = _fixed(parts, number, line[:start], line[start:], loader)
     message = (
         "this value starts with a quote and goes on after the closing quote: quote the whole "
-        f"value{f', e.g. `{fix}`' if fix else ''}"
+        f"value{f', e.g. `{fix.strip()}`' if fix else ''}"
     )
-    return number, start, message
+    return Mistake(number, start, message, fix)
 
 
 def _dash_value(
     parts: list[str], number: int, column: int, tokens: list[yaml.Token], loader: type
-) -> tuple[int, int, str] | None:
+) -> Mistake | None:
     """``summary: - 用户涌入``: a block sequence cannot start on its key's line."""
     line = parts[2 * number]
     if not (
@@ -144,21 +199,21 @@ def _dash_value(
     fix = _fixed(parts, number, line[:column], line[column:], loader)
     message = (
         "a value cannot start with '- ' on the same line as its key (YAML reads a list): "
-        f"quote the value, or write it as a `|-` block{f', e.g. `{fix}`' if fix else ''}"
+        f"quote the value, or write it as a `|-` block{f', e.g. `{fix.strip()}`' if fix else ''}"
     )
-    return number, column, message
+    return Mistake(number, column, message, fix)
 
 
 def _fixed(parts: list[str], number: int, prefix: str, value: str, loader: type) -> str | None:
-    """The line ``prefix`` + ``value`` quoted whole, without its indentation, when the file
-    with that line parses past it; None when it would not, or is too long to show."""
+    """The line ``prefix`` + ``value`` quoted whole, when the file with that line parses past
+    it; None when it would not, or is too long to show."""
     value = value.rstrip(" \t")
     if re.search(r"[ \t]#", value):  # a comment, or part of the value? Do not guess.
         return None
     line = prefix + quote(value)
     if len(line.strip()) > EXAMPLE_MAX or _parse(parts, number, line, loader, whole=True) is None:
         return None
-    return line.strip()
+    return line
 
 
 def quote(value: str) -> str:
@@ -172,7 +227,7 @@ def quote(value: str) -> str:
 
 def _indentation(
     parts: list[str], number: int, column: int, tokens: list[yaml.Token], at: int, loader: type
-) -> tuple[int, int, str] | None:
+) -> Mistake | None:
     """A line indented to no open block's column: say which columns would parse, and as what."""
     open_blocks: list[int] = []
     flow = 0
@@ -207,13 +262,13 @@ def _indentation(
         message = (
             f"line {number + 1} is indented {spaces}, but the other {what} {rest}: line them up"
         )
-        return number, column, message
+        return Mistake(number, column, message, " " * indent + content)
     options = " or ".join(f"{_spaces(indent)} (like the other {what})" for indent, what in fits)
     message = (
         f"line {number + 1} is indented {spaces}, which lines up with none of the lines around "
         f"it: indent it {options}"
     )
-    return number, column, message
+    return Mistake(number, column, message)
 
 
 def _spaces(count: int) -> str:
@@ -269,6 +324,45 @@ def _tokens(text: str, loader: type) -> list[yaml.Token]:
     return tokens
 
 
+# --- showing the mistake ------------------------------------------------------------------
+
+SHOWN_WIDTH = 100  # columns of a line shown under a message
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of ``text`` as libyaml counts them."""
+    return _BREAK_RE.split(text)[::2]
+
+
+def with_line(text: str, number: int, line: str) -> str:
+    """``text`` with line ``number`` (from 0) replaced by ``line``."""
+    parts = _BREAK_RE.split(text)
+    parts[2 * number] = line
+    return "".join(parts)
+
+
+def excerpt(lines: list[str], number: int, column: int) -> str:
+    """Line ``number`` (from 0) as written, and a marker under ``column``, as compilers show
+    a mistake: a Chinese character takes two columns, a tab one."""
+    line = lines[number] if 0 <= number < len(lines) else ""
+    shown = "".join(" " if ch == "\t" or not ch.isprintable() else ch for ch in line)
+    start = 0
+    if _width(shown[:column]) > SHOWN_WIDTH - 20:  # far to the right: show from near it
+        start = column - 40
+        shown = "…" + shown[start:]
+    if _width(shown) > SHOWN_WIDTH:
+        while _width(shown) > SHOWN_WIDTH:
+            shown = shown[:-1]
+        shown += "…"
+    under = _width(("…" if start else "") + line[start:column].replace("\t", " "))
+    gutter = " " * len(str(number + 1))
+    return f"\n  {number + 1} | {shown.rstrip()}\n  {gutter} | {' ' * under}^"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 # --- `text: #话题# …`: a value that YAML read as a comment ---------------------------------
 
 
@@ -314,4 +408,14 @@ def empty_message(name: str, fixed: str | None) -> str:
     return f"`#` starts a comment in YAML, so '{name}' is empty: put the value in quotes{example}"
 
 
-__all__ = ["commented_empty", "cut_by_hashtag", "empty_message", "explain", "quote"]
+__all__ = [
+    "Mistake",
+    "commented_empty",
+    "cut_by_hashtag",
+    "empty_message",
+    "excerpt",
+    "explain",
+    "lines_of",
+    "quote",
+    "with_line",
+]

@@ -154,7 +154,7 @@ def _own_checks(kind: Kind, path: Path, memo: Memo | None) -> tuple[_Own | None,
             return _Own(kind, path, refs, aliases_, entry, None, is_example(raw)), []
         loaded = reader.parse(path, reader.decode(raw))
     except Reject as rej:
-        return None, [Problem(display_path(path), rej.line, rej.col, rej.message)]
+        return None, rej.problems(display_path(path))
     except OSError as exc:
         return None, [Problem(display_path(path), 1, 1, f"cannot read file: {exc.strerror}")]
     checker = check_entry(kind, loaded)

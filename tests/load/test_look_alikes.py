@@ -41,7 +41,10 @@ def test_curly_quotes_around_a_date_are_named(tmp_path: Path, left: str, right: 
 def test_a_full_width_colon_is_named_on_its_own_line(tmp_path: Path) -> None:
     assert problems(tmp_path, EVENT.format(colon="：", date="2025-01-20")) == [
         "events/2025-01-20-a.yaml:1:6: 'title' is followed by a full-width colon '：', which "
-        "YAML does not read as one: type the colon ':' and a space, as in `title: …`"
+        "YAML does not read as one: type the colon ':' and a space, as in `title: …`\n"
+        "  1 | title： T\n"
+        "    |      ^\n"
+        "With this fixed, the file reads as YAML; its fields are checked then."
     ]
 
 
@@ -54,5 +57,8 @@ def test_a_space_yaml_does_not_read_as_one_is_named(tmp_path: Path, space: str, 
     ) == [
         f"events/2025-01-20-a.yaml:1:7: the space after 'title:' is a {name} "
         f"(U+{ord(space):04X}), which YAML does not read as a space: delete it and type an "
-        "ordinary space"
+        "ordinary space\n"
+        "  1 | title: T\n"  # a space that is not one is shown as one, the marker under it
+        "    |       ^\n"
+        "With this fixed, the file reads as YAML; its fields are checked then."
     ]

@@ -45,10 +45,11 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def message(text: str) -> str:
-    """``line:col: message`` of the problem that stops ``text`` from parsing."""
+    """``line:col: message`` of the problem that stops ``text`` from parsing, without the line
+    and marker shown under it (``test_the_line_is_shown_with_a_marker_under_the_mistake``)."""
     with pytest.raises(Reject) as caught:
         reader.parse(Path("e.yaml"), text)
-    return f"{caught.value.line}:{caught.value.col}: {caught.value.message}"
+    return f"{caught.value.line}:{caught.value.col}: {caught.value.message.splitlines()[0]}"
 
 
 @pytest.mark.usefixtures("loader")
@@ -57,7 +58,15 @@ def test_each_mistake_in_plain_words(name: str, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(DATA)
     loaded, problems = reader.read_entry(Path(name))
     assert loaded is None
-    assert [str(p) for p in problems] == [f"{name}:{EXPECTED[name]}"]
+    assert [str(p).splitlines()[0] for p in problems] == [f"{name}:{EXPECTED[name]}"]
+    # The line itself follows, with a marker under the column the message gives.
+    [problem] = problems
+    text = (DATA / name).read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    shown, marker = str(problem).splitlines()[1:3]
+    assert shown.split(" | ", 1)[1] == text.replace("\t", " ").rstrip()
+    before = text[: problem.col - 1].replace("\t", " ")
+    width = sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in before)
+    assert marker.split(" | ", 1)[1] == " " * width + "^"
 
 
 def copy_of_valid(tmp_path: Path, *names: str) -> Path:
@@ -89,6 +98,9 @@ def test_validate_prints_the_plain_words(tmp_path: Path, monkeypatch: pytest.Mon
     result = CliRunner().invoke(cli, ["validate", "--entries", "entries"])
     assert result.output == (
         f"entries/events/2025-01-13-refugees.yaml:{EXPECTED['quote-then-text.yaml']}\n"
+        '  1 | title: "TikTok refugees" flock to RedNote\n'
+        "    |        ^\n"
+        "With this fixed, the file reads as YAML; its fields are checked then.\n"
         "Error: 1 problem in 1 file\n"
     )
 
@@ -173,11 +185,6 @@ def test_variants(text: str, expected: str) -> None:
             "2:8: YAML syntax error: mapping values are not allowed in this context (a value "
             "containing ': ' must be quoted)",
         ),
-        (  # ": " in a value: the parser's words and the existing hint
-            "title: Breaking: RedNote\n",
-            "1:16: YAML syntax error: mapping values are not allowed in this context (a value "
-            "containing ': ' must be quoted)",
-        ),
         (  # a quoted value over two lines: not recognised, so the parser's words
             'title: "TikTok\n  refugees" flock\n',
             "2:13: YAML syntax error: did not find expected key while parsing a block mapping",
@@ -201,6 +208,39 @@ def test_variants(text: str, expected: str) -> None:
 )
 def test_other_mistakes_keep_the_parsers_words(text: str, expected: str) -> None:
     assert message(text) == expected
+
+
+def test_a_colon_and_a_space_inside_a_value_is_named_with_the_line_to_write() -> None:
+    assert message("title: Breaking: RedNote\n") == (
+        "1:16: the value of 'title' holds ': ' (a colon and a space), which YAML reads as the "
+        "start of another field: put the whole value in quotes, e.g. `title: 'Breaking: RedNote'`"
+    )
+    assert message("sources:\n  - url: https://a.example\n    title: Why: a story\n") == (
+        "3:15: the value of 'title' holds ': ' (a colon and a space), which YAML reads as the "
+        "start of another field: put the whole value in quotes, e.g. `title: 'Why: a story'`"
+    )
+
+
+def test_every_mistake_with_a_known_fix_is_found_and_then_the_rest_is_said() -> None:
+    text = 'title: A: b\ndate: 2025-01-20\nsummary: "Q" and more\nadded: x: y\n'
+    with pytest.raises(Reject) as caught:
+        reader.parse(Path("e.yaml"), text)
+    found = caught.value.problems("e.yaml")
+    assert [(p.line, p.col) for p in found] == [(1, 9), (3, 10), (4, 9)]
+    assert found[-1].message.endswith(
+        "With these fixed, the file reads as YAML; its fields are checked then."
+    )
+    assert "checked then" not in found[0].message
+
+
+def test_past_a_mistake_with_no_known_fix_the_lines_not_checked_are_said() -> None:
+    text = "title: T\nsources:\n  - url: a\n    title: t\n   - b: [\ndate: 2025-01-20\n"
+    with pytest.raises(Reject) as caught:
+        reader.parse(Path("e.yaml"), text)
+    assert caught.value.message.endswith(
+        "The lines after line 5 were not checked: YAML cannot read past this mistake."
+    )
+    assert caught.value.also == []
 
 
 def test_a_tab_where_yaml_allows_one_is_not_a_mistake() -> None:

@@ -103,7 +103,9 @@ def test_nesting_past_libyamls_own_limit_is_a_syntax_error(tmp_path: Path) -> No
         "actors/deep.yaml",
         1,
         1006,
-        "YAML syntax error: exceeded maximum nesting depth while increasing flow level",
+        "YAML syntax error: exceeded maximum nesting depth while increasing flow level\n"
+        # the long line is shown around the mistake, cut short on both sides
+        f"  1 | …{'[' * 99}…\n    | {' ' * 41}^",
     )
 
 

@@ -78,6 +78,17 @@ def test_wrong_example_output_is_the_validators(corpus_copy: Path) -> None:
     assert result.output == expected
 
 
+def test_the_yaml_mistake_example_is_what_the_validator_prints(corpus_copy: Path) -> None:
+    marker = "title holds a colon and a space, which YAML reads as the start of another field:"
+    target = corpus_copy / "events" / "2025-01-20-rednote-example.yaml"
+    target.write_text(block_after(marker, "yaml"), encoding="utf-8")
+    command, _, expected = block_after(marker, "console").partition("\n")
+    assert command == "$ python -m generator validate"
+    result = CliRunner().invoke(cli, ["validate", "--entries", "entries"])
+    assert result.exit_code == 1
+    assert result.output == expected
+
+
 def test_commands_in_the_guide_exist() -> None:
     used = set(re.findall(r"python -m generator ([a-z-]+)", GUIDE))
     assert used >= {"new", "validate", "serve", "check-links"}

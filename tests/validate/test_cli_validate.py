@@ -18,8 +18,11 @@ QUOTE = "entries/quotes/quote-three-ts.yaml"
 # case folder → the exact lines `validate` prints (paths relative to the case folder).
 EXPECTED: dict[str, list[str]] = {
     "syntax": [
-        f"{EVENT}:7:8: YAML syntax error: did not find expected ',' or ']' "
-        "while parsing a flow sequence",
+        f"{EVENT}:6:7: the list that starts with '[' on line 6 is not closed: end it with ']', "
+        "e.g. `tags: [migration, app-rankings]`\n"
+        "  6 | tags: [migration, app-rankings\n"
+        "    |       ^\n"
+        "With this fixed, the file reads as YAML; its fields are checked then.",
     ],
     "duplicate-key": [
         f"{EVENT}:3:1: duplicate key 'date' (first on line 2); YAML would silently keep only "
