@@ -30,19 +30,33 @@ def from_issue_command(forms: list[str]) -> click.Command:
             help="The folder of the issue forms.  [default: .github/ISSUE_TEMPLATE/ in the "
             "repository root]",
         ),
+        click.option(
+            "--questions",
+            "questions_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Write the questions for the curator (a new topic, a headline an entry has "
+            "already) to this file, one per line, as well as to standard error.",
+        ),
     ]
     return made(_from_issue, decorators)
 
 
 def _from_issue(
-    form: str, body_file: Path, entries_dir: Path | None, forms_dir: Path | None
+    form: str,
+    body_file: Path,
+    entries_dir: Path | None,
+    forms_dir: Path | None,
+    questions_file: Path | None,
 ) -> None:
     """Turn an accepted issue-form proposal (its Markdown body in BODY_FILE) into an entry.
 
     An event or a quote becomes a new file; a list item is appended to the list's items and
     a correction to the entry's corrections. Names (actors, tags, page addresses or titles, a
     language) become ids. Prints the path written; on a problem, names the form's field,
-    writes nothing and exits 1.
+    writes nothing and exits 1. What only a curator can settle (a topic the site does not
+    have yet, a headline that an entry has already) is asked, not refused: the entry is
+    written, and the questions are printed to standard error.
 
     \b
     Example:
@@ -54,12 +68,20 @@ def _from_issue(
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordError(f"cannot read {body_file}: {exc}") from None
     try:
-        path = intake.propose(form, body, entries_dir or default_entries_dir(), forms_dir)
+        written = intake.propose(form, body, entries_dir or default_entries_dir(), forms_dir)
     except intake.ProposalError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise
-    click.echo(display_path(path))
+    for question in written.questions:
+        click.echo(f"Question for the curator: {question}", err=True)
+    if questions_file is not None:
+        lines = "".join(f"{q}\n" for q in written.questions)
+        try:
+            questions_file.write_text(lines, encoding="utf-8")
+        except OSError as exc:
+            raise RecordError(f"cannot write {questions_file}: {exc.strerror}") from None
+    click.echo(display_path(written.path))
 
 
 from_issue = from_issue_command(list(intake.forms()))

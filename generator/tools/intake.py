@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,13 @@ class Resolver:
         self.answers = answers
         self.known = known
         self.problems: list[str] = []
+        self.questions: list[str] = []  # for the curator: they do not stop the proposal
 
     def fail(self, form_id: str, message: str) -> None:
         self.problems.append(f"{self.labels.get(form_id, form_id)}: {message}")
+
+    def ask(self, form_id: str, question: str) -> None:
+        self.questions.append(f"{self.labels.get(form_id, form_id)}: {question}")
 
     def text(self, form_id: str) -> str | None:
         return self.answers.get(form_id)
@@ -133,8 +138,12 @@ class Resolver:
                     out.append(tag)
                 continue
             close = difflib.get_close_matches(tag, sorted(self.known.tags), n=3, cutoff=0.6)
-            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
-            self.fail(form_id, f"no entry has the tag {name!r}; {hint}(a curator adds new tags)")
+            hint = f"did you mean {' or '.join(map(repr, close))}, or " if close else ""
+            self.ask(
+                form_id,
+                f"{name!r} is not a topic of the site yet: {hint}should it become a new one? "
+                "It is left out of the entry until a curator adds it.",
+            )
         return out
 
     def sources(self, form_id: str, required: bool = True) -> list[dict[str, str | None]]:
@@ -222,8 +231,17 @@ def forms() -> dict[str, Kind | None]:
 # --- writing, and checking what was written ---------------------------------------------------
 
 
-def propose(form: str, body: str, entries_dir: Path, forms_dir: Path | None = None) -> Path:
-    """Write the entry the proposal ``body`` (made with ``form``) describes; returns its path."""
+@dataclass(frozen=True)
+class Proposal:
+    """What a proposal became: the file written, and the questions it leaves for the curator
+    (a topic the site does not have, a headline an entry has already)."""
+
+    path: Path
+    questions: list[str]
+
+
+def propose(form: str, body: str, entries_dir: Path, forms_dir: Path | None = None) -> Proposal:
+    """Write the entry the proposal ``body`` (made with ``form``) describes."""
     every = forms()
     if form not in every:
         raise RecordError(f"no kind reads the form {form!r}: use one of {', '.join(every)}")
@@ -243,8 +261,10 @@ def propose(form: str, body: str, entries_dir: Path, forms_dir: Path | None = No
         if not r.problems and entry_id in known.entries:
             r.fail(named_by, f"an entry {entry_id!r} exists already")
         _stop(r.problems)
+        _ask_if_known(r, kind, data, named_by)
         path = entries_dir / kind.folder / f"{entry_id}.yaml"
-        return _write(path, None, "\n".join(mapping_lines(data)) + "\n", data, r, entries_dir)
+        text = "\n".join(mapping_lines(data)) + "\n"
+        return Proposal(_write(path, None, text, data, r, entries_dir), r.questions)
     if kind is None:
         target, change = build_correction(r, day)
     else:
@@ -252,12 +272,27 @@ def propose(form: str, body: str, entries_dir: Path, forms_dir: Path | None = No
     _stop(r.problems)
     assert target is not None
     path = known.entries[target][2]
-    return _change(path, change, r, entries_dir)
+    return Proposal(_change(path, change, r, entries_dir), r.questions)
 
 
 def _stop(problems: list[str]) -> None:
     if problems:
         raise ProposalError(problems)
+
+
+def _ask_if_known(r: Resolver, kind: Kind, data: dict[str, Any], named_by: str) -> None:
+    """A new entry called what an entry of its kind is called already may be that entry."""
+    names = r.known.names(kind.name)
+    for name in kind.known_as(data):
+        if not isinstance(name, str):
+            continue
+        for other in sorted(names.get(name_key(name), ())):
+            r.ask(
+                named_by,
+                f"this looks like {r.display(other)!r} ({kind.folder}/{other}): is it the same? "
+                "If it is, propose a correction to that entry instead; if not, word the "
+                "headline so that readers can tell the two apart.",
+            )
 
 
 def _change(path: Path, change: dict[str, Any], r: Resolver, entries_dir: Path) -> Path:
