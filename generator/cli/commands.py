@@ -139,18 +139,24 @@ def _validate(entries_dir: Path, fmt: str, base: str | None) -> None:
         click.echo(f"OK: {result.files} entries ({counts})")
 
 
-@cli.command("export-schemas")
+@cli.command("export-schemas", cls=RecordCommand)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def export_schemas(directory: Path) -> None:
     """Write the JSON Schema of each kind into DIRECTORY (the committed copies live in schemas/).
+
+    Each schema's $id is its address on the site (site_url in mkdocs.yml), where editors and
+    other tools can fetch it.
 
     \b
     Example:
       python -m generator export-schemas schemas
     """
+    from generator.core.config import load_config
     from generator.format.schema import export
 
-    for path in export(directory):
+    config = Path("mkdocs.yml")
+    base = (load_config(config).site_url or "") if config.is_file() else ""
+    for path in export(directory, base):
         click.echo(path)
 
 

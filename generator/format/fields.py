@@ -19,6 +19,10 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # [0-9], because Python's \d also matches full-width and Arabic-Indic digits.
 DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+YEAR_OR_MONTH_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$"
+# A partial date to a JSON Schema tool: a year or a month, or a day that format "date" holds to
+# the calendar (2026-02-30 is refused in an editor, as by the validator).
+PARTIAL_DATE_ANY_OF = [{"pattern": YEAR_OR_MONTH_PATTERN}, {"format": "date"}]
 DATETIME_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
     r"(Z|[+-][0-9]{2}:[0-9]{2})$"
@@ -31,8 +35,9 @@ LANG_PATTERN = (
 # A former id, or folder/id for an entry that was once of another kind (quotes/quote-…).
 ALIAS_PATTERN = r"^([a-z]+/)?[a-z0-9]+(-[a-z0-9]+)*$"
 # No character RFC 3986 leaves out of a URI (a raw quote, angle brackets, braces): a link with
-# one is broken in some browsers and unsafe in others. Non-ASCII letters stay (RFC 3987).
-URL_PATTERN = r'^https?://[^\s/$.?#][^\s"<>\\^`{|}]*$'
+# one is broken in some browsers and unsafe in others; and a % only as a code (%20). Non-ASCII
+# letters stay (RFC 3987).
+URL_PATTERN = r'^https?://[^\s/$.?#%"<>\\^`{|}]([^\s"<>\\^`{|}%]|%[0-9A-Fa-f]{2})*$'
 ENGLISH_PATTERN = r"^[eE][nN](-|$)"
 
 # Limits that no real entry meets, so that no entry can make validation or the build slow: the
@@ -83,6 +88,7 @@ DEFS: dict[str, Any] = {
     "day": {
         "type": "string",
         "pattern": DAY_PATTERN,
+        "format": "date",
         "x-format": "date",
         "x-message": "must be a date written YYYY-MM-DD",
         "description": "A calendar day, YYYY-MM-DD.",
@@ -93,7 +99,7 @@ DEFS: dict[str, Any] = {
         "type": ["string", "integer"],
         "minimum": 1000,
         "maximum": 9999,
-        "pattern": PARTIAL_DATE_PATTERN,
+        "anyOf": PARTIAL_DATE_ANY_OF,
         "x-format": "date",
         "x-message": "must be a date written YYYY, YYYY-MM or YYYY-MM-DD",
         "description": "A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
@@ -104,7 +110,7 @@ DEFS: dict[str, Any] = {
         "type": ["string", "integer"],
         "minimum": 1000,
         "maximum": 9999,
-        "anyOf": [{"pattern": PARTIAL_DATE_PATTERN}, {"pattern": DATETIME_PATTERN}],
+        "anyOf": [*PARTIAL_DATE_ANY_OF, {"pattern": DATETIME_PATTERN}],
         "x-format": "date",
         "x-message": (
             "must be a date written YYYY, YYYY-MM or YYYY-MM-DD, or a date-time with "

@@ -134,7 +134,7 @@ def build_data(
         )
     for kind in registry:  # the kinds' own datasets (a CSV of terms)
         files.update(kind.datasets(corpus, base))
-    for kind, kind_schema in schema.json_schemas().items():
+    for kind, kind_schema in schema.json_schemas(base).items():
         files[urls.SCHEMA.src(name=kind)] = schema.dumps(kind_schema).encode("utf-8")
     return files
 

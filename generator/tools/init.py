@@ -150,8 +150,9 @@ def _write(root: Path, answers: Answers, today: date) -> list[Path]:
         example = Path("examples") / f"{kind.name}.yaml.j2"
         dest = Path("entries") / kind.folder / f"{_example_id(kind, today)}.yaml"
         written.append(_put(root, dest, env.get_template(example.as_posix()).render(context)))
-    with kinds.using(kinds_in_use.configured(load_config(root / "mkdocs.yml"))):
-        written += [p.relative_to(root) for p in schema.export(root / "schemas")]
+    config = load_config(root / "mkdocs.yml")
+    with kinds.using(kinds_in_use.configured(config)):
+        written += [p.relative_to(root) for p in schema.export(root / "schemas", config.site_url)]
         problems = collect(root / "entries").problems
     if problems:  # the examples are the tool's own: a problem here is a bug in it
         raise RecordError("init wrote examples that do not validate: " + str(problems[0]))

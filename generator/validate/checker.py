@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 # Every keyword the checker implements; a schema using another is refused (``unsupported``).
-# Annotations (title, description, $schema, $id, x-schema-version) are read by people only.
+# Annotations (title, description, $schema, $id, x-schema-version) are read by people only, and
+# patternErrorMessage, errorMessage and markdownDescription by editors.
 KEYWORDS = frozenset(
     {
         "$schema", "$id", "$defs", "$ref", "title", "description", "x-schema-version",
@@ -24,10 +25,11 @@ KEYWORDS = frozenset(
         "properties", "required", "additionalProperties",
         "anyOf", "not", "if", "then",
         "x-format", "x-ref", "x-message",
+        "patternErrorMessage", "errorMessage", "markdownDescription",
     }
 )  # fmt: skip
 TYPES = frozenset({"string", "array", "object", "boolean"})  # ["string", "integer"]: as text
-FORMATS = frozenset({"uri"})
+FORMATS = frozenset({"uri", "date"})
 X_FORMATS = frozenset({"date", "markdown"})
 
 

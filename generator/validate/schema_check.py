@@ -16,6 +16,7 @@ from generator.validate.value_rules import (
     forbidden_char,
     kind_of,
     markdown_problem,
+    percent_hint,
     show,
     unknown_field,
 )
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
 Check = Callable[[Any, "Path_", Any], None]
 # RFC 3986: an absolute URI starts with a scheme; no white space or control character.
 # RFC 3986 leaves these out of a URI (IRIs, RFC 3987, add non-ASCII letters, which are kept).
-_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f\"<>\\^`{|}]*")
+_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?:[^\s\x00-\x1f\x7f\"<>\\^`{|}%]|%[0-9A-Fa-f]{2})*")
 _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
+_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # format "date", as RFC 3339 writes a day
 _TYPES = {"string": str, "array": list, "object": dict}
 # Whether a text passes a node's checks depends on the text alone, and short texts recur
 # across entries (ids, tags, days, languages): each node remembers so many that passed.
@@ -155,6 +157,8 @@ class Compiler:
         negated = self.compile(node["not"]) if "not" in node else None
         wrong_form = node.get("x-message", "has the wrong form")
         uri = node.get("format") == "uri"
+        # format "date": its shape here; x-format "date" says which day is not in the calendar.
+        day_shape = node.get("format") == "date"
         fmt = node.get("x-format")
         types = node.get("type")
         integer = isinstance(types, list) and "integer" in types
@@ -202,11 +206,12 @@ class Compiler:
                 or (any_of is not None and not any(matches(a, value, (), sink) for a in any_of))
                 or (negated is not None and matches(negated, value, (), sink))
             ):
-                return sink.report(
-                    at, f"'{_name(at)}': {show(value)} {wrong_form}{curly_hint(value)}"
-                )
+                hint = curly_hint(value) + (percent_hint(value) if uri else "")
+                return sink.report(at, f"'{_name(at)}': {show(value)} {wrong_form}{hint}")
             if uri and not _URI_RE.fullmatch(value):
                 return sink.report(at, f"'{_name(at)}': {show(value)} is not a URI")
+            if day_shape and not _DAY_RE.fullmatch(value):
+                return sink.report(at, f"'{_name(at)}': {show(value)} {wrong_form}")
             if fmt == "date":
                 try:
                     date = sink.dates[at] = PartialDate.parse(value)

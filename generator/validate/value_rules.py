@@ -84,6 +84,19 @@ def curly_hint(value: str) -> str:
     return ""
 
 
+_BARE_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def percent_hint(url: str) -> str:
+    """What to do about a % in ``url`` that does not start a code such as %20; or ""."""
+    if _BARE_PERCENT_RE.search(url):
+        return (
+            ": a % in an address starts a code of two hexadecimal digits (%20 is a space); "
+            "write a % sign itself as %25"
+        )
+    return ""
+
+
 def ecma_regex(pattern: str) -> re.Pattern[str]:
     """A schema pattern with ECMA-262's meaning, which JSON Schema uses: "$" outside a
     character class ends the text (Python's \\Z); Python's own "$" also matches before a

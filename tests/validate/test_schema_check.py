@@ -42,6 +42,7 @@ from generator.validate.value_rules import (
     forbidden_char,
     kind_of,
     markdown_shape_problem,
+    percent_hint,
     show,
     unknown_field,
 )
@@ -61,7 +62,8 @@ _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _NESTING_RE = re.compile(r"[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)|>[ \t]*)+")
 _IMAGE_RE = re.compile(r"!\[[^\[\]]*\]\s*[(\[]")
 # RFC 3986 leaves these out of a URI (IRIs, RFC 3987, add non-ASCII letters, which are kept).
-_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f\"<>\\^`{|}]*")
+_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?:[^\s\x00-\x1f\x7f\"<>\\^`{|}%]|%[0-9A-Fa-f]{2})*")
+_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 
 
@@ -208,12 +210,17 @@ class Reference:
             pattern_ok = False
         if "not" in node and self.matches(value, node["not"]):
             pattern_ok = False
+        message = node.get("x-message", "has the wrong form")
         if not pattern_ok:
-            message = node.get("x-message", "has the wrong form")
-            self.report(at, f"'{name}': {show(value)} {message}{curly_hint(value)}")
+            uri = node.get("format") == "uri"
+            hint = curly_hint(value) + (percent_hint(value) if uri else "")
+            self.report(at, f"'{name}': {show(value)} {message}{hint}")
             return
         if node.get("format") == "uri" and not _URI_RE.fullmatch(value):
             self.report(at, f"'{name}': {show(value)} is not a URI")
+            return
+        if node.get("format") == "date" and not _DAY_RE.fullmatch(value):
+            self.report(at, f"'{name}': {show(value)} {message}")
             return
         fmt = node.get("x-format")
         if fmt == "date":

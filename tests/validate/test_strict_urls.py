@@ -49,3 +49,17 @@ def test_encoded_and_non_ascii_urls_pass(tmp_path: Path, good: str) -> None:
     path.write_text(EVENT.format(url=good), encoding="utf-8")
     assert collect(tmp_path).problems == []
     assert re.search(URL_PATTERN, good)
+
+
+def test_a_percent_sign_that_starts_no_code_is_refused_with_what_to_write(tmp_path: Path) -> None:
+    path = tmp_path / "events" / "2025-01-20-a.yaml"
+    path.parent.mkdir(parents=True)
+    url = "https://example.org/50%-off"
+    path.write_text(EVENT.format(url=url), encoding="utf-8")
+    assert [p.message for p in collect(tmp_path).problems] == [
+        "'sources[0].url': 'https://example.org/50%-off' must be a full http:// or https:// "
+        "URL: a % in an address starts a code of two hexadecimal digits (%20 is a space); "
+        "write a % sign itself as %25"
+    ]
+    assert not re.search(URL_PATTERN, url)
+    assert re.search(URL_PATTERN, "https://example.org/50%25-off")
