@@ -12,6 +12,7 @@ from typing import Any
 
 import mkdocs.config
 import mkdocs.exceptions
+from pymdownx.snippets import SnippetMissingError
 
 from generator import COMMAND, NAME, __version__
 from generator.core.errors import BuildError
@@ -143,6 +144,11 @@ def build(
         raise BuildError(f"{choice.LABEL}: {exc.message}") from None
     except mkdocs.exceptions.MkDocsException as exc:
         raise BuildError(f"{choice.LABEL}: {exc}") from None
+    except SnippetMissingError as exc:  # a hand-written page includes a file that is not there
+        raise BuildError(
+            f"{exc}: a page under docs/ includes it with --8<--; restore the file, or remove "
+            "the line that includes it"
+        ) from None
     finally:
         mk.plugins.on_shutdown()
     return {

@@ -27,6 +27,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+def _not_a_stopped_binary(record: logging.LogRecord) -> bool:
+    """False for asyncio's "Unknown child process pid …, will report returncode 255", which it
+    logs when the binary, stopped because a build failed (``Indexer.cancel``), was reaped by
+    the subprocess transport's own poll before the child watcher's thread got to it: nothing
+    is wrong, and the preview printed it after every failed build."""
+    return not str(record.msg).startswith("Unknown child process pid")
+
+
+logging.getLogger("asyncio").addFilter(_not_a_stopped_binary)
+
 OUTPUT = "pagefind"  # the bundle's folder in the site
 LANGUAGE = "zh"
 _PIPE_LIMIT = 2**30  # bytes of one answer from the binary: the bundle, base64-encoded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -133,3 +134,23 @@ def test_serve_rebuilds_when_an_entry_changes(tmp_path: Path) -> None:
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert "unclosed" in output or "problem" in output
+
+
+def test_a_missing_included_file_is_named_not_an_unexpected_error(tmp_path: Path) -> None:
+    project = tmp_path / "kb"
+    shutil.copytree(GOLDEN / "entries", project / "entries")
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")  # no CONTRIBUTING.md beside it
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Snippet at path 'CONTRIBUTING.md' could not be found: a page under docs/ "
+        "includes it with --8<--; restore the file, or remove the line that includes it"
+    )
+    assert "unexpected" not in result.stderr and "Traceback" not in result.stderr
