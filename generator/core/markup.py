@@ -140,9 +140,11 @@ class _Citations(InlineProcessor):
         super().__init__(citations.MARKER_RE.pattern, md)
         self.citing: Citing | None = None
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int, int]:  # noqa: N802
-        if self.citing is None:
-            return None, m.start(0), m.end(0)
+    def handleMatch(  # noqa: N802 (Markdown's API)
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | None, int | None, int | None]:
+        if self.citing is None:  # not a citation here: other patterns may read it
+            return None, None, None
         base, titles = self.citing
         sup = etree.Element("sup", {"class": "record-cite"})
         sup.text = "\u2060["  # a word joiner: the marker never starts a line of its own

@@ -117,10 +117,9 @@ def _colon_in_value(parts: list[str], number: int, column: int, loader: type) ->
         return None
     key, value = m[2], line[m.end() :]
     fix = _fixed(parts, number, line[: m.end()], value, loader)
-    example = f", e.g. `{fix.strip()}`" if fix else ""
     message = (
         f"the value of '{key}' holds ': ' (a colon and a space), which YAML reads as the "
-        f"start of another field: put the whole value in quotes{example}"
+        f"start of another field: put the whole value in quotes{_example(fix)}"
     )
     return Mistake(number, column, message, fix)
 
@@ -131,12 +130,16 @@ def _unclosed_list(parts: list[str], number: int, column: int, loader: type) -> 
     if line.rstrip().endswith("]"):
         return None
     fixed = _if_it_parses(parts, number, line.rstrip() + "]", loader)
-    example = f", e.g. `{fixed.strip()}`" if fixed else ""
     message = (
         f"the list that starts with '[' on line {number + 1} is not closed: end it with ']'"
-        f"{example}"
+        f"{_example(fixed)}"
     )
     return Mistake(number, column, message, fixed)
+
+
+def _example(fixed: str | None) -> str:
+    """ ", e.g. `the line`" for a message, when a fixed line is known."""
+    return f", e.g. `{fixed.strip()}`" if fixed else ""
 
 
 def _if_it_parses(parts: list[str], number: int, line: str, loader: type) -> str | None:
@@ -179,7 +182,7 @@ def _quote_then_text(
     fix = _fixed(parts, number, line[:start], line[start:], loader)
     message = (
         "this value starts with a quote and goes on after the closing quote: quote the whole "
-        f"value{f', e.g. `{fix.strip()}`' if fix else ''}"
+        f"value{_example(fix)}"
     )
     return Mistake(number, start, message, fix)
 
@@ -199,7 +202,7 @@ def _dash_value(
     fix = _fixed(parts, number, line[:column], line[column:], loader)
     message = (
         "a value cannot start with '- ' on the same line as its key (YAML reads a list): "
-        f"quote the value, or write it as a `|-` block{f', e.g. `{fix.strip()}`' if fix else ''}"
+        f"quote the value, or write it as a `|-` block{_example(fix)}"
     )
     return Mistake(number, column, message, fix)
 

@@ -53,3 +53,10 @@ def test_markers_link_to_the_numbered_sources_only_when_rendered_for_an_entry() 
     assert render_markdown("Dark.[1]") == "<p>Dark.[1]</p>"
     assert 'href="#source-1"' in render_inline("Dark.[1]", ("", ("One",)))
     assert plain_text("Dark.[1] Back.[2]") == "Dark. Back."
+
+
+def test_where_text_cites_nothing_a_numbered_reference_link_is_still_a_link() -> None:
+    text = "See [1].\n\n[1]: https://example.org/x"
+    assert render_markdown(text) == (
+        '<p>See <a href="https://example.org/x" rel="nofollow noopener">1</a>.</p>'
+    )
