@@ -353,17 +353,29 @@ def excerpt(lines: list[str], number: int, column: int) -> str:
     if _width(shown[:column]) > SHOWN_WIDTH - 20:  # far to the right: show from near it
         start = column - 40
         shown = "…" + shown[start:]
-    if _width(shown) > SHOWN_WIDTH:
-        while _width(shown) > SHOWN_WIDTH:
-            shown = shown[:-1]
-        shown += "…"
+    shown = _cut(shown, SHOWN_WIDTH)
     under = _width(("…" if start else "") + line[start:column].replace("\t", " "))
     gutter = " " * len(str(number + 1))
     return f"\n  {number + 1} | {shown.rstrip()}\n  {gutter} | {' ' * under}^"
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(_char_width(ch) for ch in text)
+
+
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def _cut(text: str, width: int) -> str:
+    """``text``, or its longest start no wider than ``width`` and "…" (in one pass: a line
+    can be a megabyte long)."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += _char_width(ch)
+        if used > width:
+            return text[:i] + "…"
+    return text
 
 
 # --- `text: #话题# …`: a value that YAML read as a comment ---------------------------------

@@ -69,6 +69,13 @@ REFUSED = {
     ),
     "brackets-long": ("events/2025-01-01-e.yaml", _event("[" * 990_000), "characters long"),
     "nested-lists": ("events/2025-01-01-e.yaml", _event("- " * 4_999), "nests lists or quotes"),
+    # The line shown under a YAML mistake was cut a character at a time: 2 s for a line of
+    # 10,000 characters, minutes for 200,000.
+    "long-line-mistake": (
+        "actors/a.yaml",
+        "name: " + "[" * 5_000 + "x" * 200_000 + "]" * 5_000 + "\n",
+        "exceeded maximum nesting depth",
+    ),
     "tags": (
         "events/2025-01-01-e.yaml",
         _event("S", "tags: [" + ", ".join(f"t{i}" for i in range(110_000)) + "]\n"),
