@@ -38,8 +38,12 @@ class Marker:
 def markers(text: str) -> Iterator[Marker]:
     """Every citation marker in ``text``, in order."""
     for m in MARKER_RE.finditer(text):
-        numbers = tuple(int(n) for n in m.group(1).replace(" ", "").split(","))
-        yield Marker(m.start(), m.group(), numbers)
+        yield Marker(m.start(), m.group(), numbers(m))
+
+
+def numbers(marker: re.Match[str]) -> tuple[int, ...]:
+    """The source numbers of a match of ``MARKER_RE``: (1, 3) for ``[1, 3]``."""
+    return tuple(int(n) for n in marker.group(1).replace(" ", "").split(","))
 
 
 def sentences(text: str) -> list[str]:

@@ -148,7 +148,7 @@ class _Citations(InlineProcessor):
         base, titles = self.citing
         sup = etree.Element("sup", {"class": "record-cite"})
         sup.text = "\u2060["  # a word joiner: the marker never starts a line of its own
-        numbers = [int(n) for n in m.group(1).replace(" ", "").split(",")]
+        numbers = citations.numbers(m)
         for i, n in enumerate(numbers):
             a = etree.SubElement(sup, "a", {"href": f"{base}#source-{n}"})
             a.set("aria-label", f"source {n}")

@@ -35,7 +35,7 @@ def kind_schema(kind: Kind, base: str = "") -> dict[str, Any]:
         "$defs": SCHEMA_DEFS,
         **kind.schema_extra,
     }
-    return for_editors(copy.deepcopy(schema))
+    return for_editors(schema)  # a new tree: the shared definitions are not changed
 
 
 def for_editors(node: Any) -> Any:
