@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser site serve validate test bench schemas clean
+.PHONY: help install install-test npm browser site serve validate test bench schemas clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -29,6 +29,13 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 install: $(VENV)/.installed ## Install the generator and its dependencies into .venv
 
 install-test: $(VENV)/.installed-test ## Install the test dependencies too
+
+# Test tools from npm, at the versions package-lock.json pins: the current axe-core.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm: node_modules/.installed ## Install the test tools from npm (axe-core)
 
 # Debian packages for the browser tests: Chromium (Playwright cannot download a browser here)
 # and a CJK font, without which Chinese text shows as empty boxes in the screenshots.
@@ -53,7 +60,7 @@ validate: install ## Check every entry and report every problem
 # Every test on MkDocs, then the build tests again on ProperDocs, the second engine.
 ENGINE_TESTS := tests/builds tests/site/test_golden.py
 
-test: install-test browser ## Run all tests (browser tests included), and the build tests on ProperDocs
+test: install-test npm browser ## Run all tests (browser tests included), and the build tests on ProperDocs
 	$(PY) -m pytest
 	RECORD_ENGINE=properdocs $(PY) -m pytest -q $(ENGINE_TESTS)
 

@@ -68,8 +68,21 @@ class Week:
         if days is None:
             return f"Sometime in {self.month.label}"
         first, end = days
-        span = str(first.day) if first == end else f"{first.day}–{end.day}"
-        return f"{span} {calendar.month_name[first.month]}"
+        return f"{self.short} {calendar.month_name[first.month]}"
+
+    @property
+    def short(self) -> str:
+        """ "13–19" on the date rail, under its month; "Undated" for events dated to the month."""
+        days = self.days
+        if days is None:
+            return "Undated"
+        first, end = days
+        return str(first.day) if first == end else f"{first.day}–{end.day}"
+
+    @property
+    def spoken_rest(self) -> str:
+        """What a screen reader hears after ``short``: " January 2025"."""
+        return f"{',' if self.days is None else ''} {self.month.label}"
 
 
 @dataclass
@@ -94,6 +107,11 @@ class MonthGroup:
     def short(self) -> str:
         """ "Jan", on the date rail; "Undated" for events dated only to the year."""
         return "Undated" if self.month is None else calendar.month_abbr[self.month]
+
+    @property
+    def spoken_rest(self) -> str:
+        """What a screen reader hears after ``short``: "Jan" is read "Jan 2025"."""
+        return f" {self.year}"
 
     @property
     def anchor(self) -> str:

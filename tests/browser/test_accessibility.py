@@ -1,8 +1,9 @@
 """axe-core on one page of each type, in both palettes: no serious or critical violation.
 
 Each page is loaded in a fresh Chromium context that prefers the light or the dark colour
-scheme (Material follows it until a reader picks one), axe-core (bundled with
-axe-playwright-python) runs every rule on it, and the full results are written to
+scheme (Material follows it until a reader picks one), axe-core (the current release, from
+npm: package.json pins it and `make test` installs it) runs every rule on it, and the full
+results are written to
 test-artifacts/axe/<page>-<scheme>.json. A failure lists each rule with its impact, what it
 asks for, and the first few elements (selector, HTML and axe's own summary of what is wrong).
 
@@ -31,6 +32,7 @@ PAGES: dict[str, str] = {
     "home": "",
     "timeline": "timeline/",
     "timeline-filtered-empty": "timeline/?tag=blackout&actor=christine-lu",
+    "timeline-filtered": "timeline/?tag=censorship",
     "events-index": "events/",
     "event": "events/2025-01-18-tiktok-goes-dark/",
     "quote": "quotes/quote-angelica-oung-new-accounts/",
@@ -47,20 +49,28 @@ PAGES: dict[str, str] = {
     "search": "search/?q=censorship&kind=Quote",
 }
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
+# Each page in both palettes on a desktop, and in the light one on a phone, where the header
+# shows other controls (the search button) and the layout changes.
+VIEWS = {
+    "light": ("light", VIEWPORT),
+    "dark": ("dark", VIEWPORT),
+    "phone": ("light", {"width": 390, "height": 844}),
+}
 FAILING_IMPACTS = ("critical", "serious")  # axe's impacts are minor, moderate, serious, critical
 NODES_SHOWN = 5  # elements listed per rule in a failure message
 SNIPPET = 200  # characters of each element's HTML shown
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
 def _axe(page: Any) -> dict[str, Any]:
     """Run every axe-core rule on the page; the whole results object, passes included."""
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        pytest.fail("axe-playwright-python is missing: pip install -e '.[test]'", pytrace=False)
-    # options=None: axe's defaults (every rule, every result type), not the library's
-    # violations-only default, so the saved JSON has the passes and the incomplete checks too.
-    return Axe().run(page, options=None).response
+    if not AXE.is_file():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `make npm`", pytrace=False)
+    page.add_script_tag(path=str(AXE))
+    # axe's defaults: every rule, and every result type (passes and incomplete checks too).
+    return page.evaluate("() => axe.run(document)")
 
 
 def _describe(violation: dict[str, Any]) -> str:
@@ -85,13 +95,14 @@ def _describe(violation: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("scheme", list(SCHEMES))
+@pytest.mark.parametrize("view", list(VIEWS))
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violations(
-    browser: Any, site_url: str, name: str, scheme: str
+    browser: Any, site_url: str, name: str, view: str
 ) -> None:
     path = PAGES[name]
-    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
+    scheme, viewport = VIEWS[view]
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
     try:
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -105,14 +116,15 @@ def test_no_serious_accessibility_violations(
         context.close()
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    artifact = ARTIFACTS / f"{name}-{scheme}.json"
+    artifact = ARTIFACTS / f"{name}-{view}.json"
     artifact.write_text(json.dumps(results, ensure_ascii=False) + "\n", "utf-8")
 
     failing = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
     failing.sort(key=lambda v: (FAILING_IMPACTS.index(v["impact"]), v["id"]))
     if failing:
         pytest.fail(
-            f"/{path} in the {scheme} palette: {len(failing)} serious or critical axe-core "
+            f"/{path} in the {scheme} palette at {viewport['width']} px: {len(failing)} serious "
+            "or critical axe-core "
             f"violation{'s' if len(failing) != 1 else ''} (axe {results['testEngine']['version']};"
             f" all results in {artifact.relative_to(ROOT)}):\n"
             + "\n".join(_describe(v) for v in failing),
@@ -147,3 +159,15 @@ def test_the_failure_message_says_what_to_fix() -> None:
     ) in text
     assert ".link-4" in text and ".link-5" not in text
     assert text.endswith("… and 2 more")
+
+
+def test_axe_is_the_release_package_json_pins(browser: Any) -> None:
+    """The gate runs the axe-core that package.json names, not an older bundled copy."""
+    pinned = json.loads((ROOT / "package.json").read_text("utf-8"))["devDependencies"]["axe-core"]
+    page = browser.new_page()
+    try:
+        page.set_content("<!doctype html><html lang='en'><title>t</title><p>x</p></html>")
+        page.add_script_tag(path=str(AXE))
+        assert page.evaluate("() => axe.version") == pinned
+    finally:
+        page.close()

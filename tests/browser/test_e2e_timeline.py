@@ -115,6 +115,174 @@ def test_an_unknown_value_in_the_url_is_ignored(page: Any, site_url: str) -> Non
     assert page.locator(".record-filter__count").inner_text() == ""
 
 
+# --- the timeline leads with its events (issue 30) ----------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_first_event_is_on_the_first_screen(
+    browser: Any, site_url: str, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "timeline/")
+        _wait_for_filter(page)
+        first = page.locator(".record-row summary").first
+        box = first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= viewport["height"], box
+        # the chart follows the events
+        chart = page.locator(".record-chart").bounding_box()
+        last = page.locator(".record-row").last.bounding_box()
+        assert chart is not None and last is not None and chart["y"] > last["y"]
+    finally:
+        context.close()
+
+
+def test_a_phone_reader_reaches_a_week_in_one_tap(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "timeline/")
+        _wait_for_filter(page)
+        link = page.locator(".record-rail a[href$='#2025-01-13']")
+        box = link.bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # no sideways scroll
+        assert box["width"] >= 24 and box["height"] >= 24, box  # WCAG 2.2's target size
+        # shown: "13–19" under "Jan"; read: "13–19 January 2025"
+        assert link.evaluate("a => a.firstChild.textContent") == "13–19"
+        assert link.evaluate("a => a.textContent") == "13–19 January 2025"
+        link.tap()
+        page.wait_for_url("**/timeline/#2025-01-13")
+        heading = page.locator("[id='2025-01-13']")
+        top = heading.evaluate("h => h.getBoundingClientRect().top")
+        assert 40 <= top < 200, top  # below the header, at the top of the screen
+    finally:
+        context.close()
+
+
+def test_the_rail_says_what_it_shows(page: Any, site_url: str) -> None:
+    """A month reads "Jan 2025": its accessible name starts with its visible text."""
+    page.goto(site_url + "timeline/")
+    jan = page.locator(".record-rail a[href$='#2025-01']")
+    assert jan.evaluate("a => a.firstChild.textContent") == "Jan"
+    hidden = jan.locator(".record-sr")
+    assert hidden.is_hidden() or hidden.bounding_box()["width"] <= 1
+    assert jan.get_attribute("aria-label") is None
+    assert jan.evaluate("a => a.textContent") == "Jan 2025"
+
+
+def test_every_event_opens_and_closes_at_once(page: Any, site_url: str) -> None:
+    page.goto(site_url + "timeline/")
+    _wait_for_filter(page)
+    button = page.locator("button[data-record-expand]")
+    assert button.inner_text() == "Open every event"
+    opened = "() => [...document.querySelectorAll('.record-row details')].filter(d => d.open)"
+    assert page.evaluate(opened + ".length") == 0
+    button.click()
+    assert page.evaluate(opened + ".length") == events()
+    assert button.inner_text() == "Close every event"
+    button.click()
+    assert page.evaluate(opened + ".length") == 0
+    # opening each row by hand also turns the button around
+    page.locator(".record-row summary").first.click()
+    assert button.inner_text() == "Open every event"
+
+
+def test_a_keyboard_reaches_the_first_event_in_a_few_keys(page: Any, site_url: str) -> None:
+    """Tab, Enter (Material's "Skip to content"), Tab, Enter (ours), Tab: the first event."""
+    page.goto(site_url + "timeline/")
+    _wait_for_filter(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    page.keyboard.press("Enter")
+    skip = page.locator("a.record-skip")
+    for _ in range(2):  # the title's permanent link, if there is one, then ours
+        page.keyboard.press("Tab")
+        if skip.evaluate("a => a === document.activeElement"):
+            break
+    assert skip.evaluate("a => a === document.activeElement"), page.evaluate(
+        "document.activeElement.outerHTML"
+    )
+    assert skip.is_visible() and skip.inner_text() == "Skip to the first event"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.closest('.record-row')?.id")
+    first = page.locator(".record-row").first.get_attribute("id")
+    assert focused == first
+    assert skip.is_hidden() or skip.bounding_box()["width"] <= 1  # out of sight again
+
+
+def test_a_filtered_timeline_leaves_no_gap(page: Any, site_url: str) -> None:
+    page.goto(site_url + "timeline/?tag=censorship")
+    _wait_for_filter(page)
+    shown = _rows(page)
+    assert 0 < len(shown) < events()
+    headings = page.locator("[data-record-period]").evaluate_all(
+        "els => els.filter(e => e.offsetParent !== null).map(e => e.id)"
+    )
+    periods = {p for r in shown for p in r["periods"].split()}
+    assert set(headings) <= periods, set(headings) - periods
+    runs = page.locator("ol.record-rows:not([data-record-filter-results])").evaluate_all(
+        "els => els.filter(e => e.offsetParent !== null)"
+        ".map(e => e.querySelectorAll('.record-row:not([hidden])').length)"
+    )
+    assert runs and 0 not in runs  # no empty run of rows takes space
+    # between one shown row and the next: the headings of shown periods and their margins only
+    gaps = page.evaluate(
+        """() => {
+        const shown = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent);
+        const rows = shown('.record-row'), heads = shown('[data-record-period]');
+        return rows.slice(1).map((row, i) => {
+          const above = rows[i].getBoundingClientRect().bottom;
+          const below = row.getBoundingClientRect().top;
+          const between = heads.map(h => h.getBoundingClientRect())
+            .filter(r => r.top >= above - 1 && r.bottom <= below + 1);
+          const headings = between.reduce((n, r) => n + r.height, 0);
+          return [row.id, below - above - headings, between.length];
+        });
+      }"""
+    )
+    for row, blank, n in gaps:
+        assert blank < 40 + 30 * n, (row, blank, n)
+    # the rail offers only periods with a shown event; the intro counts what is shown
+    rail = page.locator(".record-rail a").evaluate_all(
+        "as => as.filter(a => a.offsetParent !== null).map(a => a.hash.slice(1))"
+    )
+    assert rail and set(rail) <= periods, set(rail) - periods
+    total = page.locator("[data-record-filter-total]").inner_text()
+    assert total == f"{len(shown)} of {events()} events"
+    # the feed links name the tag's feed
+    follow = page.locator(".record-follow")
+    assert "entries tagged censorship" in follow.inner_text()
+    hrefs = follow.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert any(h.endswith("feeds/tags/censorship.atom.xml") for h in hrefs), hrefs
+    assert any(h.endswith("feeds/tags/censorship.rss.xml") for h in hrefs), hrefs
+    # and clearing the filter puts everything back
+    page.get_by_role("button", name="Clear the filter").click()
+    assert len(_rows(page)) == events()
+    assert page.locator("[data-record-filter-total]").inner_text() == f"{events()} events"
+    hrefs = follow.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert any(h.endswith("feeds/events.atom.xml") for h in hrefs), hrefs
+
+
+@pytest.mark.parametrize("path", ["timeline/", "timeline/?tag=censorship"])
+def test_the_timeline_fits_a_phone(browser: Any, site_url: str, path: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(site_url + path)
+        _wait_for_filter(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        for select in page.locator("form[data-record-filter] select").all():
+            box = select.bounding_box()
+            font = select.evaluate("s => parseFloat(getComputedStyle(s).fontSize)")
+            assert box is not None and box["height"] >= 24 and font >= 16, (box, font)
+            assert box["x"] + box["width"] <= PHONE["width"], box
+    finally:
+        context.close()
+
+
 # --- the filter across pages --------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from generator.publish import feeds
 from generator.site import render
 
 _FRONT_MATTER_RE = re.compile(r"\A---\n(.*?\n)---\n", re.S)
-_FOLLOW_RE = re.compile(r'<p class="record-follow">.*?</p>')
+_FOLLOW_RE = re.compile(r'<p class="record-follow"[^>]*>.*?</p>')
 _HREF_RE = re.compile(r'href="([^"]+)"')
 
 

@@ -125,7 +125,8 @@ def test_the_timeline_is_one_page_of_rows_when_it_fits(golden_pages: dict[str, s
 def test_timeline_filter_is_hidden_until_javascript(golden_pages: dict[str, str]) -> None:
     page = golden_pages["timeline/index.md"]
     form = '<form class="record-filter" method="get" action="./" data-record-filter'
-    assert form + ' data-record-options="./filters.json" data-record-here hidden>' in page
+    options = ' data-record-options="./filters.json" data-record-nouns="event|events"'
+    assert form + options + " data-record-here hidden>" in page
     assert 'data-tags="migration app-rankings" data-actors="rednote"' in page
     assert "No event matches this filter." in page  # shown by record.js when it is true
 

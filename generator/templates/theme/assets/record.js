@@ -13,8 +13,8 @@
     return n.toLocaleString("en");
   }
 
-  function plural(n, word) {
-    return number(n) + " " + word + (n === 1 ? "" : "s");
+  function plural(n, nouns) { // nouns: [singular, plural]
+    return number(n) + " " + (n === 1 ? nouns[0] : nouns[1]);
   }
 
   /* Timeline filter. The filter lives in the URL of the timeline's first page
@@ -33,6 +33,16 @@
     var rows = Array.prototype.slice.call(content.querySelectorAll(".record-row"));
     var headings = Array.prototype.slice.call(content.querySelectorAll("[data-record-period]"));
     var unfiltered = Array.prototype.slice.call(content.querySelectorAll("[data-record-unfiltered]"));
+    var runs = Array.prototype.slice.call(content.querySelectorAll("ol.record-rows:not([data-record-filter-results])"));
+    var railLinks = Array.prototype.slice.call(content.querySelectorAll(".record-rail a"));
+    var total = content.querySelector("[data-record-filter-total]");
+    var totalText = total && total.textContent;
+    var follow = content.querySelector("[data-record-follow]");
+    var followed = follow && Array.prototype.map.call(follow.querySelectorAll("a, span"), function (node) {
+      return [node, node.getAttribute("href"), node.textContent];
+    });
+    var expand = form.querySelector("[data-record-expand]");
+    var nouns = (form.getAttribute("data-record-nouns") || "event|events").split("|");
     var index = null; // events.json, once fetched
 
     function chosen() {
@@ -69,11 +79,51 @@
       });
     }
 
-    function showCount(shown, total, wanted) {
+    function showCount(shown, all, wanted) {
       var filtering = Object.keys(wanted).length > 0;
-      count.textContent = filtering ? number(shown) + " of " + plural(total, "event") + ", " + describe(wanted) : "";
+      count.textContent = filtering ? number(shown) + " of " + plural(all, nouns) + ", " + describe(wanted) : "";
       clearButton.hidden = !filtering;
       empty.hidden = !filtering || shown > 0;
+      if (total) total.textContent = filtering ? number(shown) + " of " + totalText : totalText;
+      showFeeds(wanted);
+    }
+
+    /* The feed links name the chosen tag's feed, which holds what the filter shows. */
+    function showFeeds(wanted) {
+      if (!follow) return;
+      followed.forEach(function (saved) {
+        var node = saved[0];
+        if (!wanted.tag) {
+          if (saved[1] !== null) node.setAttribute("href", saved[1]);
+          else node.textContent = saved[2];
+        } else if (node.tagName === "SPAN") {
+          node.textContent = "entries tagged " + wanted.tag;
+        } else if (/\.(atom|rss)\.xml$/.test(saved[1])) {
+          var ext = saved[1].match(/\.(atom|rss)\.xml$/)[0];
+          node.setAttribute("href", follow.getAttribute("data-record-follow") + encodeURIComponent(wanted.tag) + ext);
+        }
+      });
+    }
+
+    /* "Open every event" and back: one button for every row on the page. */
+    function setUpExpand() {
+      var details = content.querySelectorAll(".record-row details");
+      if (!expand || !details.length) return;
+      function allOpen() {
+        return Array.prototype.every.call(details, function (d) {
+          return d.open || d.closest(".record-row").hidden;
+        });
+      }
+      function label() {
+        expand.textContent = allOpen() ? "Close every event" : "Open every event";
+      }
+      expand.addEventListener("click", function () {
+        var open = !allOpen();
+        details.forEach(function (d) { d.open = open; });
+        label();
+      });
+      details.forEach(function (d) { d.addEventListener("toggle", label); });
+      expand.hidden = false;
     }
 
     function filterInPlace(wanted) {
@@ -89,6 +139,14 @@
       });
       headings.forEach(function (heading) {
         heading.hidden = !visible[heading.getAttribute("data-record-period")];
+      });
+      // No empty run of rows, and no rail link to a period with nothing shown.
+      runs.forEach(function (run) {
+        run.hidden = !run.querySelector(".record-row:not([hidden])");
+      });
+      railLinks.forEach(function (link) {
+        var id = decodeURIComponent((link.getAttribute("href") || "").split("#")[1] || "");
+        if (id && document.getElementById(id)) link.parentNode.hidden = !visible[id];
       });
       showCount(shown, rows.length, wanted);
       syncToc();
@@ -201,6 +259,7 @@
       content.querySelectorAll("[data-record-filter-clear]").forEach(function (control) {
         control.addEventListener("click", clear);
       });
+      setUpExpand();
       form.hidden = false;
       if (here) apply();
     }
