@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test npm browser site serve validate test bench schemas clean
+.PHONY: help install install-test install-npm browser site serve validate test bench schemas clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -30,12 +30,15 @@ install: $(VENV)/.installed ## Install the generator and its dependencies into .
 
 install-test: $(VENV)/.installed-test ## Install the test dependencies too
 
-# Test tools from npm, at the versions package-lock.json pins: the current axe-core.
+# Validators other people wrote, from npm at the versions in package-lock.json: the current
+# axe-core, and the Nu HTML Checker (vnu-jar, run with the machine's Java). --ignore-scripts:
+# vnu-jar's install script would download a Java runtime where it finds none; the tests use
+# Debian's.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-npm: node_modules/.installed ## Install the test tools from npm (axe-core)
+install-npm: node_modules/.installed ## Install the test suite's npm packages into node_modules
 
 # Debian packages for the browser tests: Chromium (Playwright cannot download a browser here)
 # and a CJK font, without which Chinese text shows as empty boxes in the screenshots.
@@ -60,7 +63,7 @@ validate: install ## Check every entry and report every problem
 # Every test on MkDocs, then the build tests again on ProperDocs, the second engine.
 ENGINE_TESTS := tests/builds tests/site/test_golden.py
 
-test: install-test npm browser ## Run all tests (browser tests included), and the build tests on ProperDocs
+test: install-test install-npm browser ## Run all tests (browser tests included), and the build tests on ProperDocs
 	$(PY) -m pytest
 	RECORD_ENGINE=properdocs $(PY) -m pytest -q $(ENGINE_TESTS)
 
@@ -72,4 +75,4 @@ schemas: install ## Regenerate the committed JSON Schemas in schemas/ from gener
 
 clean: ## Remove the virtual environment, every generated file and this checkout's build cache
 	@if [ -x $(PY) ]; then rm -rf "$$($(PY) -c 'import pathlib, generator.cache.cachedir as c; print(c.default_folder(pathlib.Path.cwd()))')"; fi
-	rm -rf $(VENV) site build .pytest_cache test-artifacts benchmarks/out
+	rm -rf $(VENV) node_modules site build .pytest_cache test-artifacts benchmarks/out

@@ -23,7 +23,7 @@ GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 
 
 # Fixtures that read the RedNote record itself: a test that uses one is about the record.
-RECORD_FIXTURES = {"site_url", "corpus_copy", "record_corpus"}
+RECORD_FIXTURES = {"site_url", "record_site", "corpus_copy", "record_corpus"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -138,11 +138,17 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real knowledge base (entries/) built once with mkdocs.yml and served locally."""
-    site_dir = tmp_path_factory.mktemp("e2e") / "site"
+def record_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real knowledge base (entries/) built once with mkdocs.yml, outside the repo."""
+    site_dir = tmp_path_factory.mktemp("record") / "site"
     build_site(ROOT / "entries", site_dir, ROOT / "mkdocs.yml", progress=False)
-    with serve(site_dir) as url:
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def site_url(record_site: Path) -> Iterator[str]:
+    """The real knowledge base, built once (record_site) and served locally."""
+    with serve(record_site) as url:
         yield url
 
 

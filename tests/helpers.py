@@ -222,3 +222,20 @@ class Payload:
 
     def __reduce__(self) -> tuple:
         return (exec, (f"open({str(self.marker)!r}, 'a').write('ran\\n')",))
+
+
+def page_types() -> dict[str, str]:
+    """One built file of each page type, name → path from the site root: the accessibility
+    test's PAGES without their queries, each path once (the filtered timeline is the timeline)."""
+    import importlib.util
+    from urllib.parse import urlsplit
+
+    where = Path(__file__).resolve().parent / "browser" / "test_accessibility.py"
+    spec = importlib.util.spec_from_file_location("_accessibility_pages", where)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    paths: dict[str, str] = {}
+    for name, path in module.PAGES.items():
+        paths.setdefault(urlsplit(path).path, name)
+    return {name: path for path, name in paths.items()}

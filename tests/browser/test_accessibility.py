@@ -67,7 +67,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 def _axe(page: Any) -> dict[str, Any]:
     """Run every axe-core rule on the page; the whole results object, passes included."""
     if not AXE.is_file():
-        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `make npm`", pytrace=False)
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `make install-npm`", pytrace=False)
     page.add_script_tag(path=str(AXE))
     # axe's defaults: every rule, and every result type (passes and incomplete checks too).
     return page.evaluate("() => axe.run(document)")
