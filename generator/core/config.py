@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import yaml
 from babel import Locale, UnknownLocaleError
@@ -49,7 +50,17 @@ class SiteConfig:
     intro: str = ""  # Markdown: the home page's two or three sentences on what happened
     languages: tuple[str, ...] = ("en",)  # of the entries' text (BCP 47), the interface's first
     search_example: str = ""  # the search box's placeholder: words a reader might look for
+    # Where readers report a mistake: each entry page links here, the entry's address added
+    # as `entry=` (a GitHub issue form fills its field of that id from the URL).
+    correction_form: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def correction_link(self, entry_url: str, title: str) -> str:
+        """The correction form, pre-filled with the entry's address and a title naming it."""
+        if not self.correction_form:
+            return ""
+        query = urlencode({"entry": entry_url, "title": f"[Correction] {title}"})
+        return f"{self.correction_form}{'&' if '?' in self.correction_form else '?'}{query}"
 
     @property
     def language_names(self) -> str:
@@ -75,6 +86,17 @@ def _text(record: dict[str, Any], key: str, path: Path) -> str:
     value = record.get(key) or ""
     if not isinstance(value, str):
         raise ConfigError(f"{path}: extra.record.{key} must be text (Markdown)")
+    return value
+
+
+def _form_url(record: dict[str, Any], path: Path) -> str:
+    value = _text(record, "correction_form", path).strip()
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment):
+        raise ConfigError(
+            f"{path}: extra.record.correction_form must be a web address without a #fragment, "
+            "such as https://github.com/OWNER/REPO/issues/new?template=correction.yml"
+        )
     return value
 
 
@@ -133,5 +155,6 @@ def load_config(path: Path | None = None) -> SiteConfig:
         intro=_text(record, "intro", path),
         languages=_languages(record, path),
         search_example=_text(record, "search_example", path),
+        correction_form=_form_url(record, path),
         raw=raw,
     )

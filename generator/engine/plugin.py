@@ -14,6 +14,7 @@ from generator.core.errors import BuildError
 from generator.core.problems import display_path
 from generator.engine import html_pages
 from generator.engine.pagecheck import front_matter_problem
+from generator.site.langmark import mark_chinese
 
 
 class RecordPlugin(BasePlugin):
@@ -57,6 +58,10 @@ class RecordPlugin(BasePlugin):
         if generated and (converted := html_pages.convert(markdown)) is not None:
             page.render = functools.partial(_render_converted, page, converted)
         return markdown
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        # Chinese inside English (a name, a quoted term), on every page the theme writes.
+        return mark_chinese(output)
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Every page has been read and converted by now, so every anchor is known.

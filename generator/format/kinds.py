@@ -203,6 +203,15 @@ class Kind:
         """Markdown saying what the entry is: a feed item's summary."""
         return getattr(entry, "summary", None) or ""
 
+    def headline(self, entry: Entry, corpus: CorpusView) -> str:
+        """Plain text naming the entry wherever it is listed among others (a quote: its
+        speaker's name and the quote)."""
+        return entry.title
+
+    def feed_title(self, entry: Entry, corpus: CorpusView) -> str:
+        """Plain text titling the entry's feed item, read away from the site."""
+        return self.headline(entry, corpus)
+
     def page_patterns(self) -> list[str]:
         """Every page source under the kind's folder, with placeholders, for reserved ids."""
         routes = [urls.ENTRY, urls.REFERRED_BY, urls.KIND_INDEX, *self.routes.values()]

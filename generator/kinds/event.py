@@ -11,7 +11,7 @@ from generator.core.dates import PartialDate, display_range
 from generator.core.paging import Page
 from generator.format.fields import object_of, refs, spec
 from generator.format.ids import make_id
-from generator.format.kinds import Checking, FormAnswers, Kind
+from generator.format.kinds import Checking, CorpusView, FormAnswers, Kind
 from generator.format.model import Dated, Entry, Source
 from generator.kinds import timeline
 from generator.validate.guardrails import id_date
@@ -58,6 +58,12 @@ SUMMARY_PLACEHOLDER = "TODO: what happened, in your own words (Markdown)."
 
 class EventKind(Kind):
     """Events are listed on the timeline (``kinds/timeline.py``) and, as a table, at /events/."""
+
+    def feed_title(self, entry: Entry, corpus: CorpusView) -> str:
+        """ "13 January 2025: The bridge closes": a reader learns when it happened, whenever
+        the item was added or changed."""
+        assert isinstance(entry, Event)
+        return f"{entry.when}: {entry.title}"
 
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {"summary": SUMMARY_PLACEHOLDER, **values}

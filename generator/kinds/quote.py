@@ -10,7 +10,7 @@ from generator.core.dates import PartialDate
 from generator.core.markup import mostly_han
 from generator.format.fields import ENGLISH_PATTERN, LANG_PATTERN, ref, spec
 from generator.format.ids import make_id, slug
-from generator.format.kinds import Checking, FormAnswers, Kind, Option
+from generator.format.kinds import Checking, CorpusView, FormAnswers, Kind, Option
 from generator.format.model import Dated, Entry, Source
 
 
@@ -174,6 +174,12 @@ class QuoteKind(Kind):
         }
         words = " ".join(slug(translation or text or "").split("-")[:6])
         return make_id("quote", speaker or "", words), data, "text"
+
+    def headline(self, entry: Entry, corpus: CorpusView) -> str:
+        """ "Shou Zi Chew: “…”": a quote is never listed without who said it."""
+        assert isinstance(entry, Quote)
+        speaker = corpus.entries.get(entry.speaker)
+        return f"{speaker.title if speaker else entry.speaker}: {entry.title}"
 
     def summary(self, entry: Entry) -> str:
         """The quote in English, then its context."""

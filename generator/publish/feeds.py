@@ -211,7 +211,8 @@ def _item(
         # Atom needs a title; one made only of characters a feed cannot hold (which the
         # validator refuses anyway) falls back to the id. Titles are plain text, but some
         # readers take an RSS title for HTML: what would be a tag there is left out.
-        title=strip_tags(strip_control_chars(entry.title)).strip() or entry.id,
+        title=strip_tags(strip_control_chars(entry.KIND.feed_title(entry, corpus))).strip()
+        or entry.id,
         summary=_summary_text(entry),
         content_html=_content_html(entry, corpus, env, base),
         published=_midnight(entry.added),

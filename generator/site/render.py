@@ -126,6 +126,12 @@ def _cited(
     return (render_inline if inline else render_markdown)(text, (base, titles))
 
 
+@jinja2.pass_context
+def _headline(ctx: jinja2.runtime.Context, entry: Entry) -> str:
+    """How the entry is named where it is listed among others (a quote with its speaker)."""
+    return entry.KIND.headline(entry, ctx["corpus"])
+
+
 # How a page names a language tag (BCP 47); a tag not listed here is shown as written.
 LANGUAGES = {"en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
 SCRIPTS = {"Hans": "simplified characters", "Hant": "traditional characters"}
@@ -173,6 +179,7 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
         md=_md,
         markdown=render_markdown,
         cited=_cited,
+        headline=_headline,
         inline=render_inline,
         plain=plain_text,
         description=_description,

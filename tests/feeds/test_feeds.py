@@ -216,7 +216,7 @@ def test_an_item_has_id_link_title_dates_and_categories(small_corpus):
         item = parsed.entries[0]
         assert item.id == tag_id("event", "2025-01-13-migration")
         assert item.link == SITE_URL + "events/2025-01-13-migration/"
-        assert item.title == "小红书 “TikTok 难民” 涌入 & more"
+        assert item.title == "13 January 2025: 小红书 “TikTok 难民” 涌入 & more"
         assert item.published == (
             "2025-01-14T00:00:00+00:00"
             if parsed.version == "atom10"
@@ -239,7 +239,7 @@ def test_item_content_is_the_rendered_entry(small_corpus):
     assert plain_text(small_corpus.entries["2025-01-13-migration"].summary) in migration.summary
 
     quote = by_id[tag_id("quote", "quote-welcome")]
-    assert quote.title == "“Welcome, friends from all over the world!”"
+    assert quote.title == "Hu Xijin: “Welcome, friends from all over the world!”"
     assert '<blockquote lang="zh-Hans">' in quote.content[0].value
     assert "欢迎来自世界各地的朋友!" in quote.content[0].value
     assert "— Hu Xijin, 14 January 2025, on Weibo" in quote.content[0].value
@@ -253,7 +253,7 @@ def test_html_in_text_comes_out_as_text(env):
     summary = "Uses <script>alert(1)</script> & says 1 < 2."
     # Some readers take an RSS title for HTML: what would be a tag is left out of titles, not
     # escaped; the rest of the text stays as written.
-    plain_title = 'alert("x") & Tom'
+    plain_title = '13 January 2025: alert("x") & Tom'
     files = build(corpus_of(event(id="xss", title=title, summary=summary)), env=env)
     for path in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
         raw = files[path]
@@ -282,8 +282,10 @@ def test_chinese_text_round_trips_as_utf8(small_corpus):
     assert raw.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     for parsed in (atom(files), rss(files)):
         titles = [e.title for e in parsed.entries]
-        assert "小红书 “TikTok 难民” 涌入 & more" in titles
-    assert json_feed(files)["items"][2]["title"] == "小红书 “TikTok 难民” 涌入 & more"
+        assert "13 January 2025: 小红书 “TikTok 难民” 涌入 & more" in titles
+    assert (
+        json_feed(files)["items"][2]["title"] == "13 January 2025: 小红书 “TikTok 难民” 涌入 & more"
+    )
     assert "小红书 “TikTok 难民”".encode() in files["feeds/all.json"]
 
 
@@ -306,10 +308,10 @@ def test_control_characters_are_stripped():
     )
     for parsed in (atom(files), rss(files)):
         item = parsed.entries[0]
-        assert item.title == "Bad title with controls"
+        assert item.title == "13 January 2025: Bad title with controls"
         assert "Summary." in item.summary
         assert "标题" in item.content[0].value
-    assert json_feed(files)["items"][0]["title"] == "Bad title with controls"
+    assert json_feed(files)["items"][0]["title"] == "13 January 2025: Bad title with controls"
 
 
 # --- ids -----------------------------------------------------------------------------------
@@ -328,7 +330,7 @@ def test_ids_do_not_change_with_the_title_or_the_site_url():
         assert [i["id"] for i in json_feed(files)["items"]] == [expected]
         assert atom(files).feed.id == f"tag:{AUTHORITY}:feeds/all"
     assert atom(moved).entries[0].link == "https://mirror.example.net/elsewhere/events/steady/"
-    assert atom(retitled).entries[0].title == "A better headline"
+    assert atom(retitled).entries[0].title == "13 January 2025: A better headline"
 
 
 @pytest.mark.parametrize(

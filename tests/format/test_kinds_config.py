@@ -3,6 +3,7 @@ every mistake is a ConfigError that names the file and what to write."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 
 from generator import kinds
 from generator.cli.commands import cli
-from generator.core.config import load_config
+from generator.core.config import SiteConfig, load_config
 from generator.core.errors import ConfigError
 from generator.kinds.event import Event
 
@@ -113,3 +114,33 @@ def test_the_command_line_uses_the_kinds_of_the_folder_it_runs_in(
     broken = CliRunner().invoke(cli, ["validate"])
     assert broken.exit_code == 1 and "Traceback" not in broken.output
     assert broken.output.startswith("Error: mkdocs.yml: extra.record.kinds: there is no built-in")
+
+
+@pytest.mark.parametrize(
+    "value", ["github.com/o/r/issues/new", "javascript:alert(1)", "https://x.org/form#top", "[1]"]
+)
+def test_a_correction_form_must_be_a_web_address(tmp_path: Path, value: str) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: K\nextra:\n  record:\n    correction_form: {json.dumps(value)}\n", "utf-8"
+    )
+    with pytest.raises(ConfigError, match="mkdocs.yml: extra.record.correction_form") as refused:
+        load_config(tmp_path / "mkdocs.yml")
+    assert "such as https://github.com/OWNER/REPO/issues/new?template=correction.yml" in str(
+        refused.value
+    ) or "must be text" in str(refused.value)
+
+
+def test_a_correction_link_carries_the_entry(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: K\nextra:\n  record:\n    correction_form: https://f.org/new?t=c\n", "utf-8"
+    )
+    config = load_config(tmp_path / "mkdocs.yml")
+    assert config.correction_link("https://k.org/e/a/", "A & B") == (
+        "https://f.org/new?t=c&entry=https%3A%2F%2Fk.org%2Fe%2Fa%2F&title=%5BCorrection%5D+A+%26+B"
+    )
+    assert load_config_without_form(tmp_path).correction_link("https://k.org/e/a/", "A") == ""
+
+
+def load_config_without_form(tmp_path: Path) -> SiteConfig:
+    (tmp_path / "plain.yml").write_text("site_name: K\n", "utf-8")
+    return load_config(tmp_path / "plain.yml")

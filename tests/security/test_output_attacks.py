@@ -478,7 +478,7 @@ def test_control_characters_leave_every_feed_valid_even_unvalidated() -> None:
             assert not CONTROL.search(entry.get("summary", "")), (name, entry.title)
     titles = {e.title for e in feedparser.parse(files["feeds/all.atom.xml"]).entries}
     # What would be a tag (</title>, <entry>) is left out of feed titles; the rest is text.
-    assert "CTL-EVENT title with[2J escapes ]]> &" in titles
+    assert "13 January 2025: CTL-EVENT title with[2J escapes ]]> &" in titles
     doc = json.loads(files["feeds/all.json"])
     assert not CONTROL.search(json.dumps(doc, ensure_ascii=False))
 
@@ -509,7 +509,7 @@ def test_hostile_titles_stay_text_in_every_feed() -> None:
     atom = feedparser.parse(files["feeds/all.atom.xml"])
     titles = [e.title for e in atom.entries]
     assert (
-        'alert("event-title")XSS-EVENT-TITLE & "double" \'single\' '
+        '13 January 2025: alert("event-title")XSS-EVENT-TITLE & "double" \'single\' '
         '{{ 7*7 }} {: onclick="alert(1)" }'
     ) in titles
     doc = json.loads(files["feeds/all.json"])

@@ -5,10 +5,13 @@
 - A `<title>` of at most 70 characters, which search results and tabs show whole: the page's
   title and " - " and the site's name when that fits, the page's title alone when only that
   fits, and otherwise the page's title cut after a word, with "…" (og:title keeps it whole).
+- Chinese text in an element whose language is Chinese (`lang="zh…"`), so that a screen
+  reader reads it with a Chinese voice and a browser picks Chinese glyphs, not Japanese ones.
 """
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from generator.core.config import SiteConfig
 pytestmark = pytest.mark.slow
 
 TITLE_LENGTH = 70
+_HAN = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 # (page, tag) pairs of Material's own markup with inline style; none so far.
 MATERIAL_STYLES: set[tuple[str, str]] = set()
 
@@ -31,10 +36,14 @@ class _Page(HTMLParser):
         self.title: str | None = None
         self.og_title: str | None = None
         self.styles: list[str] = []  # the tags that carry one
+        self.unmarked: list[str] = []  # Chinese text in an element of another language
         self._in_title = False
+        self._open: list[tuple[str, str | None]] = []  # (element, its lang attribute)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if tag not in _VOID:
+            self._open.append((tag, values.get("lang")))
         if "style" in values or tag == "style":
             self.styles.append(self.get_starttag_text() or tag)
         if tag == "title" and self.title is None:
@@ -45,10 +54,18 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == tag:
+                del self._open[i:]
+                break
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = (self.title or "") + data
+        elif _HAN.search(data) and not any(t in ("script", "style") for t, _ in self._open):
+            lang = next((lang for _, lang in reversed(self._open) if lang), "")
+            if not lang.lower().startswith(("zh", "ja", "ko", "yue")):
+                self.unmarked.append(f"{' '.join(data.split())[:60]!r} (lang {lang!r})")
 
 
 def _pages(site: Path) -> dict[str, _Page]:
@@ -103,3 +120,10 @@ def test_titles_fit(record_site: Path, site_config: SiteConfig) -> None:
             if problem:
                 wrong.append(f"{name}: {problem}")
     assert not wrong, "titles:\n" + "\n".join(wrong[:20])
+
+
+def test_chinese_text_says_it_is_chinese(record_site: Path) -> None:
+    found = [
+        f"{name}: {text}" for name, page in _pages(record_site).items() for text in page.unmarked
+    ]
+    assert not found, "Chinese text without lang=zh:\n" + "\n".join(found[:20])

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import markdown
 import pytest
@@ -212,7 +213,9 @@ def test_long_listings_are_paginated() -> None:
     assert pages["tags/big.md"].count("<tr><td>Event</td>") == ROWS_PER_PAGE
     assert "tags/big/3.md" in pages
     # an actor referred to by 150 events shows 20 and links to the full list
-    assert pages["actors/a0.md"].count("(as actor)") == REFERRERS_SHOWN
+    referrers = pages["actors/a0.md"].split('<ul class="record-referrers">')[1].split("</ul>")[0]
+    assert referrers.count("<li>") == REFERRERS_SHOWN + 1  # and "All 150 events →"
+    assert "(as actor)" not in referrers  # every one refers the same way: nothing to say
     assert "actors/a0/referred-by.md" in pages
     for src, text in pages.items():
         if src.endswith(".md"):
@@ -421,3 +424,32 @@ def test_pages_of_long_items_are_cut_by_size_not_only_count() -> None:
     for src in month_pages:
         assert len(pages[src].encode()) < 250_000, src
     assert sum(pages[src].count('<li class="record-row"') for src in month_pages) == 60
+
+
+def test_a_quote_is_listed_with_its_speaker(golden_pages: dict[str, str]) -> None:
+    """On an event's page and the home page, never a bare quotation or "(as …)" notes."""
+    event = golden_pages["events/2025-01-refugees-arrive.md"]
+    quotes = event.split('<ul class="record-referrers">')[1].split("</ul>")[0]
+    assert ">Ada Lee: “Welcome, TikTok refugees" in quotes
+    assert "(as " not in quotes
+    assert ">Ada Lee: “Tiananmen, Tibet, Taiwan" in golden_pages["index.md"]
+
+
+def test_every_entry_page_offers_a_prefilled_correction(
+    golden_pages: dict[str, str], golden_corpus: Corpus
+) -> None:
+    form = "https://github.com/rednote-record/rednote-record/issues/new?template=correction.yml"
+    for entry in golden_corpus.entries.values():
+        page = golden_pages[f"{entry.url[:-1]}.md"]
+        link = re.search(r'<p class="record-suggest">[^\n]*?<a href="([^"]+)"', page)
+        assert link, entry.id
+        query = parse_qs(urlsplit(html.unescape(link.group(1))).query)
+        assert html.unescape(link.group(1)).startswith(form + "&")
+        assert query["entry"] == [f"https://rednote-record.github.io/rednote-record/{entry.url}"]
+        assert query["title"][0].startswith("[Correction] ")
+
+
+def test_actor_pages_keep_editing_notes_out(golden_pages: dict[str, str]) -> None:
+    page = golden_pages["actors/ada-lee.md"]
+    assert "Id (for entries)" not in page
+    assert "(as speaker)" not in page and "(as actor)" not in page

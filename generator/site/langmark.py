@@ -1,0 +1,87 @@
+"""Chinese inside other text marked with its language, so screen readers and fonts follow it."""
+
+from __future__ import annotations
+
+import re
+
+# Han ideographs (the unified blocks, extension A, compatibility, extensions B to F).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# CJK punctuation and full-width forms, Chinese even alone ("full-width ，（）"); the middle
+# dot only inside a run of Han (it is English punctuation too).
+_PUNCT = "\u3000-\u303f\uff00-\uffef"
+RUN_RE = re.compile(f"[{_HAN}{_PUNCT}](?:[{_HAN}{_PUNCT}\u00b7]*[{_HAN}{_PUNCT}])?")
+# Elements whose text is not shown as such, and a lang attribute (its tag found from there).
+_RAW_RE = re.compile(r"<(script|style|textarea|title)\b.*?</\1\s*>", re.S | re.I)
+_LANG_RE = re.compile(r"\slang\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))", re.I)
+_NAME_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+# Languages written, in whole or in part, in Han characters: their text needs no marking.
+_HAN_LANGS = ("zh", "yue", "lzh", "wuu", "hak", "nan", "gan", "cmn", "ja", "ko")
+NO_BREAK = 16  # a run this short (a name, a term) is kept on one line
+
+
+def _is_han_lang(lang: str) -> bool:
+    return lang.lower().split("-")[0] in _HAN_LANGS
+
+
+def _in_tag(html: str, at: int) -> bool:
+    """Whether ``at`` is inside a tag (an attribute's value), not in text."""
+    return html.rfind("<", 0, at) > html.rfind(">", 0, at)
+
+
+def _element_end(html: str, name: str, start: int) -> int:
+    """Where the element whose start tag ends at ``start`` ends (its end tag's end)."""
+    depth = 1
+    pattern = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*>", re.I)
+    for m in pattern.finditer(html, start):
+        if m.group(1):
+            depth -= 1
+            if depth == 0:
+                return m.end()
+        elif not m.group(0).endswith("/>"):
+            depth += 1
+    return len(html)
+
+
+def _languages(html: str) -> list[tuple[int, int, bool]]:
+    """Each element with a lang attribute: where it starts and ends, and if it is Chinese."""
+    found = []
+    for m in _LANG_RE.finditer(html):
+        tag_start = html.rfind("<", 0, m.start())
+        name = _NAME_RE.match(html, tag_start) if _in_tag(html, m.start()) else None
+        if name is None:
+            continue
+        tag_end = html.find(">", m.end())
+        value = next(g for g in m.groups() if g is not None)
+        tag = name.group(1).lower()
+        end = len(html) if tag == "html" else _element_end(html, tag, tag_end + 1)
+        found.append((tag_start, end, _is_han_lang(value)))
+    return found
+
+
+def mark_chinese(html: str, lang: str = "zh") -> str:
+    """``html`` with each run of Han characters (or of CJK punctuation) in text whose
+    language is not Chinese, or another language written in Han, wrapped in
+    ``<span lang="zh">``; short runs are also kept from breaking across lines. Attributes,
+    scripts, styles and titles are left as they are. Regular expressions find the runs and
+    the elements with a language, so that a page costs about as much as reading it."""
+    runs = list(RUN_RE.finditer(html))
+    if not runs:
+        return html
+    raw = [m.span() for m in _RAW_RE.finditer(html)]
+    langs = _languages(html)
+    out: list[str] = []
+    at = 0
+    for m in runs:
+        where = m.start()
+        if _in_tag(html, where) or any(a <= where < b for a, b in raw):
+            continue
+        inner = max((x for x in langs if x[0] <= where < x[1]), default=None)
+        if inner is not None and inner[2]:
+            continue
+        run = m.group(0)
+        keep = ' class="record-nobreak"' if len(run) <= NO_BREAK else ""
+        out.append(html[at:where])
+        out.append(f'<span lang="{lang}"{keep}>{run}</span>')
+        at = m.end()
+    out.append(html[at:])
+    return "".join(out)
