@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.build.pipeline import MANIFEST
-from generator.core.config import SiteConfig
+from generator.core.config import Licence, SiteConfig
 from generator.core.dates import PartialDate
 from generator.format.corpus import Corpus
 from generator.format.model import Entry, Source
@@ -30,6 +30,11 @@ SOURCE = Source(
 
 
 AS_SET = {"feed_id_authority": "rednote-record.github.io,2025"}  # as the record's mkdocs.yml
+LICENCE = Licence(  # as the record's mkdocs.yml
+    name="CC-BY-4.0",
+    path="https://creativecommons.org/licenses/by/4.0/",
+    title="Creative Commons Attribution 4.0",
+)
 
 
 def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str) -> SiteConfig:
@@ -43,6 +48,7 @@ def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str)
         site_url=site_url,
         site_description="A test record.",
         feed_limit=limit,
+        data_licence=LICENCE,
         raw={
             "copyright": "CC BY 4.0",
             "extra": {"record": {**AS_SET, **record, "feed_limit": limit}},
