@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.core import hashing
 from generator.core.config import LICENCE_EXAMPLE, SiteConfig
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError
@@ -155,7 +156,7 @@ def data_package(
     base = config.require_site_url()
     folder = urls.API_PACKAGE.src().rpartition("/")[0] + "/"
     described = [rel for rel in files if rel.startswith(folder) and rel != urls.API_PACKAGE.src()]
-    content = hashlib.sha256()
+    content = hashing.Key("data package")
     resources = []
     taken: set[str] = set()
     for rel in described:
@@ -179,7 +180,7 @@ def data_package(
         if rel in tables:
             resource["schema"] = tables[rel]
         resources.append(resource)
-        content.update(f"{rel}\0{len(files[rel])}\0".encode() + files[rel])
+        content.add(rel, files[rel])
     package: dict[str, Any] = {
         "$schema": PACKAGE_PROFILE,
         "name": _package_name(config, base),
