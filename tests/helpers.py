@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from generator.build.pipeline import MANIFEST
-from generator.core.config import SiteConfig
+from generator.core.config import Licence, SiteConfig
 from generator.core.dates import PartialDate
 from generator.format.corpus import Corpus
 from generator.format.model import Entry, Source
@@ -30,6 +33,11 @@ SOURCE = Source(
 
 
 AS_SET = {"feed_id_authority": "rednote-record.github.io,2025"}  # as the record's mkdocs.yml
+LICENCE = Licence(  # as the record's mkdocs.yml
+    name="CC-BY-4.0",
+    path="https://creativecommons.org/licenses/by/4.0/",
+    title="Creative Commons Attribution 4.0",
+)
 
 
 def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str) -> SiteConfig:
@@ -43,6 +51,7 @@ def site_config(site_url: str | None = SITE_URL, limit: int = 50, **record: str)
         site_url=site_url,
         site_description="A test record.",
         feed_limit=limit,
+        data_licence=LICENCE,
         raw={
             "copyright": "CC BY 4.0",
             "extra": {"record": {**AS_SET, **record, "feed_limit": limit}},
@@ -185,21 +194,65 @@ def _pagefind_unstable(name: str) -> bool:
 def comparable_tree(site: Path) -> dict[str, bytes]:
     """A built site's files, less those that differ between two builds of the same entries.
 
-    The sitemap dates itself by the day of the build. Pagefind 1.5 writes its filter indexes
+    Pagefind 1.5 writes its filter indexes
     in an arbitrary order, so their names, and the metadata and entry files that name them,
     change from build to build (upstream: Pagefind/pagefind#638, where the fragments were made
     stable in 1.3 and the filters were not). The index, the fragments and everything else are
     kept, and the manifest without the names it loses.
     """
     files = site_tree(site)
-    files.pop("sitemap.xml", None)
-    files.pop("sitemap.xml.gz", None)
     for name in [n for n in files if _pagefind_unstable(n)]:
         files.pop(name)
     manifest = json.loads(files[MANIFEST])
     manifest["files"] = [n for n in manifest["files"] if not _pagefind_unstable(n)]
     files[MANIFEST] = json.dumps(manifest).encode()
     return files
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_W3C_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$"
+)
+
+
+def sitemap_problems(xml: bytes, url: str) -> list[str]:
+    """What breaks the sitemaps.org protocol in the sitemap (or index) ``xml`` published at
+    ``url``: the checks of its XML Schema (sitemap.xsd, siteindex.xsd) and its written rules."""
+    problems: list[str] = []
+    if len(xml) > 50 * 1024 * 1024:
+        problems.append("over 50 MB")
+    if not xml.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'):
+        problems.append("no XML declaration of UTF-8")
+    root = ElementTree.fromstring(xml)
+    item = {f"{SITEMAP_NS}urlset": "url", f"{SITEMAP_NS}sitemapindex": "sitemap"}.get(root.tag)
+    if item is None:
+        return [*problems, f"the root is {root.tag}, not a urlset or sitemapindex"]
+    children = list(root)
+    if not 1 <= len(children) <= 50_000:
+        problems.append(f"{len(children)} <{item}> elements, not 1 to 50,000")
+    folder = url.rpartition("/")[0] + "/"
+    order = ["loc", "lastmod"] + (["changefreq", "priority"] if item == "url" else [])
+    seen: set[str] = set()
+    for child in children:
+        if child.tag != f"{SITEMAP_NS}{item}":
+            problems.append(f"a {child.tag} element among the <{item}> elements")
+            continue
+        names = [c.tag.removeprefix(SITEMAP_NS) for c in child]
+        if names != [n for n in order if n in names] or names[:1] != ["loc"]:
+            problems.append(f"<{item}> holds {names}, not loc then {order[1:]}, once each")
+            continue
+        values = {c.tag.removeprefix(SITEMAP_NS): (c.text or "") for c in child}
+        loc = values["loc"]
+        if not 12 <= len(loc) <= 2048 or urlsplit(loc).scheme not in ("http", "https"):
+            problems.append(f"{loc!r} is not an absolute address of 12 to 2048 characters")
+        if not loc.startswith(folder):
+            problems.append(f"{loc} is outside {folder}, where the sitemap is")
+        if loc in seen:
+            problems.append(f"{loc} is listed twice")
+        seen.add(loc)
+        if "lastmod" in values and not _W3C_DATETIME.match(values["lastmod"]):
+            problems.append(f"{values['lastmod']!r} is not a W3C date")
+    return problems
 
 
 def git(repo: Path, *args: str) -> str:

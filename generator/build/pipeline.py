@@ -8,6 +8,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from generator.format import kinds
 from generator.format.corpus import Corpus
 from generator.kinds import configured as configured_kinds
 from generator.load import examples
-from generator.publish import data, feeds, search
+from generator.publish import data, feeds, search, sitemap
 from generator.publish.sitedir import MANIFEST as MANIFEST  # re-exported: tests import it from here
 from generator.publish.sitedir import (
     check_not_sources,
@@ -102,12 +103,21 @@ def render_all(
     links: dict[str, list[tuple[str, str]]] | None = None,
     reuse: Any = None,
     bytecode_cache: Any = None,
+    dates: dict[str, date] | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page: entries and listings, then Subscribe and Data
-    (``reuse``: see render.render_pages; ``bytecode_cache``: render.make_environment)."""
+    (``reuse``, ``dates``: see render.render_pages; ``bytecode_cache``:
+    render.make_environment)."""
     env = render.make_environment(bytecode_cache)
     pages = render.render_pages(
-        corpus, config, env, docs_pages=docs_pages, jobs=jobs, links=links, reuse=reuse
+        corpus,
+        config,
+        env,
+        docs_pages=docs_pages,
+        jobs=jobs,
+        links=links,
+        reuse=reuse,
+        dates=dates,
     )
     for src, text in feeds.subscribe_and_data_pages(corpus, config, env).items():
         if src in pages or src in docs_pages:
@@ -269,6 +279,7 @@ def _publish(
                 log.debug("Pagefind is indexing %d records", len(records))
             started = time.monotonic()
             links: dict[str, list[tuple[str, str]]] = {}
+            dates: dict[str, date] = {}
             bytecode = cached.bytecode_cache()
             pages = render_all(
                 corpus,
@@ -278,6 +289,7 @@ def _publish(
                 links=links,
                 reuse=cached.choose,
                 bytecode_cache=bytecode,
+                dates=dates,
             )
             links.update(cached.links())
             log.info(
@@ -313,7 +325,9 @@ def _publish(
             started = time.monotonic()
             feeds.write_feeds(corpus, config, work, memo=cached.feeds_memo())
             data.write_data(corpus, config, work, cached.data_memo())
-            log.info("Wrote feeds and data in %.1f s", time.monotonic() - started)
+            urls = {src: page.url for src, page in built.items()}
+            sitemap.write_sitemaps(corpus, config, work, urls, dates)
+            log.info("Wrote feeds, data and sitemaps in %.1f s", time.monotonic() - started)
             cached.keep_pages(work, built, links)
             started = time.monotonic()
             if reusable:

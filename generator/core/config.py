@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,19 @@ _TolerantLoader.add_multi_constructor("!", _any_tag)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Licence:
+    """The licence the open data is published under (``extra.record.data_licence``)."""
+
+    name: str  # its identifier at the Open Definition / SPDX: "CC-BY-4.0"
+    path: str  # the address of its text
+    title: str  # as readers read it: "Creative Commons Attribution 4.0"
+
+    def descriptor(self) -> dict[str, str]:
+        """As Data Packages and the JSON files state it: ``{name, path, title}``."""
+        return {"name": self.name, "path": self.path, "title": self.title}
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """What the generator needs from mkdocs.yml. ``raw`` is the whole file."""
@@ -53,6 +67,7 @@ class SiteConfig:
     # Where readers report a mistake: each entry page links here, the entry's address added
     # as `entry=` (a GitHub issue form fills its field of that id from the URL).
     correction_form: str = ""
+    data_licence: Licence | None = None  # of the open data; None: not stated (builds warn)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def correction_link(self, entry_url: str, title: str) -> str:
@@ -128,6 +143,39 @@ def is_language(code: str) -> bool:
     return True
 
 
+_LICENCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
+LICENCE_EXAMPLE = (
+    "data_licence: {name: CC-BY-4.0, path: https://creativecommons.org/licenses/by/4.0/, "
+    "title: Creative Commons Attribution 4.0}"
+)
+
+
+def _licence(record: dict[str, Any], path: Path) -> Licence | None:
+    value = record.get("data_licence")
+    if value is None:
+        return None
+    where = f"{path}: extra.record.data_licence"
+    if not isinstance(value, dict) or not set(value) <= {"name", "path", "title"}:
+        raise ConfigError(
+            f"{where} must be a mapping of name, path and title, for example `{LICENCE_EXAMPLE}`"
+        )
+    name, url, title = value.get("name"), value.get("path"), value.get("title", value.get("name"))
+    if not isinstance(name, str) or not _LICENCE_ID_RE.match(name):
+        raise ConfigError(
+            f"{where}.name {name!r} is not a licence identifier; use its SPDX id, such as "
+            "CC-BY-4.0, CC0-1.0 or ODbL-1.0"
+        )
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"{where}.path {url!r} is not an http(s) address; give the address of the "
+            "licence's text, such as https://creativecommons.org/licenses/by/4.0/"
+        )
+    if not isinstance(title, str) or not title.strip():
+        raise ConfigError(f"{where}.title must be text: the licence's name as readers read it")
+    return Licence(name=name, path=url, title=title.strip())
+
+
 def load_config(path: Path | None = None) -> SiteConfig:
     path = path or repo_root() / "mkdocs.yml"
     try:
@@ -156,5 +204,6 @@ def load_config(path: Path | None = None) -> SiteConfig:
         languages=_languages(record, path),
         search_example=_text(record, "search_example", path),
         correction_form=_form_url(record, path),
+        data_licence=_licence(record, path),
         raw=raw,
     )

@@ -44,6 +44,7 @@ class BuiltPage:
 
     dest: str
     anchors: frozenset[str]
+    url: str  # its address, relative to the site's ("events/x/"; "./" for the home page)
 
 
 def configure(
@@ -103,6 +104,9 @@ def _add_generator_needs(native: Any, font_given: bool) -> None:
         dirs.insert(1 if theme.custom_dir else 0, str(THEME))
     if not font_given:
         theme["font"] = False  # no request to Google Fonts
+    # The generator writes the sitemap, dating each page by its entries (publish/sitemap.py):
+    # the engine's would date every page by the day of the build.
+    theme.static_templates.discard("sitemap.xml")
     for listed, assets in ((native.extra_css, ASSETS_CSS), (native.extra_javascript, ASSETS_JS)):
         present = {str(a) for a in listed}
         listed.extend(a for a in assets if a not in present)
@@ -153,7 +157,9 @@ def build(
         mk.plugins.on_shutdown()
     return {
         f.src_uri: BuiltPage(
-            f.dest_uri, frozenset(f.page.present_anchor_ids or ()) if f.page else frozenset()
+            f.dest_uri,
+            frozenset(f.page.present_anchor_ids or ()) if f.page else frozenset(),
+            f.url,
         )
         for f in files.documentation_pages()
     }

@@ -178,6 +178,11 @@ class Kind:
         """Open-data files of the kind's own beyond its entries as JSON, by site path."""
         return {}
 
+    def table_schemas(self) -> dict[str, dict[str, Any]]:
+        """The Table Schema (Frictionless) of each CSV file ``datasets`` writes, by site path:
+        its columns, in order, with their types and meaning."""
+        return {}
+
     def data_page(self, corpus: CorpusView, base: str) -> dict[str, Any]:
         """What the Data page says of those files, if anything: ``intro`` (its first sentence's
         words for them), ``file``, ``url`` and ``what`` (their row in its table), ``section``

@@ -61,6 +61,7 @@ FEED_TAG = Route("feeds/tags/{tag}")
 API_ALL = Route("api/entries.json")
 API_KIND = Route("api/{folder}.json")
 API_TERMS = Route("api/terms.csv")
+API_PACKAGE = Route("api/datapackage.json")  # the Data Package that describes api/
 SCHEMA = Route("schemas/{name}.schema.json")
 
 

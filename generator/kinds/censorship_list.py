@@ -13,7 +13,14 @@ from generator.core.dates import PartialDate
 from generator.core.markup import csv_cell
 from generator.core.paging import Page, listing, paginate
 from generator.format import urls
-from generator.format.fields import ITEMS_MAX, object_of, ref, spec
+from generator.format.fields import (
+    ID_PATTERN,
+    ITEMS_MAX,
+    PARTIAL_DATE_PATTERN,
+    object_of,
+    ref,
+    spec,
+)
 from generator.format.kinds import CorpusView, FormAnswers, Kind, Option
 from generator.format.model import Dated, Entry, Source
 from generator.format.urls import Route
@@ -140,6 +147,42 @@ TERMS_COLUMNS = (
 )
 
 
+# What terms.csv's columns hold that a list item's fields do not say themselves.
+_LIST_COLUMNS = {
+    "list_id": {
+        "description": "Id of the censorship list the item is in (the name of its file).",
+        # Table Schema patterns match the whole value: no ^ and $.
+        "constraints": {"required": True, "pattern": ID_PATTERN.strip("^$")},
+    },
+    "list_permalink": {
+        "format": "uri",
+        "description": "The address of the list's page.",
+        "constraints": {"required": True},
+    },
+}
+
+
+def terms_table_schema() -> dict[str, Any]:
+    """terms.csv's Table Schema: each column with the description its list item field has in
+    the list's JSON Schema, and the constraints that field's values meet."""
+    items = object_of(ListItem)["properties"]
+    constraints: dict[str, dict[str, Any]] = {
+        "evidence": {"required": True, "enum": list(EVIDENCE)},
+        "first_seen": {"pattern": PARTIAL_DATE_PATTERN.strip("^$")},
+    }
+    columns = []
+    for name in TERMS_COLUMNS:
+        column: dict[str, Any] = {"name": name, "type": "string"}
+        if name in items:
+            column["description"] = items[name]["description"]
+            if name in constraints:
+                column["constraints"] = constraints[name]
+        else:
+            column.update(_LIST_COLUMNS[name])
+        columns.append(column)
+    return {"fields": columns, "missingValues": [""]}
+
+
 class ListKind(Kind):
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -151,6 +194,9 @@ class ListKind(Kind):
 
     def datasets(self, corpus: CorpusView, base: str) -> dict[str, bytes]:
         return {urls.API_TERMS.src(): self.terms_csv(corpus, base)}
+
+    def table_schemas(self) -> dict[str, dict[str, Any]]:
+        return {urls.API_TERMS.src(): terms_table_schema()}
 
     def data_page(self, corpus: CorpusView, base: str) -> dict[str, Any]:
         lists = corpus.of(self.name)

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from generator.core.config import SiteConfig
+from generator.core import hashing
+from generator.core.config import LICENCE_EXAMPLE, SiteConfig
 from generator.core.dates import PartialDate
+from generator.core.errors import BuildError
 from generator.core.markup import strip_control_chars
-from generator.format import digest, fields, kinds, schema, urls
+from generator.core.problems import display_path
+from generator.format import digest, fields, ids, kinds, schema, urls
 from generator.format.corpus import Corpus
 from generator.format.model import SCHEMA_DEFS, Entry, own_fields
 
 log = logging.getLogger(__name__)
+
+DATA_PAGE = "data.md"  # the generated page that documents the files
 
 # --- entries as JSON --------------------------------------------------------------------------
 
@@ -100,6 +108,95 @@ def _schema_url(base: str, kind: str) -> str:
     return base + urls.SCHEMA.src(name=kind)
 
 
+def _licensed(head: dict[str, Any], config: SiteConfig) -> dict[str, Any]:
+    """``head`` with the data's licence after its first key (``schema_version``), if one is set."""
+    if config.data_licence is None:
+        return head
+    first, *rest = head.items()
+    return dict([first, ("license", config.data_licence.descriptor()), *rest])
+
+
+# --- the Data Package ------------------------------------------------------------------------
+
+# Data Package 2.0 (https://datapackage.org/): the package names its profile, and a CSV file
+# is a tabular resource ("type": "table") with a Table Schema.
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv"}
+_NAME_RE = re.compile(r"[^a-z0-9._-]+")
+
+
+def _resource_name(rel: str, taken: set[str]) -> str:
+    """A resource's name: its file's stem (``entries``), or its file name if another has it."""
+    file = rel.rpartition("/")[2]
+    for candidate in (file.rpartition(".")[0], file):
+        name = _NAME_RE.sub("-", candidate.lower()).strip("-")
+        if name and name not in taken:
+            taken.add(name)
+            return name
+    raise BuildError(f"two data files are named {file} ({rel} is one): rename one of them")
+
+
+def _package_name(config: SiteConfig, base: str) -> str:
+    """The site's name as a Data Package name (lowercase, hyphens), or its address's."""
+    for text in (config.site_name, urlsplit(base).hostname or ""):
+        if name := ids.slug(text):
+            return name
+    return "open-data"
+
+
+def data_package(
+    files: dict[str, bytes],
+    config: SiteConfig,
+    about: dict[str, str],
+    tables: dict[str, dict[str, Any]],
+) -> bytes:
+    """``api/datapackage.json``: every other file in api/ among ``files``, with its size, hash,
+    format and (``about``) description, the Table Schema of each CSV (``tables``), the data's
+    licence, and a version that changes exactly when a file does."""
+    base = config.require_site_url()
+    folder = urls.API_PACKAGE.src().rpartition("/")[0] + "/"
+    described = [rel for rel in files if rel.startswith(folder) and rel != urls.API_PACKAGE.src()]
+    content = hashing.Key("data package")
+    resources = []
+    taken: set[str] = set()
+    for rel in described:
+        fmt = rel.rpartition(".")[2]  # build_data allows only MEDIA_TYPES' formats
+        resource: dict[str, Any] = {
+            "name": _resource_name(rel, taken),
+            "path": rel.removeprefix(folder),
+        }
+        if rel in tables:
+            resource["type"] = "table"
+        resource.update(
+            {
+                "description": about[rel],
+                "format": fmt,
+                "mediatype": MEDIA_TYPES[fmt],
+                "encoding": "utf-8",
+                "bytes": len(files[rel]),
+                "hash": "sha256:" + hashlib.sha256(files[rel]).hexdigest(),
+            }
+        )
+        if rel in tables:
+            resource["schema"] = tables[rel]
+        resources.append(resource)
+        content.add(rel, files[rel])
+    package: dict[str, Any] = {
+        "$schema": PACKAGE_PROFILE,
+        "name": _package_name(config, base),
+        "title": config.site_name,
+    }
+    if config.site_description:
+        package["description"] = config.site_description
+    package["homepage"] = base + urls.page_url(DATA_PAGE)
+    # SemVer: the format's version, and after "+" (build metadata) the files' fingerprint.
+    package["version"] = f"{fields.SCHEMA_VERSION}+{content.hexdigest()[:12]}"
+    if config.data_licence is not None:
+        package["licenses"] = [config.data_licence.descriptor()]
+    package["resources"] = resources
+    return _json(package)
+
+
 # --- what the build calls ---------------------------------------------------------------------
 
 
@@ -109,31 +206,66 @@ def build_data(
     """Every data file as bytes, keyed by site-relative path, without writing anything.
     ``memo``: each entry's JSON, kept between builds (``generator.cache.incremental``)."""
     base = config.require_site_url()
+    if config.data_licence is None:
+        log.warning(
+            "%s: extra.record.data_licence is not set, so the open data (api/) states no "
+            "licence and others may not know whether they can reuse it. Add, under extra.record, "
+            "for example `%s`",
+            display_path(config.path),
+            LICENCE_EXAMPLE,
+        )
     files: dict[str, bytes] = {}
+    about: dict[str, str] = {}  # what each file in api/ holds, for the Data Package
     everything = _ordered(corpus)
     encoded = {e.id: _encoded(e, base, memo) for e in everything}
     registry = kinds.current()
     files[urls.API_ALL.src()] = _json_with_entries(
-        {
-            "schema_version": fields.SCHEMA_VERSION,
-            "schemas": {kind: _schema_url(base, kind) for kind in registry.names},
-            "count": len(everything),
-        },
-        [encoded[e.id] for e in everything],
-    )
-    for kind in registry:
-        chosen = _ordered(corpus, kind.name)
-        files[urls.API_KIND.src(folder=kind.folder)] = _json_with_entries(
+        _licensed(
             {
                 "schema_version": fields.SCHEMA_VERSION,
-                "kind": kind.name,
-                "schema": _schema_url(base, kind.name),
-                "count": len(chosen),
+                "schemas": {kind: _schema_url(base, kind) for kind in registry.names},
+                "count": len(everything),
             },
+            config,
+        ),
+        [encoded[e.id] for e in everything],
+    )
+    about[urls.API_ALL.src()] = "Every entry of every kind, as JSON."
+    for kind in registry:
+        chosen = _ordered(corpus, kind.name)
+        rel = urls.API_KIND.src(folder=kind.folder)
+        files[rel] = _json_with_entries(
+            _licensed(
+                {
+                    "schema_version": fields.SCHEMA_VERSION,
+                    "kind": kind.name,
+                    "schema": _schema_url(base, kind.name),
+                    "count": len(chosen),
+                },
+                config,
+            ),
             [encoded[e.id] for e in chosen],
         )
+        about[rel] = f"{kind.label} entries only, as JSON."
+    tables: dict[str, dict[str, Any]] = {}
     for kind in registry:  # the kinds' own datasets (a CSV of terms)
-        files.update(kind.datasets(corpus, base))
+        own = kind.datasets(corpus, base)
+        files.update(own)
+        tables.update(kind.table_schemas())
+        for rel in own:
+            if rel.rpartition(".")[2] not in MEDIA_TYPES:
+                raise BuildError(
+                    f"the {kind.name} kind's dataset {rel} is neither CSV nor JSON, the formats "
+                    f"{urls.API_PACKAGE.src()} can describe: write it as .csv or .json"
+                )
+            if rel.endswith(".csv") and rel not in tables:
+                raise BuildError(
+                    f"the {kind.name} kind writes {rel} but gives no Table Schema for it: return "
+                    "one from the kind's table_schemas(), keyed by the same path"
+                )
+        what = kind.data_page(corpus, base).get("what")
+        about.update({rel: f"{what}." if what else f"A dataset of {kind.folder}." for rel in own})
+    files[urls.API_PACKAGE.src()] = data_package(files, config, about, tables)
     for kind, kind_schema in schema.json_schemas(base).items():
         files[urls.SCHEMA.src(name=kind)] = schema.dumps(kind_schema).encode("utf-8")
     return files
@@ -202,5 +334,7 @@ def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
             for kind in registry
         ],
         "licence": str(config.raw.get("copyright") or ""),
+        "data_licence": config.data_licence,
+        "package_url": base + urls.API_PACKAGE.src(),
         "datasets": datasets,
     }

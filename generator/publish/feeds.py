@@ -30,10 +30,6 @@ from generator.site.render import make_environment
 
 log = logging.getLogger(__name__)
 
-EMPTY_SITEMAP = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n'
-    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
-)
 # Entry and feed ids are tag: URIs (RFC 4151) minted under the knowledge base's own authority
 # (extra.record.feed_id_authority), never under site_url, so moving the site changes no id
 # and readers show nothing twice: a domain or e-mail address it held on the date given.
@@ -326,9 +322,7 @@ def build_feeds(
 
     files: dict[str, bytes] = {}
     for feed in catalogue(corpus, config):
-        formats = ["atom", "rss"] + (["json"] if feed.path == urls.FEED_ALL.src() else [])
-        for fmt in formats:
-            rel = f"{feed.path}.json" if fmt == "json" else f"{feed.path}.{fmt}.xml"
+        for fmt, rel in feed_files(feed):
             key = None
             if memo is not None:
                 key = _feed_key(fmt, feed, config, base, authority, map(key_of, feed.entries))
@@ -344,6 +338,13 @@ def build_feeds(
             if key is not None:
                 memo[key] = files[rel]  # type: ignore[index]
     return files
+
+
+def feed_files(feed: Feed) -> list[tuple[str, str]]:
+    """The files a feed is published as: (format, site path), Atom and RSS, and JSON Feed for
+    the feed of everything."""
+    formats = ["atom", "rss"] + (["json"] if feed.path == urls.FEED_ALL.src() else [])
+    return [(f, f"{feed.path}.json" if f == "json" else f"{feed.path}.{f}.xml") for f in formats]
 
 
 def _item_key(entry: Entry, corpus: Corpus, base: str, authority: str) -> bytes:
@@ -380,17 +381,11 @@ def write_feeds(
     """Write every feed under ``site_dir/feeds/``. Fails before writing if site_url is unset.
     ``memo``: see build_feeds."""
     files = build_feeds(corpus, config, env, memo)
-    # Not a feed: Material's JavaScript takes every <link rel="alternate"> for a language
-    # version of the site and fetches sitemap.xml beside it, which would be a 404 on every
-    # page. An empty sitemap in each folder of feeds (tag pages link theirs) answers it.
-    folders = sorted({rel.rpartition("/")[0] for rel in files})
-    sitemaps = {f"{folder}/sitemap.xml": EMPTY_SITEMAP for folder in folders}
-    files = {**files, **sitemaps}
     for rel, content in files.items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    log.info("wrote %d feed files", len(files) - len(sitemaps))
+    log.info("wrote %d feed files", len(files))
 
 
 def subscribe_and_data_pages(
@@ -415,7 +410,7 @@ def subscribe_and_data_pages(
     }
     return {
         "subscribe.md": env.get_template("subscribe.md.j2").render(**context),
-        "data.md": env.get_template("data.md.j2").render(
+        data.DATA_PAGE: env.get_template("data.md.j2").render(
             **context, **data.page_context(corpus, config)
         ),
     }

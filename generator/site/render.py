@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable
+from datetime import date
 
 import jinja2
 from markupsafe import Markup, escape
@@ -213,6 +214,7 @@ def render_pages(
     jobs: int = 1,
     links: dict[str, list[tuple[str, str]]] | None = None,
     reuse: Callable[[structure.Site, list[Page]], set[str]] | None = None,
+    dates: dict[str, date] | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its docs-relative path, in a stable order.
 
@@ -221,7 +223,9 @@ def render_pages(
     processes render them (``generator.core.parallel``); the pages are the same for any number.
     ``links``, if given, receives each page's HTML links as (target source, anchor) pairs.
     ``reuse``, given the site and every planned page, says which pages need not be rendered
-    (an incremental build has them already); those are left out of the result.
+    (an incremental build has them already); those are left out of the result. ``dates``, if
+    given, receives when what each planned page shows last changed, reused pages included
+    (``structure.page_dates``: the sitemap's dates).
     """
     env = env or make_environment()
     the_site = structure.Site.of(corpus, config)
@@ -241,6 +245,8 @@ def render_pages(
             )
         published[url] = page.src
         planned.append(page)
+    if dates is not None:
+        dates.update(structure.page_dates(the_site, planned))
     if reuse is not None:
         reused = reuse(the_site, planned)
         planned = [page for page in planned if page.src not in reused]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from generator.core.config import SiteConfig
@@ -127,3 +129,57 @@ def _entry_pages(site: Site, entry: Entry) -> Iterator[Page]:
             "rows",
             entry=entry,
         )
+
+
+# --- when each page last changed --------------------------------------------------------------
+
+# Containers this long (the timeline's events, a tag's entries) are walked once per build
+# however many pages hold them.
+_SHARED_LEN = 32
+
+
+def page_dates(site: Site, pages: Iterable[Page]) -> dict[str, date]:
+    """When what each page shows last changed, by source: an entry's own page by its entry
+    (``last_modified``: ``updated``, a correction or ``added``), any other page by the newest
+    entry it lists. A page that lists no entry (search, the index of tags) has no date."""
+    own = {urls.entry_src(e): e for e in site.corpus.entries.values()}
+    newest = _Newest()
+    dates = {}
+    for page in pages:
+        entry = own.get(page.src)
+        day = entry.last_modified if entry is not None else newest.of(page.context)
+        if day is not None:
+            dates[page.src] = day
+    return dates
+
+
+class _Newest:
+    """The newest ``last_modified`` of the entries in a page's context, walked to the bottom.
+
+    As for the build cache (``generator.site.fingerprint``), a value marked
+    ``FINGERPRINT_BY_ID`` is what a page knows of the site's shape (the whole timeline, for its
+    rail and counts), not what it shows: its entries do not date the page."""
+
+    def __init__(self) -> None:
+        self._shared: dict[int, tuple[Any, date | None]] = {}  # keeps each value alive too
+
+    def of(self, value: Any) -> date | None:
+        if isinstance(value, Entry):
+            return value.last_modified
+        if isinstance(value, (list, tuple, dict, set, frozenset)):
+            if len(value) < _SHARED_LEN:
+                return self._newest(value)
+            kept = self._shared.get(id(value))
+            if kept is None:
+                kept = self._shared[id(value)] = (value, self._newest(value))
+            return kept[1]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            if getattr(value, "FINGERPRINT_BY_ID", False):
+                return None
+            return self._newest(getattr(value, f.name) for f in dataclasses.fields(value))
+        return None
+
+    def _newest(self, values: Iterable[Any]) -> date | None:
+        if isinstance(values, dict):
+            values = values.values()
+        return max((d for v in values if (d := self.of(v)) is not None), default=None)

@@ -10,6 +10,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import frictionless
 import jsonschema
 import pytest
 from helpers import SITE_URL, corpus_of, site_config
@@ -18,7 +19,7 @@ from generator import kinds
 from generator.core import markup
 from generator.core.config import SiteConfig, load_config
 from generator.core.dates import PartialDate
-from generator.core.errors import ConfigError
+from generator.core.errors import BuildError, ConfigError
 from generator.format import schema
 from generator.format.corpus import Corpus
 from generator.format.model import Correction, Source
@@ -150,6 +151,7 @@ def test_the_files_written(corpus, tmp_path):
             "api/lists.json",
             "api/actors.json",
             "api/terms.csv",
+            "api/datapackage.json",
         ]
         + [f"schemas/{kind}.schema.json" for kind in kinds.current().names]
     )
@@ -223,7 +225,7 @@ def test_other_kinds_keep_their_own_field_names(corpus):
 def test_entries_json_metadata_order_and_encoding(corpus):
     files = build(corpus)
     doc = load(files, "api/entries.json")
-    assert list(doc) == ["schema_version", "schemas", "count", "entries"]
+    assert list(doc) == ["schema_version", "license", "schemas", "count", "entries"]
     assert doc["schema_version"] == schema.SCHEMA_VERSION
     assert doc["count"] == 4 == len(doc["entries"])
     assert doc["schemas"]["event"] == "https://example.org/record/schemas/event.schema.json"
@@ -272,7 +274,7 @@ def test_one_file_per_kind(corpus):
         ("actor", "actors"),
     ):
         doc = load(files, f"api/{plural}.json")
-        assert list(doc) == ["schema_version", "kind", "schema", "count", "entries"]
+        assert list(doc) == ["schema_version", "license", "kind", "schema", "count", "entries"]
         assert doc["kind"] == kind
         assert doc["schema"] == f"{SITE_URL}schemas/{kind}.schema.json"
         assert [e["kind"] for e in doc["entries"]] == [kind] * doc["count"]
@@ -381,6 +383,193 @@ def test_the_schemas_are_published_as_they_validate(corpus):
     for kind, kind_schema in schema.json_schemas(config().require_site_url()).items():
         assert json.loads(files[f"schemas/{kind}.schema.json"]) == kind_schema
         assert files[f"schemas/{kind}.schema.json"] == schema.dumps(kind_schema).encode()
+
+
+# --- the Data Package ----------------------------------------------------------------------
+
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+
+
+def validate_package(folder: Path) -> frictionless.Report:
+    """What ``frictionless validate datapackage.json`` says of a folder of data."""
+    return frictionless.validate(str(folder / "api" / "datapackage.json"))
+
+
+def errors(report: frictionless.Report) -> list[str]:
+    found = [f"{e.type}: {e.note}" for e in report.errors]
+    return found + [f"{t.name}: {e.type}: {e.note}" for t in report.tasks for e in t.errors]
+
+
+def test_the_data_package_passes_frictionless_validate(corpus, tmp_path):
+    data.write_data(corpus, config(), tmp_path)
+    report = validate_package(tmp_path)
+    assert report.valid, errors(report)
+    assert [t.name for t in report.tasks] == [
+        "entries",
+        "events",
+        "quotes",
+        "lists",
+        "actors",
+        "terms",
+    ]
+
+
+def test_frictionless_validate_finds_a_file_the_package_does_not_match(corpus, tmp_path):
+    """The package pins every file's hash and the CSV's columns: a stale one is caught."""
+    data.write_data(corpus, config(), tmp_path)
+    (tmp_path / "api" / "terms.csv").write_bytes(b"list_id,term\r\nreported-removals,x\r\n")
+    report = validate_package(tmp_path)
+    assert not report.valid
+    assert {e.split(": ")[1] for e in errors(report)} >= {"hash-count", "missing-label"}
+
+
+def test_the_data_package_describes_every_file_in_api(corpus, tmp_path):
+    data.write_data(corpus, config(), tmp_path)
+    package = json.loads((tmp_path / "api/datapackage.json").read_text(encoding="utf-8"))
+    in_api = sorted(p.name for p in (tmp_path / "api").iterdir())
+    described = sorted(r["path"] for r in package["resources"])
+    assert described == [name for name in in_api if name != "datapackage.json"]
+    assert package["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert package["name"] == "rednote-record"
+    assert package["homepage"] == SITE_URL + "data/"
+    assert package["licenses"] == [LICENCE]
+    by_path = {r["path"]: r for r in package["resources"]}
+    assert by_path["entries.json"] | {"bytes": 0, "hash": ""} == {
+        "name": "entries",
+        "path": "entries.json",
+        "description": "Every entry of every kind, as JSON.",
+        "format": "json",
+        "mediatype": "application/json",
+        "encoding": "utf-8",
+        "bytes": 0,
+        "hash": "",
+    }
+    terms = by_path["terms.csv"]
+    assert (terms["type"], terms["mediatype"]) == ("table", "text/csv")
+    assert terms["bytes"] == (tmp_path / "api/terms.csv").stat().st_size
+
+
+@pytest.mark.slow
+def test_the_built_sites_data_package_describes_all_of_api_and_validates(built_site):
+    """Whatever writes into api/, the package must describe it: a file it leaves out fails."""
+    api = built_site.site_dir / "api"
+    package = json.loads((api / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["path"] for r in package["resources"]}
+    assert described == {p.name for p in api.iterdir()} - {"datapackage.json"}
+    assert {p.parent for p in api.rglob("*") if p.is_file()} == {api}  # no folder in api/
+    report = validate_package(built_site.site_dir)
+    assert report.valid, errors(report)
+
+
+def test_terms_csv_has_a_table_schema_of_its_columns(corpus):
+    files = build(corpus)
+    package = load(files, "api/datapackage.json")
+    (terms,) = [r for r in package["resources"] if r["path"] == "terms.csv"]
+    header = files["api/terms.csv"].split(b"\r\n")[0].decode()
+    fields = terms["schema"]["fields"]
+    assert [f["name"] for f in fields] == header.split(",")
+    assert {f["type"] for f in fields} == {"string"}
+    by_name = {f["name"]: f for f in fields}
+    assert by_name["evidence"]["constraints"] == {
+        "required": True,
+        "enum": ["tested", "reported", "leaked"],
+    }
+    assert by_name["first_seen"]["constraints"] == {"pattern": "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"}
+    assert by_name["list_permalink"]["format"] == "uri"
+    # The descriptions are the list item fields' own, from the list's JSON Schema.
+    items = schema.json_schemas()["list"]["properties"]["items"]["items"]["properties"]
+    assert by_name["note"]["description"] == items["note"]["description"] == "Notes (Markdown)."
+
+
+def test_the_version_changes_when_a_file_does_and_only_then(corpus):
+    version = load(build(corpus), "api/datapackage.json")["version"]
+    assert re.fullmatch(re.escape(schema.SCHEMA_VERSION) + r"\+[0-9a-f]{12}", version)
+    assert load(build(corpus), "api/datapackage.json")["version"] == version
+    edited = dataclasses.replace(FULL_EVENT, title="Biden signs the law")
+    changed = Corpus({**corpus.entries, FULL_EVENT.id: edited})
+    assert load(build(changed), "api/datapackage.json")["version"] != version
+
+
+def test_every_json_file_states_the_licence(corpus):
+    files = build(corpus)
+    for rel in [r for r in files if r.startswith("api/") and r.endswith(".json")]:
+        if rel != "api/datapackage.json":
+            assert load(files, rel)["license"] == LICENCE, rel
+
+
+def test_without_a_licence_the_build_says_so_and_states_none(corpus, caplog):
+    files = build(corpus, dataclasses.replace(config(), data_licence=None))
+    assert [r.getMessage() for r in caplog.records] == [
+        "mkdocs.yml: extra.record.data_licence is not set, so the open data (api/) states no "
+        "licence and others may not know whether they can reuse it. Add, under extra.record, "
+        "for example `data_licence: {name: CC-BY-4.0, path: "
+        "https://creativecommons.org/licenses/by/4.0/, title: Creative Commons Attribution 4.0}`"
+    ]
+    assert "license" not in load(files, "api/entries.json")
+    assert "licenses" not in load(files, "api/datapackage.json")
+
+
+def test_a_csv_dataset_without_a_table_schema_is_refused(corpus, monkeypatch):
+    monkeypatch.setattr(censorship_list.ListKind, "table_schemas", lambda self: {})
+    with pytest.raises(BuildError) as refused:
+        build(corpus)
+    assert str(refused.value) == (
+        "the list kind writes api/terms.csv but gives no Table Schema for it: return one from "
+        "the kind's table_schemas(), keyed by the same path"
+    )
+
+
+def test_the_licence_is_read_from_mkdocs_yml(tmp_path):
+    path = tmp_path / "mkdocs.yml"
+    setting = (
+        "    data_licence: {name: CC0-1.0, path: 'https://creativecommons.org/publicdomain/zero/"
+        "1.0/', title: CC0 1.0}\n"
+    )
+    path.write_text("site_name: X\nextra:\n  record:\n" + setting, encoding="utf-8")
+    licence = load_config(path).data_licence
+    assert licence is not None
+    assert licence.descriptor() == {
+        "name": "CC0-1.0",
+        "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+        "title": "CC0 1.0",
+    }
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "CC-BY-4.0",
+            "extra.record.data_licence must be a mapping of name, path and title, for example "
+            "`data_licence: {name: CC-BY-4.0, ",
+        ),
+        (
+            "{name: CC BY, path: 'https://example.org/'}",
+            "extra.record.data_licence.name 'CC BY' is not a licence identifier; use its SPDX "
+            "id, such as CC-BY-4.0, CC0-1.0 or ODbL-1.0",
+        ),
+        (
+            "{name: CC-BY-4.0, path: creativecommons.org}",
+            "extra.record.data_licence.path 'creativecommons.org' is not an http(s) address",
+        ),
+        (
+            "{name: CC-BY-4.0, path: 'https://example.org/', licence: x}",
+            "extra.record.data_licence must be a mapping of name, path and title",
+        ),
+    ],
+)
+def test_a_wrong_licence_setting_is_a_clear_error(tmp_path, setting, message):
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(
+        f"site_name: X\nextra:\n  record:\n    data_licence: {setting}\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert str(refused.value).startswith(f"{path}: {message}")
 
 
 # --- site_url ------------------------------------------------------------------------------

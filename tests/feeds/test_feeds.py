@@ -608,20 +608,7 @@ def test_rebuilding_gives_byte_identical_files(small_corpus, tmp_path):
         }
 
     assert read(first) == read(second)
-    sitemaps = ["feeds/sitemap.xml", "feeds/tags/sitemap.xml"]
-    assert sorted(read(first)) == sorted([*build(small_corpus), *sitemaps])
-
-
-def test_an_empty_sitemap_sits_beside_the_feeds(small_corpus, tmp_path):
-    """Material fetches sitemap.xml beside every rel=alternate link; it must not 404."""
-    feeds.write_feeds(small_corpus, config(), tmp_path)
-    # tag pages link their own feeds, in feeds/tags/
-    assert (tmp_path / "feeds/tags/sitemap.xml").read_bytes() == feeds.EMPTY_SITEMAP
-    text = (tmp_path / "feeds" / "sitemap.xml").read_text()
-    assert text == (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
-    )
+    assert sorted(read(first)) == sorted(build(small_corpus))
 
 
 def test_feeds_are_also_byte_identical_in_a_fresh_interpreter(tmp_path):
