@@ -49,6 +49,8 @@ class SiteConfig:
     intro: str = ""  # Markdown: the home page's two or three sentences on what happened
     languages: tuple[str, ...] = ("en",)  # of the entries' text (BCP 47), the interface's first
     search_example: str = ""  # the search box's placeholder: words a reader might look for
+    share_image: str = ""  # the image shown with a shared link, by its path in the site
+    share_image_alt: str = ""  # what it shows, for readers who cannot see it
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -71,10 +73,10 @@ class SiteConfig:
         return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
 
 
-def _text(record: dict[str, Any], key: str, path: Path) -> str:
+def _text(record: dict[str, Any], key: str, path: Path, what: str = "text (Markdown)") -> str:
     value = record.get(key) or ""
     if not isinstance(value, str):
-        raise ConfigError(f"{path}: extra.record.{key} must be text (Markdown)")
+        raise ConfigError(f"{path}: extra.record.{key} must be {what}")
     return value
 
 
@@ -133,5 +135,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         intro=_text(record, "intro", path),
         languages=_languages(record, path),
         search_example=_text(record, "search_example", path),
+        share_image=_text(record, "share_image", path, "a path, such as assets/share.png"),
+        share_image_alt=_text(record, "share_image_alt", path, "text"),
         raw=raw,
     )

@@ -204,3 +204,14 @@ def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
         "licence": str(config.raw.get("copyright") or ""),
         "datasets": datasets,
     }
+
+
+def files(page: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each file the Data page lists (``page_context``), as its URL and what it holds."""
+    out = [(page["entries_url"], "Every entry of every kind")]
+    out += [(k["data_url"], f"{k['label']} entries only") for k in page["kinds"]]
+    out += [(d["url"], d["what"]) for d in page["datasets"]]
+    out += [
+        (k["schema_url"], f"The JSON Schema of {k['label'].lower()} entries") for k in page["kinds"]
+    ]
+    return out
