@@ -99,7 +99,7 @@ class ActorKind(Kind):
 
     def schema_type(self, entry: Entry) -> str:
         assert isinstance(entry, Actor)
-        return SCHEMA_TYPES[entry.kind]
+        return SCHEMA_TYPES.get(entry.kind, "Thing")  # the schema allows no other kind
 
     def linked_data(self, entry: Entry, links: Linking) -> dict[str, Any]:
         """A ``Person`` or an organisation, by the actor's kind, with its accounts as the same

@@ -125,19 +125,22 @@ def page_data(
     listed = page.context.get(page.context.get("listed_as", ""))
     if listed is None:
         return None, trail
-    # A listing shows entries, or (entry, how it refers) pairs; other rows are only counted.
-    # Each by its address alone (a summary list): a page of 200 rows stays small.
+    # A listing of entries, or of (entry, how it refers) pairs, is an ItemList of their pages,
+    # each by its address alone (a summary list: a page of 200 rows stays small). Other rows
+    # (tags, a list's terms) have no page of an entry to point at.
     shown = [item[0] if isinstance(item, tuple) and item else item for item in listed]
+    if not shown or not all(isinstance(e, Entry) for e in shown):
+        return None, trail
     node = {
         "@type": "ItemList",
         "url": base + urls.page_url(page.src),
-        "numberOfItems": len(listed),
+        "numberOfItems": len(shown),
         "itemListElement": [
             {"@type": "ListItem", "position": n, "url": links.url(entry)}
-            for n, entry in enumerate((e for e in shown if isinstance(e, Entry)), start=1)
+            for n, entry in enumerate(shown, start=1)
         ],
     }
-    return clean(node), trail
+    return node, trail
 
 
 def dataset(
