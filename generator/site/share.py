@@ -1,5 +1,4 @@
-"""The image shown with a page's link when it is shared (``og:image``): the publisher's own,
-named in mkdocs.yml, or the generic one the theme ships."""
+"""The image shown with a shared link to any page (``og:image``): the publisher's or the theme's."""
 
 from __future__ import annotations
 
