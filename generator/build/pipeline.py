@@ -37,7 +37,7 @@ from generator.publish.sitedir import (
     swap,
     write_manifest,
 )
-from generator.site import render
+from generator.site import render, share
 from generator.validate.record import collect, corpus_of
 
 log = logging.getLogger(__name__)
@@ -373,6 +373,9 @@ def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> 
     theme = config.raw.get("theme")
     font_given = isinstance(theme, dict) and "font" in theme
     languages = config.language_names if len(config.languages) > 1 else ""
-    return engine.configure(
+    setup = engine.configure(
         config.path, site_dir, site_url, patterns, font_given=font_given, search_languages=languages
     )
+    image = share.share_image(config, setup.docs_dir, setup.theme_dir)
+    engine.theme_values(setup, share_image=image.theme_values())
+    return setup

@@ -68,6 +68,8 @@ class SiteConfig:
     # as `entry=` (a GitHub issue form fills its field of that id from the URL).
     correction_form: str = ""
     data_licence: Licence | None = None  # of the open data; None: not stated (builds warn)
+    share_image: str = ""  # the image shown with a shared link, by its path in the site
+    share_image_alt: str = ""  # what it shows, for readers who cannot see it
     raw: dict[str, Any] = field(default_factory=dict)
 
     def correction_link(self, entry_url: str, title: str) -> str:
@@ -97,10 +99,10 @@ class SiteConfig:
         return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
 
 
-def _text(record: dict[str, Any], key: str, path: Path) -> str:
+def _text(record: dict[str, Any], key: str, path: Path, what: str = "text (Markdown)") -> str:
     value = record.get(key) or ""
     if not isinstance(value, str):
-        raise ConfigError(f"{path}: extra.record.{key} must be text (Markdown)")
+        raise ConfigError(f"{path}: extra.record.{key} must be {what}")
     return value
 
 
@@ -205,5 +207,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         search_example=_text(record, "search_example", path),
         correction_form=_form_url(record, path),
         data_licence=_licence(record, path),
+        share_image=_text(record, "share_image", path, "a path, such as assets/share.png"),
+        share_image_alt=_text(record, "share_image_alt", path, "text"),
         raw=raw,
     )

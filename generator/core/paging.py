@@ -81,6 +81,11 @@ def listing(
 ) -> list[Page]:
     """The pages of a listing: ``items`` in pages of ``size``, as ``name`` in each template."""
     return [
-        Page(pager.src, template, {"pager": pager, "total": len(items), name: chunk, **context})
+        Page(
+            pager.src,
+            template,
+            # listed_as: which value is the page's list (its structured data lists it)
+            {"pager": pager, "total": len(items), name: chunk, "listed_as": name, **context},
+        )
         for pager, chunk in paginate(items, size, sources, weight)
     ]

@@ -6,7 +6,7 @@ MkDocs' live-reload server and watchdog). No other package imports ``mkdocs`` or
 from generator.engine.choice import LABEL, NAME
 
 # isort: split
-from generator.engine.seam import BuiltPage, Setup, build, configure, quiet_loggers
+from generator.engine.seam import BuiltPage, Setup, build, configure, quiet_loggers, theme_values
 
 __all__ = [
     "LABEL",
@@ -16,4 +16,5 @@ __all__ = [
     "build",
     "configure",
     "quiet_loggers",
+    "theme_values",
 ]

@@ -86,6 +86,11 @@ def configure(
     return Setup(native, Path(native.docs_dir), Path(theme_dir) if theme_dir else None)
 
 
+def theme_values(setup: Setup, **values: Any) -> None:
+    """Give the theme's templates values they read as ``config.extra.<name>``."""
+    setup.native.extra.update(values)
+
+
 class _Errors(logging.Handler):
     """Keeps the errors MkDocs logs while it reads its configuration."""
 

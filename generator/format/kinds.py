@@ -63,6 +63,16 @@ class FormAnswers(Protocol):
     def sources(self, form_id: str, required: bool = True) -> list[dict[str, str | None]]: ...
 
 
+class Linking(Protocol):
+    """What a kind's ``linked_data`` is handed (``generator.site.structured.Links``): schema.org
+    nodes made of an entry's parts, with absolute addresses."""
+
+    def node(self, entry: Entry) -> dict[str, Any]: ...  # @type, @id, url, name, description
+    def mention(self, entry_id: str | None) -> dict[str, Any] | None: ...  # another entry
+    def sources(self, entry: Entry) -> list[dict[str, Any]]: ...  # each as a CreativeWork
+    def date(self, value: Any) -> str | None: ...  # a PartialDate at its own precision
+
+
 @dataclass(frozen=True)
 class Option:
     """A value ``new`` takes on its command line for the kind's skeleton (``--speaker ID``)."""
@@ -216,6 +226,19 @@ class Kind:
     def feed_title(self, entry: Entry, corpus: CorpusView) -> str:
         """Plain text titling the entry's feed item, read away from the site."""
         return self.headline(entry, corpus)
+
+    def schema_type(self, entry: Entry) -> str:
+        """The schema.org type of what an entry describes, for its page's structured data."""
+        return "CreativeWork"
+
+    def linked_data(self, entry: Entry, links: Linking) -> dict[str, Any]:
+        """The entry as one schema.org node (JSON-LD) on its page."""
+        return {
+            **links.node(entry),
+            "dateCreated": entry.added.isoformat(),
+            "dateModified": entry.last_modified.isoformat(),
+            "citation": links.sources(entry),
+        }
 
     def page_patterns(self) -> list[str]:
         """Every page source under the kind's folder, with placeholders, for reserved ids."""

@@ -9,10 +9,20 @@ from typing import Any
 
 from generator.core.citations import sentences
 from generator.format.fields import HANDLES_MAX, SOURCES_MAX, array_of, object_of, spec
-from generator.format.kinds import Checking, Kind, Option
+from generator.format.kinds import Checking, Kind, Linking, Option
 from generator.format.model import Entry, Source
 
 ACTOR_KINDS = ["person", "account", "organisation", "government", "platform", "media"]
+# Each kind of actor as schema.org types it. An account may be a person's or an outlet's, and
+# schema.org has no type for it: it is named as a Thing, without claiming which.
+SCHEMA_TYPES = {
+    "person": "Person",
+    "account": "Thing",
+    "organisation": "Organization",
+    "government": "GovernmentOrganization",
+    "platform": "Organization",
+    "media": "NewsMediaOrganization",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +96,21 @@ class ActorKind(Kind):
 
     def listed(self, entries: Sequence[Entry]) -> Sequence[Entry]:
         return sorted(entries, key=lambda a: a.title.casefold())
+
+    def schema_type(self, entry: Entry) -> str:
+        assert isinstance(entry, Actor)
+        return SCHEMA_TYPES.get(entry.kind, "Thing")  # the schema allows no other kind
+
+    def linked_data(self, entry: Entry, links: Linking) -> dict[str, Any]:
+        """A ``Person`` or an organisation, by the actor's kind, with its accounts as the same
+        actor elsewhere."""
+        assert isinstance(entry, Actor)
+        return {
+            **links.node(entry),
+            "alternateName": entry.name_zh,
+            "sameAs": [h.url for h in entry.handles if h.url],
+            "subjectOf": links.sources(entry),
+        }
 
 
 KIND = ActorKind(

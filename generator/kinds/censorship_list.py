@@ -21,7 +21,7 @@ from generator.format.fields import (
     ref,
     spec,
 )
-from generator.format.kinds import CorpusView, FormAnswers, Kind, Option
+from generator.format.kinds import CorpusView, FormAnswers, Kind, Linking, Option
 from generator.format.model import Dated, Entry, Source
 from generator.format.urls import Route
 
@@ -190,6 +190,20 @@ class ListKind(Kind):
             "term": "TODO: the term as written",
             "term_translation": "TODO: its English translation",
             **values,
+        }
+
+    def schema_type(self, entry: Entry) -> str:
+        return "Dataset"
+
+    def linked_data(self, entry: Entry, links: Linking) -> dict[str, Any]:
+        """A ``Dataset``: the terms and topics someone compiled, on the date they did."""
+        assert isinstance(entry, CensorshipList)
+        return {
+            **links.node(entry),
+            "creator": links.mention(entry.compiled_by),
+            "dateCreated": links.date(entry.date),
+            "dateModified": entry.last_modified.isoformat(),
+            "citation": links.sources(entry),
         }
 
     def datasets(self, corpus: CorpusView, base: str) -> dict[str, bytes]:

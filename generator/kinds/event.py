@@ -11,7 +11,7 @@ from generator.core.dates import PartialDate, display_range
 from generator.core.paging import Page
 from generator.format.fields import object_of, refs, spec
 from generator.format.ids import make_id
-from generator.format.kinds import Checking, CorpusView, FormAnswers, Kind
+from generator.format.kinds import Checking, CorpusView, FormAnswers, Kind, Linking
 from generator.format.model import Dated, Entry, Source
 from generator.kinds import timeline
 from generator.validate.guardrails import id_date
@@ -121,6 +121,23 @@ class EventKind(Kind):
         return {
             "chart": line.chart,
             "key_moments": [e for e in line.events if e.key_moment],
+        }
+
+    def schema_type(self, entry: Entry) -> str:
+        return "Event"
+
+    def linked_data(self, entry: Entry, links: Linking) -> dict[str, Any]:
+        """An ``Event`` (not a ``NewsArticle``: the entry is what happened, dated at the
+        precision its sources give, not a report written on the day it was added). The actors
+        are what it is about; the sources are works about it."""
+        assert isinstance(entry, Event)
+        return {
+            **links.node(entry),
+            "alternateName": entry.zh.title if entry.zh else None,
+            "startDate": links.date(entry.date),
+            "endDate": links.date(entry.end_date),
+            "about": [links.mention(a) for a in entry.actors],
+            "subjectOf": links.sources(entry),
         }
 
     def entry_pages(self, site: Site, entry: Entry) -> tuple[dict[str, Any], list[Page]]:

@@ -10,7 +10,7 @@ from generator.core.dates import PartialDate
 from generator.core.markup import mostly_han
 from generator.format.fields import ENGLISH_PATTERN, LANG_PATTERN, ref, spec
 from generator.format.ids import make_id, slug
-from generator.format.kinds import Checking, CorpusView, FormAnswers, Kind, Option
+from generator.format.kinds import Checking, CorpusView, FormAnswers, Kind, Linking, Option
 from generator.format.model import Dated, Entry, Source
 
 
@@ -180,6 +180,31 @@ class QuoteKind(Kind):
         assert isinstance(entry, Quote)
         speaker = corpus.entries.get(entry.speaker)
         return f"{speaker.title if speaker else entry.speaker}: {entry.title}"
+
+    def schema_type(self, entry: Entry) -> str:
+        return "Quotation"
+
+    def linked_data(self, entry: Entry, links: Linking) -> dict[str, Any]:
+        """A ``Quotation``: its words in their language, said by the speaker (its creator), with
+        the sources that report it and the English translation, if any."""
+        assert isinstance(entry, Quote)
+        speaker = links.mention(entry.speaker)
+        translation = entry.translation and {
+            "@type": "Quotation",
+            "text": entry.translation,
+            "inLanguage": "en",
+        }
+        return {
+            **links.node(entry),
+            "text": entry.text,
+            "inLanguage": entry.lang,
+            "creator": speaker,
+            "spokenByCharacter": speaker,
+            "dateCreated": links.date(entry.date),
+            "about": links.mention(entry.event),
+            "workTranslation": translation,
+            "citation": links.sources(entry),
+        }
 
     def summary(self, entry: Entry) -> str:
         """The quote in English, then its context."""

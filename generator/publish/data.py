@@ -338,3 +338,15 @@ def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
         "package_url": base + urls.API_PACKAGE.src(),
         "datasets": datasets,
     }
+
+
+def files(page: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each file the Data page lists (``page_context``), as its URL and what it holds."""
+    out = [(page["entries_url"], "Every entry of every kind")]
+    out += [(k["data_url"], f"{k['label']} entries only") for k in page["kinds"]]
+    out += [(d["url"], d["what"]) for d in page["datasets"]]
+    out.append((page["package_url"], "A Data Package describing the other files in api/"))
+    out += [
+        (k["schema_url"], f"The JSON Schema of {k['label'].lower()} entries") for k in page["kinds"]
+    ]
+    return out

@@ -25,6 +25,7 @@ from generator.format import kinds, urls
 from generator.format.corpus import Corpus, newest_first
 from generator.format.model import Entry
 from generator.publish import data
+from generator.site import structured
 from generator.site.fingerprint import named_digest
 from generator.site.render import make_environment
 
@@ -408,9 +409,14 @@ def subscribe_and_data_pages(
         "authority": feed_id_authority(config),
         "registry": kinds.current(),
     }
+    data_context = data.page_context(corpus, config)
+    modified = max((e.last_modified for e in corpus.entries.values()), default=None)
+    linked_data = structured.dataset(
+        config, data.files(data_context), modified.isoformat() if modified else None
+    )
     return {
         "subscribe.md": env.get_template("subscribe.md.j2").render(**context),
         data.DATA_PAGE: env.get_template("data.md.j2").render(
-            **context, **data.page_context(corpus, config)
+            **context, **data_context, linked_data=linked_data
         ),
     }

@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -30,7 +31,7 @@ from generator.format import kinds, urls
 from generator.format.corpus import Corpus
 from generator.format.kinds import TEMPLATES_DIR
 from generator.format.model import Entry
-from generator.site import cite, structure
+from generator.site import cite, structure, structured
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,22 @@ def _front_matter_text(text: str | None) -> Markup:
     """
     text = strip_control_chars(str(escape(text or ""))).replace("\r", " ")
     return Markup(yaml_quote(text))
+
+
+def _front_matter_data(value: Any) -> Markup:
+    """Structured data (dicts, lists, text, numbers) for a front-matter value: YAML flow style
+    on one line, every string as ``yaml_quote`` writes it. Not HTML-escaped: the theme prints
+    it with ``tojson``, which escapes what would end a <script>."""
+    if isinstance(value, dict):
+        items = (f"{yaml_quote(str(k))}: {_front_matter_data(v)}" for k, v in value.items())
+        return Markup("{" + ", ".join(items) + "}")
+    if isinstance(value, (list, tuple)):
+        return Markup("[" + ", ".join(_front_matter_data(v) for v in value) + "]")
+    if isinstance(value, bool):
+        return Markup("true" if value else "false")
+    if isinstance(value, int):
+        return Markup(str(value))
+    return Markup(yaml_quote(strip_control_chars(str(value))))
 
 
 def _description(text: str | None) -> str:
@@ -185,6 +202,7 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
         plain=plain_text,
         description=_description,
         front_matter_text=_front_matter_text,
+        front_matter_data=_front_matter_data,
         paragraphs=_paragraphs,
         is_chinese=_is_chinese,
         safe_href=_safe_href,
@@ -269,5 +287,15 @@ class _Renderer:
     def __call__(self, page: Page) -> tuple[str, list[tuple[str, str]]]:
         template = self.env.get_template(page.template)
         links: set[tuple[str, str]] | None = set() if self.links else None
-        text = template.render(**self.shared, **page.context, page_src=page.src, links_out=links)
+        corpus: Corpus = self.shared["corpus"]  # type: ignore[assignment]
+        config: SiteConfig = self.shared["config"]  # type: ignore[assignment]
+        linked_data, breadcrumb = structured.page_data(page, config, corpus.entries)
+        text = template.render(
+            **self.shared,
+            **page.context,
+            page_src=page.src,
+            links_out=links,
+            linked_data=linked_data,
+            breadcrumb=breadcrumb,
+        )
         return text, sorted(links or ())

@@ -53,7 +53,8 @@ class _Html(HTMLParser):
             self.ids.add(attributes["id"])  # type: ignore[arg-type]
         if tag == "a" and attributes.get("name"):
             self.ids.add(attributes["name"])  # type: ignore[arg-type]
-        self._in_script = tag == "script"
+        # JSON-LD is data no browser runs (tests/site/test_structured_data.py reads it).
+        self._in_script = tag == "script" and attributes.get("type") != "application/ld+json"
         if self._in_script:
             self.scripts.append("")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import re
 import shutil
 import types
 import typing
@@ -248,6 +249,12 @@ def test_a_kind_declared_in_the_knowledge_base_builds_a_whole_site(tmp_path: Pat
     assert published["properties"]["witnesses"]["items"]["x-ref"] == "actor"
     data_page = (site / "data/index.html").read_text(encoding="utf-8")
     assert "Who else saw it." in data_page
+
+    # Its pages describe it to machines as the Kind's default: a schema.org CreativeWork.
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+    work, breadcrumb = json.loads(block)["@graph"]
+    assert (work["@type"], work["name"]) == ("CreativeWork", "A red kite over the river")
+    assert [c["name"] for c in breadcrumb["itemListElement"]][1] == "Sightings"
 
 
 def test_a_kind_declared_in_the_knowledge_base_gets_the_same_checks(tmp_path: Path) -> None:

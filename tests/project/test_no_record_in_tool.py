@@ -23,7 +23,8 @@ def matches(package: Path, pattern: re.Pattern[str], skip: tuple[Path, ...] = ()
             continue
         if any(rel == s or rel.is_relative_to(s) for s in skip):
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        text = path.read_bytes().decode("utf-8", errors="replace")  # images too
+        for number, line in enumerate(text.splitlines(), 1):
             if pattern.search(line):
                 found.append(f"{rel}:{number}: {line.strip()}")
     return found

@@ -69,7 +69,9 @@ class ScannedPage(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "script":
-            self._in_script = True
+            # A JSON-LD block is data, which no browser runs: entry text in it is text. A title
+            # that ended the block would start a script of its own, which is counted.
+            self._in_script = dict(attrs).get("type") != "application/ld+json"
         if tag in ("iframe", "object", "embed", "base"):
             self.injected.append(tag)  # Material's own pages have none; <svg> icons they do
         for name, value in attrs:

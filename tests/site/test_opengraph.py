@@ -19,7 +19,13 @@ SOCIAL = (
     "og:title",
     "og:description",
     "og:url",
+    "og:image",
+    "og:image:type",
+    "og:image:width",
+    "og:image:height",
+    "og:image:alt",
     "twitter:card",
+    "twitter:image:alt",
     "twitter:title",
     "twitter:description",
 )
@@ -86,7 +92,7 @@ def test_an_entry_page_carries_opengraph_and_twitter_tags_escaped(hostile_site: 
     assert tags["og:url"] == (
         "https://rednote-record.github.io/rednote-record/events/2025-01-13-xss-event/"
     )
-    assert tags["twitter:card"] == "summary"
+    assert tags["twitter:card"] == "summary_large_image"  # the theme's image, 1200×630
     # No quote in the text ended an attribute: each tag has its two attributes, nothing more.
     assert {tuple(sorted(a)) for a in parsed.attributes} == {
         ("content", "property"),
