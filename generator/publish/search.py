@@ -55,7 +55,9 @@ def keyed_records(
 ) -> tuple[list[dict[str, Any]], str]:
     """``records(corpus)``, and a key that is the same for the same records. ``memo`` keeps
     each record between builds by what it is made from: its entry and the actors it names
-    (``generator.cache.incremental``); the key is the hash of those. Without ``memo``, no key
+    (``generator.cache.incremental``), with the hash of the record itself; the key is the hash
+    of those hashes, so that a bundle kept by another version of the generator, whose records
+    differ for the same entries, is not taken for this one's. Without ``memo``, no key
     (``""``): a build without the cache has nothing to compare it with."""
     if memo is None:
         return records(corpus), ""
@@ -63,11 +65,13 @@ def keyed_records(
     h = hashing.Key("records")
     for entry in corpus.sorted():
         key = _record_key(entry, corpus)
-        h.add(key)
         known = memo.get(key)
         if known is None:
-            known = memo[key] = record(entry, corpus)
-        out.append(known)
+            made = record(entry, corpus)
+            text = json.dumps(made, sort_keys=True, ensure_ascii=False)
+            known = memo[key] = (made, hashing.key("record", text))
+        out.append(known[0])
+        h.add(known[1])
     return out, h.hexdigest()
 
 

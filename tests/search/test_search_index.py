@@ -4,6 +4,7 @@ searches for and nothing a page repeats, its filters, and the bundle a build wri
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -68,6 +69,22 @@ def test_filters_name_kinds_tags_actors_and_years(
     assert listed["filters"]["actor"] == [golden_corpus.entries["list-watch"].title]
     own = records["/actors/list-watch/"]["filters"]["actor"]
     assert own == [golden_corpus.entries["list-watch"].title]  # an actor is found by its name
+
+
+def test_the_bundles_key_is_made_from_the_records_not_only_the_entries(
+    golden_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bundles are shared between the cache's namespaces: a newer generator, whose records differ
+    # for the same entries, took an older one's bundle, and searched without its new fields.
+    records, key = search.keyed_records(golden_corpus, {})
+    assert search.keyed_records(golden_corpus, {}) == (records, key)
+    made = search.record
+    monkeypatch.setattr(search, "record", lambda e, c: {**made(e, c), "sort": {"n": "1"}})
+    assert search.keyed_records(golden_corpus, {})[1] != key
+    memo: dict[bytes, Any] = {}
+    assert (
+        search.keyed_records(golden_corpus, memo)[1] == search.keyed_records(golden_corpus, memo)[1]
+    )
 
 
 def test_a_build_writes_the_pagefind_bundle_and_no_lunr_index(
