@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import threading
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,9 @@ LANGUAGE = "zh"
 _PIPE_LIMIT = 2**30  # bytes of one answer from the binary: the bundle, base64-encoded
 _MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK_RE = re.compile(r"(^|\s)[#>]+\s|[*_`]+")
+# Between two fields of a record: an excerpt that spans them shows where one ends.
+FIELD_BREAK = "\n· "
+_ALSO_KNOWN_AS_RE = re.compile(r"^(.+?)\s*\((.+)\)$")  # "Peking University (PKU)"
 
 
 def records(corpus: Corpus) -> list[dict[str, Any]]:
@@ -55,7 +59,9 @@ def keyed_records(
 ) -> tuple[list[dict[str, Any]], str]:
     """``records(corpus)``, and a key that is the same for the same records. ``memo`` keeps
     each record between builds by what it is made from: its entry and the actors it names
-    (``generator.cache.incremental``); the key is the hash of those. Without ``memo``, no key
+    (``generator.cache.incremental``), with the hash of the record itself; the key is the hash
+    of those hashes, so that a bundle kept by another version of the generator, whose records
+    differ for the same entries, is not taken for this one's. Without ``memo``, no key
     (``""``): a build without the cache has nothing to compare it with."""
     if memo is None:
         return records(corpus), ""
@@ -63,11 +69,13 @@ def keyed_records(
     h = hashing.Key("records")
     for entry in corpus.sorted():
         key = _record_key(entry, corpus)
-        h.add(key)
         known = memo.get(key)
         if known is None:
-            known = memo[key] = record(entry, corpus)
-        out.append(known)
+            made = record(entry, corpus)
+            text = json.dumps(made, sort_keys=True, ensure_ascii=False)
+            known = memo[key] = (made, hashing.key("record", text))
+        out.append(known[0])
+        h.add(known[1])
     return out, h.hexdigest()
 
 
@@ -77,8 +85,19 @@ def _record_key(entry: Entry, corpus: Corpus) -> bytes:
 
 
 def record(entry: Entry, corpus: Corpus) -> dict[str, Any]:
+    """One entry's record: its text, what its result shows above the excerpt (meta), its
+    filters (its names among them, for record-search.js's exact match) and its sort."""
     kind = entry.KIND
+    names = _names(entry)
     meta = {"title": entry.title, "kind": kind.label}
+    if names[1:]:
+        meta["names"] = " · ".join(names[1:])
+    by = _by(entry, corpus)
+    if by:
+        meta["by"] = ", ".join(by)
+    facts = _facts(entry)
+    if facts:
+        meta["facts"] = " · ".join(facts)
     filters: dict[str, list[str]] = {"kind": [kind.label]}
     sort: dict[str, str] = {}
     if isinstance(entry, Dated):
@@ -93,14 +112,71 @@ def record(entry: Entry, corpus: Corpus) -> dict[str, Any]:
     lang = entry.language
     if lang:
         filters["language"] = [language_name(lang).split(" (")[0]]
+    filters["name"] = _name_keys(names)
+    # The title is the result's heading (and searched, as meta), not its excerpt; other names
+    # stay in the text, where Chinese is cut into words (meta is not), and record-search.js
+    # leaves them out of the excerpt. Pagefind leaves out a record without text: one with
+    # nothing else keeps its title.
+    texts = _texts(entry)
+    title = _words(entry.title)
+    content = FIELD_BREAK.join(t for t in texts if t != title) or FIELD_BREAK.join(texts)
     return {
         "url": "/" + entry.url,
-        "content": "\n".join(_texts(entry)),
+        "content": content,
         "language": LANGUAGE,
         "meta": meta,
         "filters": filters,
         "sort": sort,
     }
+
+
+def _names(entry: Entry) -> list[str]:
+    """The entry's title, then the other names it is known by (an actor's Chinese name)."""
+    data = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+    names = [entry.title]
+    for name in entry.KIND.known_as(data):
+        if isinstance(name, str) and name and name not in names:
+            names.append(name)
+    return names
+
+
+def name_key(name: str) -> str:
+    """A name as the search box compares it with what was typed: NFKC, lower case, single
+    spaces (record-search.js's ``nameKey`` does the same)."""
+    return " ".join(unicodedata.normalize("NFKC", name).lower().split())
+
+
+def _name_keys(names: list[str]) -> list[str]:
+    """Every name, and each part of one written "Name (Other name)"."""
+    keys: list[str] = []
+    for name in names:
+        parts = _ALSO_KNOWN_AS_RE.match(name)
+        for part in (name, *(parts.groups() if parts else ())):
+            key = name_key(part)
+            if key and key not in keys:
+                keys.append(key)
+    return keys
+
+
+def _by(entry: Entry, corpus: Corpus) -> list[str]:
+    """Who the entry is by: the actors its single references name (a quote's speaker, a
+    list's compiler)."""
+    out: list[str] = []
+    for name, many in reference_fields(type(entry)):
+        other = None if many else corpus.entries.get(getattr(entry, name) or "")
+        if other is not None and other.KIND.name == "actor" and other.title not in out:
+            out.append(other.title)
+    return out
+
+
+def _facts(entry: Entry) -> list[str]:
+    """The entry's fields that hold one of a fixed set of words, labelled ("Kind: person")."""
+    out = []
+    for f in dataclasses.fields(entry):
+        value = getattr(entry, f.name)
+        if "enum" in f.metadata.get("schema", {}) and isinstance(value, str):
+            out.append(f"{f.name.replace('_', ' ').capitalize()}: {value}")
+    return out
 
 
 def _sortable(date: PartialDate) -> str:
@@ -127,8 +203,8 @@ def _texts(value: Any, top: bool = True) -> list[str]:
         if "schema" not in f.metadata or not searched(f) or f.name in refs:
             continue
         node = f.metadata["schema"]
-        if node.get("format") == "uri" or "date" in node.get("$ref", ""):
-            continue
+        if node.get("format") == "uri" or "date" in node.get("$ref", "") or "enum" in node:
+            continue  # an address, a date, a word from a fixed set (in the record's meta)
         item = getattr(value, f.name)
         for v in item if isinstance(item, tuple) else (item,):
             if isinstance(v, str):
@@ -306,4 +382,13 @@ class Indexer:
             await service.close()
 
 
-__all__ = ["LANGUAGE", "OUTPUT", "Indexer", "keyed_records", "record", "records"]
+__all__ = [
+    "FIELD_BREAK",
+    "LANGUAGE",
+    "OUTPUT",
+    "Indexer",
+    "keyed_records",
+    "name_key",
+    "record",
+    "records",
+]

@@ -1,13 +1,22 @@
 """Search in the browser (Pagefind, assets/record-search.js): the header box and the search
 page, in English and Chinese, with filters from the page and from the URL, the empty state,
-the keyboard, highlighting on the result page, and hostile text shown as text."""
+the keyboard, highlighting on the result page, hostile text shown as text, and results a
+reader can scan: the title largest, the excerpt not repeating it, Chinese words marked whole,
+an entry first for its own name, a quote with its speaker."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser import serve
+
+from generator.build.pipeline import BuildResult
+from generator.format.corpus import Corpus
+from generator.publish import search
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,6 +54,113 @@ def _status(page: Any) -> str:
     return page.locator(PAGE_STATUS).inner_text()
 
 
+@pytest.fixture(scope="module")
+def golden_url(built_site: BuildResult) -> Iterator[str]:
+    """The golden sample corpus (tests/data/golden/) built and served: search as a tool."""
+    with serve(built_site.site_dir) as url:
+        yield url
+
+
+# Each result as a reader sees it: its lines' text and font size, and the marked words.
+_READ = """lis => lis.map(li => {
+  const line = s => { const e = li.querySelector(s);
+    return e ? {text: e.innerText, size: parseFloat(getComputedStyle(e).fontSize)} : null; };
+  return {path: new URL(li.querySelector('a').href).pathname,
+          h: new URL(li.querySelector('a').href).search,
+          kind: line('.record-search-kind'), title: line('.record-search-title'),
+          names: line('.record-search-names'), facts: line('.record-search-facts'),
+          excerpt: line('.record-search-excerpt'),
+          marks: [...li.querySelectorAll('.record-search-excerpt mark')].map(m => m.textContent)};
+})"""
+
+
+def _read_page(page: Any, base: str, query: str) -> list[dict[str, Any]]:
+    _search_page(page, base, query)
+    return page.locator("[data-record-search-page-results] li").evaluate_all(_READ)
+
+
+def _read_header(page: Any, base: str, query: str) -> list[dict[str, Any]]:
+    page.goto(base + "about/")
+    _type_in_header(page, query)
+    return page.locator("[data-record-search-results] li").evaluate_all(_READ)
+
+
+def _both(page: Any, base: str, query: str) -> Iterator[list[dict[str, Any]]]:
+    """The results for ``query`` in the header box, then on the search page."""
+    yield _read_header(page, base, query)
+    yield _read_page(page, base, "q=" + query)
+
+
+def _bare(text: str) -> str:
+    return " ".join(re.sub(r"[“”\"‘’…]", "", text).lower().split())
+
+
+def test_a_results_title_is_its_largest_text(page: Any, golden_url: str) -> None:
+    for results in _both(page, golden_url, "小红书"):
+        assert {r["path"] for r in results} >= {"/actors/rednote/", "/quotes/quote-welcome-zh/"}
+        for r in results:
+            others = [r[k]["size"] for k in ("kind", "facts", "excerpt") if r[k]]
+            assert r["title"]["size"] > max(others), r
+
+
+@pytest.mark.parametrize("query", ["refugees", "小红书", "Xiaohongshu", "Shanghai"])
+def test_an_excerpt_does_not_repeat_the_title_or_names(
+    page: Any, golden_url: str, query: str
+) -> None:
+    for results in _both(page, golden_url, query):
+        assert results
+        for r in results:
+            if not r["excerpt"]:  # a result with nothing more than its title has no excerpt
+                continue
+            title, excerpt = _bare(r["title"]["text"]), _bare(r["excerpt"]["text"])
+            assert not excerpt.startswith(" ".join(title.split()[:3])), r
+            assert title not in excerpt, r
+            assert not r["names"] or _bare(r["names"]["text"]) not in excerpt, r
+
+
+def test_a_chinese_word_is_marked_whole(page: Any, golden_url: str) -> None:
+    for results in _both(page, golden_url, "小红书"):
+        marks = [m.strip() for r in results for m in r["marks"]]
+        assert marks and set(marks) == {"小红书"}, marks
+        # The result's page marks the word as typed, not the index's pieces (小 红 书).
+        assert all(parse_qs(r["h"][1:])["h"] == ["小红书"] for r in results)
+
+
+@pytest.mark.parametrize("query", ["小红书", "Xiaohongshu", "RedNote", "xiaohongshu (rednote)"])
+def test_an_entry_named_as_typed_comes_first(page: Any, golden_url: str, query: str) -> None:
+    for results in _both(page, golden_url, query):
+        assert results[0]["path"] == "/actors/rednote/", [r["path"] for r in results]
+
+
+def test_a_chosen_order_is_kept_whatever_the_names(
+    page: Any, golden_url: str, golden_corpus: Corpus
+) -> None:
+    when = {rec["url"]: rec["sort"].get("date") for rec in search.records(golden_corpus)}
+    for order in ("desc", "asc"):
+        results = _read_page(page, golden_url, "q=小红书&sort=" + order)
+        dates = [when[r["path"]] for r in results if when[r["path"]]]
+        assert len(dates) > 1 and dates == sorted(dates, reverse=order == "desc"), dates
+        assert results[0]["path"] != "/actors/rednote/"  # undated: not put first by its name
+
+
+def test_a_quote_result_says_who_said_it(page: Any, golden_url: str) -> None:
+    for results in _both(page, golden_url, "chat"):
+        (quote,) = [r for r in results if r["path"] == "/quotes/quote-welcome-zh/"]
+        assert quote["kind"]["text"] == "Quote by Ada Lee · 14 January 2025"
+
+
+def test_an_actor_result_has_its_name_as_title_and_its_kind_on_its_own_line(
+    page: Any, golden_url: str
+) -> None:
+    for results in _both(page, golden_url, "Shanghai"):
+        (actor,) = [r for r in results if r["path"] == "/actors/rednote/"]
+        assert actor["kind"]["text"] == "Actor"
+        assert actor["title"]["text"] == "Xiaohongshu (RedNote) 小红书"
+        assert actor["names"]["text"] == "小红书"
+        assert actor["facts"]["text"] == "Kind: platform"
+        assert actor["excerpt"]["text"].startswith("A Shanghai-based lifestyle app")
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -68,7 +184,9 @@ def test_a_word_finds_its_entry_from_the_header_and_the_page(
 def test_a_result_shows_its_kind_date_title_and_marked_excerpt(page: Any, site_url: str) -> None:
     _search_page(page, site_url, "q=Kagan&kind=Quote")
     first = page.locator("[data-record-search-page-results] li").first
-    assert first.locator(".record-search-kind").inner_text() == "Quote · 10 January 2025"
+    assert first.locator(".record-search-kind").inner_text() == (
+        "Quote by Elena Kagan · 10 January 2025"
+    )
     assert "TikTok is going to suffer" in first.locator(".record-search-title").inner_text()
     assert first.locator(".record-search-excerpt mark").first.inner_text().strip() == "Kagan"
 
@@ -193,3 +311,18 @@ def test_a_shared_material_search_link_opens_the_box(page: Any, site_url: str) -
     page.locator(HEADER_RESULTS).first.wait_for()
     assert page.locator("#__search").is_checked()
     assert page.locator("[data-record-search-input]").input_value() == "Kagan"
+
+
+@pytest.mark.parametrize("query", ["小红书", "Xiaohongshu"])
+def test_the_platforms_actor_comes_first_for_its_name(page: Any, site_url: str, query: str) -> None:
+    for results in _both(page, site_url, query):
+        assert results[0]["path"].endswith("/actors/xiaohongshu/"), [r["path"] for r in results]
+
+
+def test_an_actors_kind_is_not_run_into_its_name(page: Any, site_url: str) -> None:
+    for results in _both(page, site_url, "Tony Oswald"):
+        actor = results[0]
+        assert actor["path"].endswith("/actors/tony-oswald/")
+        assert actor["title"]["text"] == "Tony Oswald"
+        assert actor["facts"]["text"] == "Kind: person"
+        assert actor["excerpt"]["text"].startswith("New York filmmaker")

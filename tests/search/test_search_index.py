@@ -3,7 +3,9 @@ searches for and nothing a page repeats, its filters, and the bundle a build wri
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -39,6 +41,49 @@ def test_a_record_holds_the_entrys_own_text(records: dict[str, dict]) -> None:
     assert quote["filters"]["kind"] == ["Quote"]
 
 
+def test_a_records_title_and_names_head_its_result(
+    records: dict[str, dict], golden_corpus: Corpus
+) -> None:
+    actor = records["/actors/rednote/"]
+    assert actor["meta"] == {
+        "title": "Xiaohongshu (RedNote)",
+        "kind": "Actor",
+        "names": "小红书",  # shown beside the title
+        "facts": "Kind: platform",  # a word from a fixed set, labelled
+    }
+    assert actor["content"] == (  # its Chinese name, cut into words by the index, not shown
+        "小红书"
+        + search.FIELD_BREAK
+        + "A Shanghai-based lifestyle app, called RedNote by its new US users."
+    )
+    # What an exact search for a name finds: each name, and each part of "Name (Other name)".
+    assert actor["filters"]["name"] == ["xiaohongshu (rednote)", "xiaohongshu", "rednote", "小红书"]
+    for entry in golden_corpus.entries.values():
+        content = records["/" + entry.url]["content"]
+        assert not content.startswith(entry.title), entry.id
+        assert search.name_key(entry.title) in records["/" + entry.url]["filters"]["name"]
+    event = records["/events/2025-01-refugees-arrive/"]["content"]
+    assert search.FIELD_BREAK + "TikTok难民涌入小红书" + search.FIELD_BREAK in event  # fields apart
+
+
+def test_a_record_says_who_it_is_by(records: dict[str, dict], golden_corpus: Corpus) -> None:
+    speaker = golden_corpus.entries["ada-lee"].title
+    assert records["/quotes/quote-welcome-zh/"]["meta"]["by"] == speaker
+    compiler = golden_corpus.entries["list-watch"].title
+    assert records["/lists/sample-keywords/"]["meta"]["by"] == compiler
+    assert "by" not in records["/events/2025-01-18-blackout/"]["meta"]  # its actors are many
+
+
+def test_a_record_with_nothing_but_its_title_keeps_it_as_its_text(
+    records: dict[str, dict], golden_corpus: Corpus
+) -> None:
+    # Pagefind leaves out a record without text: an actor with a name alone would not be found.
+    assert records["/actors/state-paper/"]["content"] == "国家日报"  # its other name
+    bare = dataclasses.replace(golden_corpus.entries["state-paper"], name_zh=None)
+    assert search.record(bare, golden_corpus)["content"] == "The State Paper"
+    assert all(rec["content"] for rec in records.values())
+
+
 def test_sources_corrections_and_related_entries_are_left_out(
     records: dict[str, dict], golden_corpus: Corpus
 ) -> None:
@@ -68,6 +113,22 @@ def test_filters_name_kinds_tags_actors_and_years(
     assert listed["filters"]["actor"] == [golden_corpus.entries["list-watch"].title]
     own = records["/actors/list-watch/"]["filters"]["actor"]
     assert own == [golden_corpus.entries["list-watch"].title]  # an actor is found by its name
+
+
+def test_the_bundles_key_is_made_from_the_records_not_only_the_entries(
+    golden_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bundles are shared between the cache's namespaces: a newer generator, whose records differ
+    # for the same entries, took an older one's bundle, and searched without its new fields.
+    records, key = search.keyed_records(golden_corpus, {})
+    assert search.keyed_records(golden_corpus, {}) == (records, key)
+    made = search.record
+    monkeypatch.setattr(search, "record", lambda e, c: {**made(e, c), "sort": {"n": "1"}})
+    assert search.keyed_records(golden_corpus, {})[1] != key
+    memo: dict[bytes, Any] = {}
+    assert (
+        search.keyed_records(golden_corpus, memo)[1] == search.keyed_records(golden_corpus, memo)[1]
+    )
 
 
 def test_a_build_writes_the_pagefind_bundle_and_no_lunr_index(

@@ -8,6 +8,10 @@
  *
  * Pagefind loads only the chunks of the index a query needs. Everything an entry holds is
  * put on the page as text (textContent); an excerpt keeps only Pagefind's <mark>s.
+ *
+ * The index is Chinese (generator/publish/search.py), its text cut into words; Pagefind cuts
+ * a query into words only on a page whose own language is Chinese, so `words` does it here.
+ * Without a chosen order, an entry whose name is exactly what was typed comes first.
  */
 (function () {
   "use strict";
@@ -22,12 +26,51 @@
   function pagefind() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return pf.options({ highlightParam: "h", excerptLength: 30 }).then(function () {
+        return pf.options({ excerptLength: 30 }).then(function () {
           return pf;
         });
       });
     }
     return loading;
+  }
+
+  // --- searching ----------------------------------------------------------------------
+
+  var HAN = /\p{Script=Han}+/gu;
+  var HAN_CHAR = /\p{Script=Han}/u;
+  var segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+
+  function words(q) {
+    // As Pagefind cuts a query on a Chinese page (and the index's text at build time): 北京大学
+    // is 北京 大学, two words of the index; uncut, it would find only the words starting 北京.
+    if (!segmenter) return q;
+    return q.replace(HAN, function (run) {
+      return " " + Array.from(segmenter.segment(run), function (s) { return s.segment; }).join(" ") + " ";
+    }).replace(/\s+/g, " ").trim();
+  }
+
+  function nameKey(text) {
+    // As search.py's name_key: the names an entry is known by are its "name" filter's values.
+    return text.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function find(pf, q, options) {
+    // Pagefind's results, best first; with no order chosen, the entries named q come first,
+    // also one the words missed (its name cut into other words by the index than here).
+    return pf.debouncedSearch(q ? words(q) : null, options, 120).then(function (found) {
+      if (found === null || !q || options.sort) return found;
+      var filters = Object.assign({}, options.filters, { name: nameKey(q) });
+      return pf.search(null, { filters: filters }).then(function (named) {
+        if (!named.results.length) return found;
+        var ids = {};
+        named.results.forEach(function (r) { ids[r.id] = true; });
+        var first = found.results.filter(function (r) { return ids[r.id]; });
+        var rest = found.results.filter(function (r) { return !ids[r.id]; });
+        first.forEach(function (r) { delete ids[r.id]; });
+        var unmatched = named.results.filter(function (r) { return ids[r.id]; });
+        return Object.assign({}, found, { results: first.concat(unmatched, rest) });
+      });
+    });
   }
 
   // --- drawing results, as text --------------------------------------------------------
@@ -39,36 +82,172 @@
     return node;
   }
 
-  function excerpt(html) {
-    // Pagefind escapes the text it was given and marks the words found; rebuild it from
-    // text nodes and <mark>s only, whatever it holds.
-    var out = el("p", "record-search-excerpt");
+  // A text to draw is a list of parts, {marked, text}: drawn as text nodes and <mark>s only.
+
+  function draw(node, parts) {
+    parts.forEach(function (part) {
+      if (!part.marked) {
+        node.appendChild(document.createTextNode(part.text));
+        return;
+      }
+      var word = part.text.replace(/\s+$/, ""); // Pagefind's words end with their space
+      if (word) node.appendChild(el("mark", "", word));
+      node.appendChild(document.createTextNode(part.text.slice(word.length)));
+    });
+    return node;
+  }
+
+  function excerptParts(html) {
+    // Pagefind escapes the text it was given and marks the words found; keep its text and
+    // marks, whatever it holds. Marks next to each other are one: a Chinese word is marked
+    // in the index's pieces (北京 大学).
     var body = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
+    var parts = [];
     body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") out.appendChild(el("mark", "", node.textContent));
-      else out.appendChild(document.createTextNode(node.textContent));
+      var marked = node.nodeName === "MARK";
+      var last = parts[parts.length - 1];
+      if (last && last.marked === marked) last.text += node.textContent;
+      else parts.push({ marked: marked, text: node.textContent });
+    });
+    return parts;
+  }
+
+  function narrowed(parts, q) {
+    // Pagefind marks a whole piece of the index that starts with a word searched for (大学生
+    // for 大学): a mark holding Chinese typed in the box is narrowed to it.
+    var typed = q.match(HAN) || [];
+    var out = [];
+    parts.forEach(function (part) {
+      var word = part.marked && typed.filter(function (w) { return part.text.indexOf(w) >= 0; })[0];
+      if (!word) {
+        out.push(part);
+        return;
+      }
+      var at = part.text.indexOf(word);
+      out.push(
+        { marked: false, text: part.text.slice(0, at) },
+        { marked: true, text: word },
+        { marked: false, text: part.text.slice(at + word.length) }
+      );
     });
     return out;
   }
 
-  function result(data) {
+  function bare(text) {
+    return text.replace(/[“”"‘’…]/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+  }
+
+  function text(parts) {
+    return parts.map(function (p) { return p.text; }).join("");
+  }
+
+  function fields(parts) {
+    // The excerpt cut where each field of the record ends (search.py's FIELD_BREAK, " · ").
+    var out = [[]];
+    parts.forEach(function (part) {
+      if (part.marked) {
+        out[out.length - 1].push(part);
+        return;
+      }
+      part.text.split(/(?:^|\s)·\s/).forEach(function (piece, i) {
+        if (i > 0) out.push([]);
+        out[out.length - 1].push({ marked: false, text: piece });
+      });
+    });
+    return out;
+  }
+
+  function afterStart(parts, shown) {
+    // A field without the first words of it that the title shows (a quote's title is its
+    // first words): from the first word the title does not hold.
+    var whole = text(parts);
+    var cut = 0;
+    for (var i = 1; i <= whole.length; i++) {
+      var boundary = i === whole.length || /\s/.test(whole[i]) || HAN_CHAR.test(whole[i - 1]);
+      if (!boundary) continue;
+      if (shown.indexOf(bare(whole.slice(0, i))) < 0) break;
+      cut = i;
+    }
+    if (bare(whole.slice(0, cut)).length < 12) return parts; // a word or two in common
+    var out = [{ marked: false, text: "…" }];
+    parts.forEach(function (part) {
+      var skip = Math.min(cut, part.text.length);
+      cut -= skip;
+      if (skip < part.text.length) {
+        var rest = part.text.slice(skip);
+        out.push({ marked: part.marked, text: skip ? rest.replace(/^\s+/, "") : rest });
+      }
+    });
+    return out;
+  }
+
+  function withoutTitle(parts, title) {
+    // The excerpt without what the title (and names) above it show: a field they hold whole (a
+    // quote's translation) or begins with, and no end of a field cut off by the excerpt's
+    // start ("[3] · ").
+    var shown = bare(title);
+    var kept = fields(parts).filter(function (field, i) {
+      var words = bare(text(field));
+      return i === 0 ? /\p{L}/u.test(words) && shown.indexOf(words) < 0 : shown.indexOf(words) < 0;
+    });
+    var out = [];
+    kept.forEach(function (field, i) {
+      if (i > 0) out.push({ marked: false, text: " · " });
+      out.push.apply(out, afterStart(field, shown));
+    });
+    return out;
+  }
+
+  function titleParts(text, q) {
+    // The words searched for, marked where a title or name holds them (Chinese anywhere,
+    // other words at the start of a word).
+    var words = q.split(/\s+/).filter(Boolean).map(function (w) {
+      var escaped = w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return HAN_CHAR.test(w) ? escaped : "(?<![\\p{L}\\p{N}])" + escaped;
+    });
+    if (!words.length) return [{ marked: false, text: text }];
+    var found = new RegExp("(" + words.join("|") + ")", "giu");
+    return text.split(found).map(function (piece, i) {
+      return { marked: i % 2 === 1, text: piece };
+    });
+  }
+
+  function href(url, q) {
+    // The result page marks the words as typed (?h=北京大学), not as cut for the index.
+    var target = new URL(url, location.href);
+    q.split(/\s+/).filter(Boolean).forEach(function (word) {
+      target.searchParams.append("h", word);
+    });
+    return target.href;
+  }
+
+  function result(q, data) {
     var item = el("li", "md-search-result__item");
     var link = el("a", "md-search-result__link");
-    link.href = data.url;
+    link.href = href(data.url, q);
     var article = el("article", "md-search-result__article md-typeset");
     var meta = data.meta || {};
-    article.appendChild(
-      el("div", "record-search-kind", [meta.kind, meta.date].filter(Boolean).join(" · "))
-    );
-    article.appendChild(el("h2", "record-search-title", meta.title || data.url));
-    article.appendChild(excerpt(data.excerpt || ""));
+    var kind = meta.by ? meta.kind + " by " + meta.by : meta.kind;
+    article.appendChild(el("p", "record-search-kind", [kind, meta.date].filter(Boolean).join(" · ")));
+    var heading = [meta.title || data.url, meta.names].filter(Boolean).join(" ");
+    var title = draw(el("h2", "record-search-title"), titleParts(meta.title || data.url, q));
+    if (meta.names) {
+      title.appendChild(document.createTextNode(" "));
+      title.appendChild(draw(el("span", "record-search-names"), titleParts(meta.names, q)));
+    }
+    article.appendChild(title);
+    if (meta.facts) article.appendChild(el("p", "record-search-facts", meta.facts));
+    var parts = withoutTitle(narrowed(excerptParts(data.excerpt || ""), q), heading);
+    if (parts.some(function (p) { return /\S/.test(p.text); })) {
+      article.appendChild(draw(el("p", "record-search-excerpt"), parts));
+    }
     link.appendChild(article);
     item.appendChild(link);
     return item;
   }
 
-  function show(list, datas) {
-    list.replaceChildren.apply(list, datas.map(result));
+  function show(list, q, datas) {
+    list.replaceChildren.apply(list, datas.map(function (d) { return result(q, d); }));
   }
 
   function failed(status) {
@@ -126,7 +305,7 @@
       }
       pagefind()
         .then(function (pf) {
-          return pf.debouncedSearch(q, {}, 120);
+          return find(pf, q, {});
         })
         .then(function (found) {
           if (found === null || input.value.trim() !== q) return; // overtaken by typing
@@ -137,7 +316,7 @@
             status.textContent = n
               ? n + (n === 1 ? " result" : " results")
               : "No results for “" + q + "”. Try other words, or fewer.";
-            show(list, datas);
+            show(list, q, datas);
             moreLink.href = new URL("search/?q=" + encodeURIComponent(q), root).href;
             moreLink.textContent = n > shown.length ? "All " + n + " results, with filters" : "Filter these results";
             more.hidden = n === 0;
@@ -187,6 +366,7 @@
     var languages = form.getAttribute("data-record-languages");
     var params = new URLSearchParams(location.search);
     var found = [];
+    var foundFor = "";
     var shownCount = 0;
     var run = 0;
 
@@ -222,7 +402,7 @@
       var mine = run;
       return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
         if (mine !== run) return;
-        datas.forEach(function (d) { list.appendChild(result(d)); });
+        datas.forEach(function (d) { list.appendChild(result(foundFor, d)); });
         shownCount += batch.length;
         moreButton.hidden = shownCount >= found.length;
       });
@@ -245,11 +425,12 @@
       if (sort.value) options.sort = { date: sort.value };
       pagefind()
         .then(function (pf) {
-          return pf.debouncedSearch(q || null, options, 120);
+          return find(pf, q, options);
         })
         .then(function (res) {
           if (res === null || mine !== run) return;
           found = res.results;
+          foundFor = q;
           shownCount = 0;
           list.replaceChildren();
           return showMore().then(function () {
