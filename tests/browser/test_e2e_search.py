@@ -254,6 +254,44 @@ def test_slash_and_s_focus_the_box_and_escape_closes_it(page: Any, site_url: str
         assert not box.evaluate("el => el === document.activeElement")
 
 
+def test_tabbing_past_the_box_closes_it(page: Any, site_url: str) -> None:
+    """The overlay does not stay open, dimming the page, while focus moves on."""
+    page.goto(site_url + "timeline/")
+    page.keyboard.press("Tab")  # Material's "Skip to content"
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('[data-record-search-input]')"):
+            break
+    assert page.locator("#__search").is_checked()  # focus opened it
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if not page.evaluate("!!document.activeElement.closest('.md-search')"):
+            break
+    assert not page.evaluate("!!document.activeElement.closest('.md-search')")
+    assert not page.locator("#__search").is_checked()
+
+
+def test_chinese_in_results_says_it_is_chinese(page: Any, golden_url: str) -> None:
+    unmarked = """() => {
+      const out = [];
+      const lists = '[data-record-search-results], [data-record-search-page-results]';
+      for (const root of document.querySelectorAll(lists)) {
+        const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) {
+          const node = walk.currentNode;
+          if (!/\\p{Script=Han}/u.test(node.nodeValue)) continue;
+          const lang = node.parentElement.closest('[lang]').getAttribute('lang');
+          if (!/^zh/.test(lang)) out.push(node.nodeValue);
+        }
+      }
+      return out;
+    }"""
+    for query in ("小红书", "refugees"):
+        for where, results in zip(("header", "page"), _both(page, golden_url, query), strict=True):
+            assert results, (query, where)
+            assert page.evaluate(unmarked) == [], (query, where)
+
+
 def test_enter_opens_the_search_page_and_a_result_highlights_the_words(
     page: Any, site_url: str
 ) -> None:

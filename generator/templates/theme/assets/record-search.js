@@ -82,6 +82,37 @@
     return node;
   }
 
+  // Chinese inside English (a name, a quoted term) says it is Chinese, as on the pages
+  // (generator/site/langmark.py): screen readers switch voice and browsers pick Chinese glyphs.
+  var CJK = "\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef";
+  var CJK_RUN = new RegExp("[" + CJK + "](?:[" + CJK + "\\u00b7]*[" + CJK + "])?", "gu");
+  var NO_BREAK = 16; // as langmark.py: a run this short (a name) stays on one line
+
+  function markChinese(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var text = node.nodeValue;
+      var holder = node.parentElement && node.parentElement.closest("[lang]");
+      if (holder && /^(zh|ja|ko|yue)(-|$)/i.test(holder.getAttribute("lang"))) return;
+      var out = document.createDocumentFragment();
+      var at = 0;
+      text.replace(CJK_RUN, function (run, offset) {
+        if (offset > at) out.appendChild(document.createTextNode(text.slice(at, offset)));
+        var span = el("span", run.length <= NO_BREAK ? "record-nobreak" : "", run);
+        span.lang = "zh";
+        out.appendChild(span);
+        at = offset + run.length;
+        return run;
+      });
+      if (!at) return;
+      if (at < text.length) out.appendChild(document.createTextNode(text.slice(at)));
+      node.parentNode.replaceChild(out, node);
+    });
+    return root;
+  }
+
   // A text to draw is a list of parts, {marked, text}: drawn as text nodes and <mark>s only.
 
   function draw(node, parts) {
@@ -243,7 +274,7 @@
     }
     link.appendChild(article);
     item.appendChild(link);
-    return item;
+    return markChinese(item);
   }
 
   function show(list, q, datas) {
@@ -284,6 +315,12 @@
     }
 
     input.addEventListener("focus", open);
+    // A keyboard that moves on past the box closes it, rather than leave the page dimmed
+    // behind it. (A click on nothing focusable is Material's to handle: its overlay closes.)
+    box.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;
+      if (next && !box.contains(next) && toggle && toggle.checked) close();
+    });
     if (toggle) {
       // The header's magnifier and the back arrow are labels of the toggle.
       toggle.addEventListener("change", function () {
@@ -316,6 +353,7 @@
             status.textContent = n
               ? n + (n === 1 ? " result" : " results")
               : "No results for “" + q + "”. Try other words, or fewer.";
+            markChinese(status);
             show(list, q, datas);
             moreLink.href = new URL("search/?q=" + encodeURIComponent(q), root).href;
             moreLink.textContent = n > shown.length ? "All " + n + " results, with filters" : "Filter these results";
@@ -442,6 +480,7 @@
               status.textContent = "No results" + (q ? " for “" + q + "”" : "") + "." +
                 (filtered ? " Try removing a filter." : " Try other words, or fewer.");
             }
+            markChinese(status);
           });
         })
         .catch(function () {
