@@ -323,8 +323,27 @@
     });
   }
 
+  /* Tables on a phone: each row stacked as lines, each cell named by its column's heading
+     (record.css shows data-label before it), instead of a table wider than the screen. */
+  function stackTable(table) {
+    var head = table.tHead;
+    if (!head || !head.rows.length) return;
+    var labels = Array.prototype.map.call(head.rows[0].cells, function (th) {
+      return th.textContent.trim();
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (labels[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", labels[i]);
+        });
+      });
+    });
+    table.setAttribute("data-record-stack", "");
+  }
+
   function init() {
     document.querySelectorAll("form[data-record-filter]").forEach(setUpFilter);
+    document.querySelectorAll(".md-content table").forEach(stackTable);
     document.querySelectorAll(".record-sortable table").forEach(setUpTable);
   }
 
