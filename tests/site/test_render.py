@@ -20,6 +20,7 @@ from generator.core.errors import BuildError
 from generator.core.paging import ROWS_PER_PAGE
 from generator.format import urls
 from generator.format.corpus import Corpus
+from generator.format.model import Source
 from generator.kinds import charts
 from generator.kinds.actor import Actor
 from generator.kinds.censorship_list import TERMS_PER_PAGE, CensorshipList, ListItem
@@ -453,3 +454,14 @@ def test_actor_pages_keep_editing_notes_out(golden_pages: dict[str, str]) -> Non
     page = golden_pages["actors/ada-lee.md"]
     assert "Id (for entries)" not in page
     assert "(as speaker)" not in page and "(as actor)" not in page
+
+
+def test_a_timeline_row_names_a_sources_language_when_it_shows_its_title() -> None:
+    """A Chinese title shown for want of a publisher carries the source's own lang (zh-Hant);
+    a publisher's name is the site's language whatever the source's."""
+    titled = Source(url="https://x.tw/a", title="違反平臺規則", lang="zh-Hant")
+    published = Source(url="https://x.tw/b", title="報導", publisher="VOA Chinese", lang="zh-Hant")
+    pages = render.render_pages(corpus_of(event(sources=(titled, published))), CONFIG)
+    row = pages["timeline/index.md"]
+    assert '<a href="https://x.tw/a" rel="nofollow noopener" lang="zh-Hant">違反平臺規則</a>' in row
+    assert '<a href="https://x.tw/b" rel="nofollow noopener">VOA Chinese</a>' in row
