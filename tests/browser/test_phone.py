@@ -42,3 +42,21 @@ def test_nothing_scrolls_sideways_on_a_phone(browser: Any, site_url: str, name: 
         assert page.evaluate(SMALL, TARGET) == []
     finally:
         context.close()
+
+
+def test_a_chinese_name_stays_on_one_line(browser: Any, site_url: str) -> None:
+    """The home page's 小红书 broke across two lines on a phone; a short run is kept whole."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(site_url)
+        names = page.locator(".record-home__story span[lang=zh]")
+        assert names.count() >= 1
+        for i in range(names.count()):
+            assert names.nth(i).evaluate("e => e.getClientRects().length") == 1
+        # and narrower still, where the line must break somewhere else
+        page.set_viewport_size({"width": 320, "height": 700})
+        for i in range(names.count()):
+            assert names.nth(i).evaluate("e => e.getClientRects().length") == 1
+    finally:
+        context.close()
