@@ -33,6 +33,13 @@ BIDI_CONTROLS_RE = re.compile(f"[{BIDI_CONTROLS}]")
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"  # a [class]
 HAN_RE = re.compile(f"[{HAN}]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
+# Languages written in Chinese characters, in whole or in part (BCP 47 primary subtags).
+HAN_LANGUAGES = ("zh", "yue", "lzh", "wuu", "hak", "nan", "gan", "cmn", "ja", "ko")
+
+
+def written_in_han(lang: str) -> bool:
+    """Whether text tagged ``lang`` (``zh-Hant``, ``ja``) may be written in Han characters."""
+    return lang.lower().split("-")[0] in HAN_LANGUAGES
 
 
 def mostly_han(text: str) -> bool:

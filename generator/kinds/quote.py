@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.core.dates import PartialDate
-from generator.core.markup import mostly_han
+from generator.core.markup import mostly_han, written_in_han
 from generator.format.fields import ENGLISH_PATTERN, LANG_PATTERN, ref, spec
 from generator.format.ids import make_id, slug
 from generator.format.kinds import Checking, CorpusView, FormAnswers, Kind, Linking, Option
@@ -92,8 +92,6 @@ def is_english(lang: str) -> bool:
 
 
 _TAG_RE = re.compile(LANG_PATTERN.strip("^$"))  # with fullmatch: the schema's own tag
-# Languages written in Chinese characters, in whole or in part: a text in them may be Han.
-HAN_LANGUAGES = ("zh", "yue", "lzh", "wuu", "hak", "nan", "gan", "cmn", "ja", "ko")
 
 
 def _check_translated(checker: Checking, data: dict[str, Any]) -> None:
@@ -126,7 +124,7 @@ class QuoteKind(Kind):
         text, lang = data.get("text"), data.get("lang")
         if not (isinstance(text, str) and isinstance(lang, str)) or not _TAG_RE.fullmatch(lang):
             return  # the schema reports a missing or malformed tag
-        if lang.lower().split("-")[0] in HAN_LANGUAGES:
+        if written_in_han(lang):
             return
         if mostly_han(text):
             checker.report(

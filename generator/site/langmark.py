@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import re
 
-# Han ideographs (the unified blocks, extension A, compatibility, extensions B to F).
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+from generator.core.markup import HAN, written_in_han
+
 # CJK punctuation and full-width forms, Chinese even alone ("full-width ，（）"); the middle
 # dot only inside a run of Han (it is English punctuation too).
 _PUNCT = "\u3000-\u303f\uff00-\uffef"
-RUN_RE = re.compile(f"[{_HAN}{_PUNCT}](?:[{_HAN}{_PUNCT}\u00b7]*[{_HAN}{_PUNCT}])?")
+RUN_RE = re.compile(f"[{HAN}{_PUNCT}](?:[{HAN}{_PUNCT}\u00b7]*[{HAN}{_PUNCT}])?")
 # Elements whose text is not shown as such, and a lang attribute (its tag found from there).
 _RAW_RE = re.compile(r"<(script|style|textarea|title)\b.*?</\1\s*>", re.S | re.I)
 _LANG_RE = re.compile(r"\slang\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))", re.I)
 _NAME_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
-# Languages written, in whole or in part, in Han characters: their text needs no marking.
-_HAN_LANGS = ("zh", "yue", "lzh", "wuu", "hak", "nan", "gan", "cmn", "ja", "ko")
 NO_BREAK = 16  # a run this short (a name, a term) is kept on one line
-
-
-def _is_han_lang(lang: str) -> bool:
-    return lang.lower().split("-")[0] in _HAN_LANGS
 
 
 def _in_tag(html: str, at: int) -> bool:
@@ -54,7 +48,7 @@ def _languages(html: str) -> list[tuple[int, int, bool]]:
         value = next(g for g in m.groups() if g is not None)
         tag = name.group(1).lower()
         end = len(html) if tag == "html" else _element_end(html, tag, tag_end + 1)
-        found.append((tag_start, end, _is_han_lang(value)))
+        found.append((tag_start, end, written_in_han(value)))
     return found
 
 
