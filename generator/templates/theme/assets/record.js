@@ -93,14 +93,14 @@
       if (!follow) return;
       followed.forEach(function (saved) {
         var node = saved[0];
+        var feed = saved[1] !== null && saved[1].match(/\.(atom|rss)\.xml$/);
         if (!wanted.tag) {
           if (saved[1] !== null) node.setAttribute("href", saved[1]);
           else node.textContent = saved[2];
         } else if (node.tagName === "SPAN") {
           node.textContent = "entries tagged " + wanted.tag;
-        } else if (/\.(atom|rss)\.xml$/.test(saved[1])) {
-          var ext = saved[1].match(/\.(atom|rss)\.xml$/)[0];
-          node.setAttribute("href", follow.getAttribute("data-record-follow") + encodeURIComponent(wanted.tag) + ext);
+        } else if (feed) {
+          node.setAttribute("href", follow.getAttribute("data-record-follow") + encodeURIComponent(wanted.tag) + feed[0]);
         }
       });
     }
