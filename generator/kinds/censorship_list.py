@@ -65,6 +65,12 @@ class ListItem:
         "What was censored, described in English, when no source gives the word as written.",
         default=None,
     )
+    topic_zh: str | None = spec(
+        "text",
+        "The topic in Chinese, for the Chinese interface: the source's words where it gives "
+        "them, otherwise the record's own translation of 'topic'.",
+        default=None,
+    )
     evidence: str = spec(
         {"type": "string", "enum": list(EVIDENCE)},
         "How the source knows: " + "; ".join(f"{k}: {v}" for k, v in EVIDENCE.items()) + ".",
@@ -339,6 +345,13 @@ class ListKind(Kind):
                 continue
             at = ("items", i)
             term, translation, topic = (item.get(k) for k in ("term", "translation", "topic"))
+            if item.get("topic_zh") is not None and topic is None:
+                checker.report(
+                    at + ("topic_zh",),
+                    f"'items[{i}].topic_zh' is the Chinese of a 'topic', and this item has none: "
+                    "a term is shown as written; delete 'topic_zh'",
+                    key=True,
+                )
             if term is not None and topic is not None:
                 checker.report(
                     at + ("topic",),

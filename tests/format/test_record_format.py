@@ -63,6 +63,12 @@ def test_the_valid_list_has_a_term_per_item(entries: Path) -> None:
             "what was censored, write it as 'topic:' instead of 'term:'",
         ),
         (
+            "  - term: 天安門\n    translation: Tiananmen\n    topic_zh: 天安门事件\n"
+            "    evidence: reported\n",
+            "9:5: 'items[0].topic_zh' is the Chinese of a 'topic', and this item has none: a "
+            "term is shown as written; delete 'topic_zh'",
+        ),
+        (
             "  - term: 天安門\n    evidence: reported\n",
             "7:5: 'items[0]' needs a 'translation' of the term '天安門' into English",
         ),
