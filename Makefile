@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test install-npm browser site serve validate test bench schemas clean
+.PHONY: help install install-test install-npm browser site serve validate test bench schemas messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -72,6 +72,15 @@ bench: install-test browser ## Run the benchmark at 1,000 and 10,000 entries (se
 
 schemas: install ## Regenerate the committed JSON Schemas in schemas/ from generator/format/schema.py
 	$(PY) -m generator export-schemas schemas
+
+# The interface's words (babel.cfg says where): the template for a new language, and each
+# language's catalogue updated from it; then translate what `make test` says is missing.
+POT := generator/locale/messages.pot
+messages: install ## Extract the interface's words and update each language's catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k count:2,3 --add-location=file \
+		--no-wrap --project=sourceline --omit-header -o $(POT) generator
+	$(BIN)/pybabel update -i $(POT) -d generator/locale --no-wrap --ignore-obsolete \
+		--no-fuzzy-matching
 
 clean: ## Remove the virtual environment, every generated file and this checkout's build cache
 	@if [ -x $(PY) ]; then rm -rf "$$($(PY) -c 'import pathlib, generator.cache.cachedir as c; print(c.default_folder(pathlib.Path.cwd()))')"; fi

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit
 import yaml
 from babel import Locale, UnknownLocaleError
 
+from generator.core import i18n
 from generator.core.errors import ConfigError
 
 
@@ -70,7 +71,27 @@ class SiteConfig:
     data_licence: Licence | None = None  # of the open data; None: not stated (builds warn)
     share_image: str = ""  # the image shown with a shared link, by its path in the site
     share_image_alt: str = ""  # what it shows, for readers who cannot see it
+    # The interface's languages (BCP 47): the first at the site's root, each other under
+    # /<language>/; and the one this configuration renders (``for_interface``).
+    interfaces: tuple[str, ...] = ("en",)
+    interface: str = "en"
+    # Settings written in another interface's language: {"zh": {"intro": …}}.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def for_interface(self, language: str) -> SiteConfig:
+        """This configuration as the interface in ``language`` reads it (its own intro…)."""
+        own = self.translations.get(language, {})
+        return replace(
+            self,
+            interface=language,
+            **{key: own[key] for key in TRANSLATED if key in own},
+        )
+
+    def interface_root(self, language: str | None = None) -> str:
+        """Where an interface's pages are, relative to the site's root: "" or "zh/"."""
+        language = language or self.interface
+        return "" if language == self.interfaces[0] else f"{language}/"
 
     def correction_link(self, entry_url: str, title: str) -> str:
         """The correction form, pre-filled with the entry's address and a title naming it."""
@@ -97,6 +118,58 @@ class SiteConfig:
                 "add for example `site_url: https://example.org/record/` to mkdocs.yml"
             )
         return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+
+
+# The settings an interface may have in its own language (``extra.record.translations``).
+TRANSLATED = ("site_description", "intro", "search_example")
+
+
+def _interfaces(record: dict[str, Any], path: Path, languages: tuple[str, ...]) -> tuple[str, ...]:
+    value = record.get("interfaces", [languages[0]])
+    if isinstance(value, str):
+        value = [value]
+    where = f"{path}: extra.record.interfaces"
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of language codes, such as [en, zh]")
+    if len(set(value)) != len(value):
+        raise ConfigError(f"{where} names a language twice")
+    for code in value:
+        if not is_language(code):
+            raise ConfigError(
+                f"{where}: {code!r} is not a language code (BCP 47, such as en or zh)"
+            )
+        if not i18n.has_catalogue(code):
+            raise ConfigError(
+                f"{where}: the generator's interface has not been translated into {code!r}; "
+                f"it has: {', '.join(i18n.available())}"
+            )
+    return tuple(value)
+
+
+def _translations(
+    record: dict[str, Any], path: Path, interfaces: tuple[str, ...]
+) -> dict[str, dict[str, str]]:
+    value = record.get("translations") or {}
+    where = f"{path}: extra.record.translations"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must map an interface's language to its settings")
+    result: dict[str, dict[str, str]] = {}
+    for language, settings in value.items():
+        if language not in interfaces[1:]:
+            raise ConfigError(
+                f"{where}: {language!r} is not one of the other interfaces in "
+                f"extra.record.interfaces ({', '.join(interfaces[1:]) or 'none'})"
+            )
+        if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
+            raise ConfigError(f"{where}.{language} must map settings to text")
+        unknown = sorted(set(settings) - set(TRANSLATED))
+        if unknown:
+            raise ConfigError(
+                f"{where}.{language}: {', '.join(unknown)} cannot be translated here; "
+                f"these can: {', '.join(TRANSLATED)}"
+            )
+        result[language] = dict(settings)
+    return result
 
 
 def _text(record: dict[str, Any], key: str, path: Path, what: str = "text (Markdown)") -> str:
@@ -196,6 +269,8 @@ def load_config(path: Path | None = None) -> SiteConfig:
         raise ConfigError(
             f"{path}: 'site_name' is not set; give the site's name, as readers see it"
         )
+    languages = _languages(record, path)
+    interfaces = _interfaces(record, path, languages)
     return SiteConfig(
         path=path,
         site_name=str(raw["site_name"]),
@@ -203,11 +278,14 @@ def load_config(path: Path | None = None) -> SiteConfig:
         site_description=str(raw.get("site_description") or ""),
         feed_limit=limit,
         intro=_text(record, "intro", path),
-        languages=_languages(record, path),
+        languages=languages,
         search_example=_text(record, "search_example", path),
         correction_form=_form_url(record, path),
         data_licence=_licence(record, path),
         share_image=_text(record, "share_image", path, "a path, such as assets/share.png"),
         share_image_alt=_text(record, "share_image_alt", path, "text"),
+        interfaces=interfaces,
+        interface=interfaces[0],
+        translations=_translations(record, path, interfaces),
         raw=raw,
     )

@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.core import parallel
+from generator.core import i18n, parallel
 from generator.core.config import SiteConfig
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError
@@ -114,6 +114,12 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
+def count(n: int, singular: str, plural: str) -> str:
+    """``n`` things in the interface's language: ``count(n, "%(num)s list", "%(num)s lists")``
+    (an ngettext the catalogue extracts: babel's keyword ``count:2,3``)."""
+    return i18n.ngettext(singular, plural, n) % {"num": i18n.number(n)}
+
+
 @jinja2.pass_context
 def _md_link(ctx: jinja2.runtime.Context, to_src: str, anchor: str = "") -> str:
     return urls.md_link(ctx["page_src"], to_src, anchor)
@@ -192,7 +198,9 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=bytecode_cache,
+        extensions=["jinja2.ext.i18n"],
     )
+    install_gettext(env)
     env.filters.update(
         md=_md,
         markdown=render_markdown,
@@ -215,9 +223,57 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
         permalink=cite.permalink,
         language=language_name,
         words=_words,
+        when=i18n.when,
+        number=i18n.number,
+        foreign=_foreign,
+        foreign_block=_foreign_block,
     )
-    env.globals.update(md_link=_md_link, href=_href, tag_src=urls.tag_src)
+    env.globals.update(md_link=_md_link, href=_href, tag_src=urls.tag_src, count=count)
     return env
+
+
+def _in_interface(language: str | None) -> bool:
+    """Whether text in ``language`` reads as the interface's own (``en-US`` in ``en``)."""
+    return not language or language.split("-")[0] == i18n.current().split("-")[0]
+
+
+def _foreign(text: Any, language: str = "en") -> Markup:
+    """Inline text in ``language``, marked as such (``lang`` and a visible "(English)") when
+    the interface is in another language; as it is otherwise."""
+    text = escape(text)
+    if _in_interface(language):
+        return text
+    mark = i18n.gettext("(%(language)s)") % {"language": _language_word(language)}
+    return Markup(
+        '<span lang="{}" class="record-foreign">{}</span> '
+        '<span class="record-foreign-mark">{}</span>'
+    ).format(language, text, mark)
+
+
+def _foreign_block(html: Any, language: str = "en") -> Markup:
+    """Block HTML (rendered Markdown) in ``language``, marked as ``foreign`` marks a phrase."""
+    html = escape(html)
+    if _in_interface(language):
+        return html
+    mark = i18n.gettext("In %(language)s:") % {"language": _language_word(language)}
+    return Markup(
+        '<div lang="{}" class="record-foreign">'
+        '<p class="record-foreign-mark" lang="{}">{}</p>\n{}</div>'
+    ).format(language, i18n.current(), mark, html)
+
+
+def _language_word(language: str) -> str:
+    """A language's name in the interface's language: "English", "英文"."""
+    from babel import Locale
+
+    name = Locale.parse(language, sep="-").get_display_name(i18n.babel_locale(i18n.current()))
+    return name or language
+
+
+def install_gettext(env: jinja2.Environment) -> None:
+    """``_``, ``gettext`` and ``ngettext`` in templates: the interface's language, read when
+    each page renders (``i18n.interface``), so one environment serves every language."""
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 # --- the pages --------------------------------------------------------------------------------
@@ -245,6 +301,20 @@ def render_pages(
     given, receives when what each planned page shows last changed, reused pages included
     (``structure.page_dates``: the sitemap's dates).
     """
+    with i18n.interface(config.interface):
+        return _render_pages(corpus, config, env, docs_pages, jobs, links, reuse, dates)
+
+
+def _render_pages(
+    corpus: Corpus,
+    config: SiteConfig,
+    env: jinja2.Environment | None,
+    docs_pages: Iterable[str],
+    jobs: int,
+    links: dict[str, list[tuple[str, str]]] | None,
+    reuse: Callable[[structure.Site, list[Page]], set[str]] | None,
+    dates: dict[str, date] | None,
+) -> dict[str, str]:
     env = env or make_environment()
     the_site = structure.Site.of(corpus, config)
     docs = frozenset(docs_pages)

@@ -1,0 +1,134 @@
+"""The interface's own words in the reader's language: gettext catalogues, dates and numbers."""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_interval, format_skeleton, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from generator.core.dates import PartialDate, display_range
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "messages"
+
+_current = "en"  # the interface being rendered: forked workers inherit it
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
+    """Mark ``message`` for the catalogue where it is defined; it is translated where shown."""
+    return message
+
+
+@functools.cache
+def translations(language: str) -> NullTranslations:
+    """The catalogue of ``language`` (``generator/locale/<language>/LC_MESSAGES``), compiled
+    from its .po file in memory; none (the words as written) for English or a missing one."""
+    po = catalogue_path(language)
+    if not po.is_file():
+        return NullTranslations()
+    with po.open("rb") as file:
+        catalog = read_po(file, locale=babel_locale(language))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / babel_locale(language).replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def has_catalogue(language: str) -> bool:
+    """Whether the interface can be shown in ``language``: English, or a catalogue exists."""
+    return language.split("-")[0] == "en" or catalogue_path(language).is_file()
+
+
+def available() -> list[str]:
+    """The interface's languages: English and each catalogue's."""
+    found = (p.parent.parent.name.replace("_", "-") for p in LOCALE_DIR.glob(f"*/*/{DOMAIN}.po"))
+    return ["en", *sorted(found)]
+
+
+def babel_locale(language: str) -> str:
+    """A BCP 47 tag as Babel names its locale: ``zh`` → ``zh``, ``zh-Hant`` → ``zh_Hant``."""
+    return str(Locale.parse(language, sep="-"))
+
+
+def current() -> str:
+    """The interface language pages are being rendered in."""
+    return _current
+
+
+@contextmanager
+def interface(language: str) -> Iterator[None]:
+    """Render in ``language`` until the block ends."""
+    global _current
+    saved, _current = _current, language
+    try:
+        yield
+    finally:
+        _current = saved
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current interface's language."""
+    return translations(_current).ugettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message, as the current language counts ``n``."""
+    return translations(_current).ungettext(singular, plural, n)
+
+
+def number(n: int | float) -> str:
+    """``n`` with the current language's digit grouping: 1,234."""
+    return format_decimal(n, locale=babel_locale(_current))
+
+
+def is_english() -> bool:
+    return _current.split("-")[0] == "en"
+
+
+# Dates at their precision, in the reader's language: ``format_date`` skeletons keep
+# Chinese "2025年1月13日" and English "13 January 2025" each in its own order.
+_SKELETONS = {"year": "y", "month": "yMMMM", "day": "yMMMMd"}
+
+
+def when(d: PartialDate) -> str:
+    """A date at its precision in the current language; English as ``PartialDate.display``."""
+    if is_english():
+        return d.display()
+    locale = babel_locale(_current)
+    text = _format(d.start, _SKELETONS["day" if d.precision == "datetime" else d.precision])
+    if d.moment is not None:
+        moment = d.moment
+        offset = d.display().rsplit(" ", 1)[-1]  # "UTC", "UTC+08:00": the same in any language
+        text += f" {format_time(moment, 'HH:mm', locale=locale)} {offset}"
+    return text
+
+
+def when_range(start: PartialDate, end: PartialDate | None) -> str:
+    """A date or a range in the current language: "2025年1月10日至17日"."""
+    if is_english():
+        return display_range(start, end)
+    if end is None or end.text == start.text:
+        return when(start)
+    if start.precision == end.precision and start.precision in ("year", "month", "day"):
+        skeleton = _SKELETONS[start.precision]
+        locale = babel_locale(_current)
+        return format_interval(start.start, end.end, skeleton, locale=locale)
+    return gettext("%(start)s – %(end)s") % {"start": when(start), "end": when(end)}
+
+
+def _format(day: date | datetime, skeleton: str) -> str:
+    return format_skeleton(skeleton, day, locale=babel_locale(_current))
