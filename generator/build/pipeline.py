@@ -6,22 +6,26 @@ import dataclasses
 import logging
 import shutil
 import sys
+import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from markupsafe import escape
 
 from generator import engine
 from generator.build import repocheck
 from generator.cache import validcache
 from generator.cache.incremental import Incremental, cache_folder, open_cache
 from generator.cache.store import BuildCache
-from generator.core import parallel
+from generator.core import i18n, parallel
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
-from generator.format import kinds
+from generator.format import kinds, urls
 from generator.format.corpus import Corpus
 from generator.kinds import configured as configured_kinds
 from generator.load import examples
@@ -83,14 +87,19 @@ class Progress:
             print(file=sys.stderr)
 
 
-def hand_written_pages(docs_dir: Path) -> list[str]:
-    """Files under docs/ (docs-relative, POSIX), which generated pages must not replace."""
+def hand_written_pages(docs_dir: Path, leave_out: tuple[str, ...] = ()) -> list[str]:
+    """Files under docs/ (docs-relative, POSIX), which generated pages must not replace;
+    not those in the folders ``leave_out`` (another interface's pages: ``docs/zh/``)."""
     if not docs_dir.is_dir():
         return []
     return sorted(
-        p.relative_to(docs_dir).as_posix()
+        rel
         for p in docs_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+        and not (rel := p.relative_to(docs_dir).as_posix()).startswith(
+            tuple(f"{folder}/" for folder in leave_out)
+        )
     )
 
 
@@ -260,13 +269,14 @@ def _publish(
     with explain_os_errors(site_dir):
         work = new_work_folder(site_dir)
         cached = Incremental(None)
+        others: list[_Interface] = []  # the other languages' builds, done
         indexer = indexer or search.Indexer()
         try:
-            mk = _mkdocs_config(config, work, site_url)
+            mk = _mkdocs_config(config, work, site_url, _interface(config, config.interfaces[0]))
             _check_repository(config, mk, site_dir)
             if cache_dir is not None:
                 cached = Incremental(open_cache(config, mk, site_url, cache_dir))
-            docs_pages = hand_written_pages(mk.docs_dir)
+            docs_pages = hand_written_pages(mk.docs_dir, config.interfaces[1:])
             # Pagefind indexes on another core while the pages are built (publish/search.py):
             # from now on when the cache holds most pages, so that what is Pagefind's longest
             # step starts first; otherwise once the two workers have rendered the pages.
@@ -321,12 +331,21 @@ def _publish(
             log.info(
                 "%s built %d pages in %.1f s", engine.LABEL, bar.done, time.monotonic() - started
             )
+            for language in config.interfaces[1:]:
+                others.append(
+                    _publish_interface(
+                        corpus, config, language, work, site_url, docs_pages, jobs, cache_dir
+                    )
+                )
 
             started = time.monotonic()
             feeds.write_feeds(corpus, config, work, memo=cached.feeds_memo())
             data.write_data(corpus, config, work, cached.data_memo())
-            urls = {src: page.url for src, page in built.items()}
-            sitemap.write_sitemaps(corpus, config, work, urls, dates)
+            addresses = {src: page.url for src, page in built.items()}
+            alternates = _alternates(config, addresses, others)
+            sitemap.write_sitemaps(corpus, config, work, addresses, dates, alternates=alternates)
+            for other in others:
+                other.finish(corpus, dates, _alternates(config, addresses, others, other))
             log.info("Wrote feeds, data and sitemaps in %.1f s", time.monotonic() - started)
             cached.keep_pages(work, built, links)
             started = time.monotonic()
@@ -338,16 +357,239 @@ def _publish(
             write_manifest(work)  # last: a folder without one is not a finished build
             # Again, just before deleting it: files may have been added while this build ran.
             check_replaceable(site_dir)
-            swap(work, site_dir, after=lambda: cached.keep(site_dir, search.OUTPUT))
+            swap(work, site_dir, after=lambda: _keep(cached, others, site_dir))
         except BaseException:
             indexer.cancel()
             shutil.rmtree(work, ignore_errors=True)
             raise
         finally:
             cached.close()
-    total = len(built)
+            for other in others:
+                other.cached.close()
+    total = len(built) + sum(len(other.built) for other in others)
     seconds = time.monotonic() - start
-    return BuildResult(site_dir, total, len(corpus.entries), seconds, rebuilt=bar.done)
+    rebuilt = bar.done + sum(other.rebuilt for other in others)
+    return BuildResult(site_dir, total, len(corpus.entries), seconds, rebuilt=rebuilt)
+
+
+def _keep(cached: Incremental, others: list[_Interface], site_dir: Path) -> None:
+    cached.keep(site_dir, search.OUTPUT)
+    for other in others:
+        other.cached.keep(site_dir / other.root, search.OUTPUT)
+
+
+# What the navigation of a knowledge base that ``init`` started calls its pages, and the
+# palette's switches: the other interfaces translate them (a title not listed stays as written).
+STANDARD_TITLES = (
+    i18n.N_("Home"),
+    i18n.N_("About"),
+    i18n.N_("Tags"),
+    i18n.N_("Subscribe"),
+    i18n.N_("Data"),
+    i18n.N_("Methodology"),
+    i18n.N_("How to contribute"),
+    i18n.N_("Start your own"),
+    i18n.N_("Switch to dark mode"),
+    i18n.N_("Switch to light mode"),
+)
+
+
+def _translator(language: str) -> Any:
+    def translate(text: str) -> str:
+        with i18n.interface(language):
+            return i18n.gettext(text)
+
+    return translate
+
+
+def _interface(config: SiteConfig, language: str) -> engine.Interface | None:
+    """How the engine builds the interface in ``language``; None for a site in one language."""
+    if len(config.interfaces) == 1:
+        return None
+    base = config.require_site_url()
+    first = config.interfaces[0]
+    root = config.interface_root(language)
+    up = "../" * root.count("/")
+    others = [
+        {
+            "lang": other,
+            "name": i18n.language_name(other),
+            "name_here": i18n.language_name(other, language),
+            "root": up + config.interface_root(other),
+            "url": base + config.interface_root(other),
+        }
+        for other in config.interfaces
+        if other != language
+    ]
+    docs_root = _docs_root(config)
+    if language == first:
+        rest = config.interfaces[1:]
+        earlier = str(config.raw.get("exclude_docs") or "")
+        exclude = earlier + "".join(f"\n/{other}/" for other in rest)
+        return engine.Interface(
+            first, None, others, base, base, exclude_docs=exclude.strip() + "\n"
+        )
+    first_pages = set(hand_written_pages(docs_root, config.interfaces[1:]))
+    own = docs_root / language
+    alone = frozenset(p for p in hand_written_pages(own) if p not in first_pages)
+    return engine.Interface(
+        language, own, others, base + root, base, alone=alone, nav_title=_translator(language)
+    )
+
+
+def _docs_root(config: SiteConfig) -> Path:
+    return config.root / str(config.raw.get("docs_dir") or "docs")
+
+
+def _alternates(
+    config: SiteConfig,
+    first: dict[str, str],
+    others: list[_Interface],
+    this: _Interface | None = None,
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each page's address in every language it has, for the sitemap of the interface
+    ``this`` (None: the first); none on a site in one language."""
+    if not others:
+        return {}
+    base = config.require_site_url()
+    by_language = [(config.interfaces[0], base, first)]
+    by_language += [(o.language, base + o.root, o.addresses) for o in others]
+    pages = this.addresses if this else first
+    return {
+        src: tuple(
+            (language, root + urls_[src]) for language, root, urls_ in by_language if src in urls_
+        )
+        for src in pages
+        if sum(src in urls_ for _, _, urls_ in by_language) > 1
+    }
+
+
+class _Interface:
+    """Another language's pages and feeds, built under ``<language>/`` in the new site."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        language: str,
+        work: Path,
+        cached: Incremental,
+        built: Mapping[str, engine.BuiltPage],
+        rebuilt: int,
+    ):
+        self.config, self.language, self.cached = config, language, cached
+        self.root = config.interface_root(language)
+        self.work = work / self.root
+        self.built = built
+        self.rebuilt = rebuilt
+        self.addresses = {src: page.url for src, page in built.items()}
+
+    def finish(
+        self,
+        corpus: Corpus,
+        dates: dict[str, date],
+        alternates: dict[str, tuple[tuple[str, str], ...]],
+    ) -> None:
+        """Its feeds and sitemaps, once every language's pages are built."""
+        config = self.config
+        with i18n.interface(self.language):
+            feeds.write_feeds(corpus, config, self.work, memo=self.cached.feeds_memo())
+            sitemap.write_sitemaps(
+                corpus, config, self.work, self.addresses, dates, alternates=alternates
+            )
+
+
+def _publish_interface(
+    corpus: Corpus,
+    config: SiteConfig,
+    language: str,
+    work: Path,
+    site_url: str | None,
+    first_pages: list[str],
+    jobs: int,
+    cache_dir: Path | None,
+) -> _Interface:
+    """Build the pages of the interface in ``language`` into ``work/<language>/``: the same
+    corpus, the hand-written pages of ``docs/<language>/``, and for each of the first
+    interface's (``first_pages``) with no translation, a page that says so."""
+    started = time.monotonic()
+    own = config.for_interface(language)
+    out = work / own.interface_root()
+    interface = _interface(config, language)
+    assert interface is not None and interface.docs_dir is not None
+    with tempfile.TemporaryDirectory(prefix="sourceline-docs-") as empty:
+        docs_dir = interface.docs_dir if interface.docs_dir.is_dir() else Path(empty)
+        interface = dataclasses.replace(interface, docs_dir=docs_dir)
+        url = own.require_site_url() + own.interface_root()
+        mk = _mkdocs_config(own, out, url, interface)
+        cached = Incremental(None)
+        if cache_dir is not None:
+            cached = Incremental(open_cache(own, mk, url, cache_dir))
+        try:
+            docs_pages = hand_written_pages(mk.docs_dir)
+            links: dict[str, list[tuple[str, str]]] = {}
+            bytecode = cached.bytecode_cache()
+            pages = render_all(
+                corpus,
+                own,
+                docs_pages,
+                jobs=jobs,
+                links=links,
+                reuse=cached.choose,
+                bytecode_cache=bytecode,
+            )
+            with i18n.interface(language):
+                for src in first_pages:
+                    if src.endswith(".md") and src not in docs_pages and src not in pages:
+                        pages[src] = _untranslated(_docs_root(config) / src, src, own)
+            links.update(cached.links())
+            bar = Progress(len(pages), f"Building pages ({language})", False)
+            with i18n.interface(language):
+                built = engine.build(
+                    mk,
+                    pages=pages,
+                    links=links,
+                    reuse=cached.reuse(),
+                    place=BuildCache.place,
+                    bytecode_cache=bytecode,
+                    jobs=jobs,
+                    done=bar.advance,
+                )
+            cached.keep_pages(out, built, links)
+        except BaseException:
+            cached.close()
+            raise
+    log.info(
+        "Built the %s interface: %d pages in %.1f s",
+        language,
+        len(built),
+        time.monotonic() - started,
+    )
+    return _Interface(own, language, work, cached, built, bar.done)
+
+
+def _untranslated(path: Path, src: str, config: SiteConfig) -> str:
+    """A hand-written page with no translation: its title, and a link to it as written."""
+    title = next(
+        (
+            line[2:].strip()
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("# ")
+        ),
+        src.removesuffix(".md"),
+    )
+    url = urls.page_url(src)
+    up = "../" * (url.count("/") + config.interface_root().count("/"))
+    first = config.interfaces[0]
+    note = i18n.gettext("This page has not been translated into %(language)s yet.") % {
+        "language": i18n.language_name(config.interface, config.interface)
+    }
+    read = i18n.gettext("Read it in %(language)s") % {
+        "language": i18n.language_name(first, config.interface)
+    }
+    return (
+        f'# <span lang="{first}">{escape(title)}</span>\n\n{escape(note)} '
+        f'<a href="{up}{url}" hreflang="{first}">{escape(read)}</a>\n'
+    )
 
 
 def _check_repository(config: SiteConfig, mk: engine.Setup, site_dir: Path) -> None:
@@ -364,7 +606,12 @@ def _check_repository(config: SiteConfig, mk: engine.Setup, site_dir: Path) -> N
     )
 
 
-def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> engine.Setup:
+def _mkdocs_config(
+    config: SiteConfig,
+    site_dir: Path,
+    site_url: str | None,
+    interface: engine.Interface | None = None,
+) -> engine.Setup:
     # Entry pages are reached from the listings, never from the nav: each kind's folder is
     # kept out of it, also for a kind that mkdocs.yml's not_in_nav does not name.
     not_in_nav = str(config.raw.get("not_in_nav") or "").splitlines()
@@ -374,7 +621,13 @@ def _mkdocs_config(config: SiteConfig, site_dir: Path, site_url: str | None) -> 
     font_given = isinstance(theme, dict) and "font" in theme
     languages = config.language_names if len(config.languages) > 1 else ""
     setup = engine.configure(
-        config.path, site_dir, site_url, patterns, font_given=font_given, search_languages=languages
+        config.path,
+        site_dir,
+        site_url,
+        patterns,
+        font_given=font_given,
+        search_languages=languages,
+        interface=interface,
     )
     image = share.share_image(config, setup.docs_dir, setup.theme_dir)
     engine.theme_values(setup, share_image=image.theme_values())

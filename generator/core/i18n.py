@@ -59,6 +59,12 @@ def available() -> list[str]:
     return ["en", *sorted(found)]
 
 
+def language_name(language: str, in_language: str | None = None) -> str:
+    """A language's name in ``in_language`` (by default its own): "中文", "English", "英语"."""
+    name = Locale.parse(language, sep="-").get_language_name(babel_locale(in_language or language))
+    return name or language
+
+
 def babel_locale(language: str) -> str:
     """A BCP 47 tag as Babel names its locale: ``zh`` → ``zh``, ``zh-Hant`` → ``zh_Hant``."""
     return str(Locale.parse(language, sep="-"))

@@ -6,12 +6,21 @@ MkDocs' live-reload server and watchdog). No other package imports ``mkdocs`` or
 from generator.engine.choice import LABEL, NAME
 
 # isort: split
-from generator.engine.seam import BuiltPage, Setup, build, configure, quiet_loggers, theme_values
+from generator.engine.seam import (
+    BuiltPage,
+    Interface,
+    Setup,
+    build,
+    configure,
+    quiet_loggers,
+    theme_values,
+)
 
 __all__ = [
     "LABEL",
     "NAME",
     "BuiltPage",
+    "Interface",
     "Setup",
     "build",
     "configure",

@@ -11,10 +11,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from generator.core.errors import BuildError
+from generator.core.markup import written_in_han
 from generator.core.problems import display_path
 from generator.engine import html_pages
 from generator.engine.pagecheck import front_matter_problem
+from generator.format.kinds import TEMPLATES_DIR
 from generator.site.langmark import mark_chinese
+from generator.site.render import install_gettext
 
 
 class RecordPlugin(BasePlugin):
@@ -34,6 +37,9 @@ class RecordPlugin(BasePlugin):
         self.bytecode_cache = bytecode_cache
 
     def on_files(self, files: Files, *, config: Any) -> Files:
+        if config.extra.get("interface"):  # a site in several languages: the switch's style
+            css = (TEMPLATES_DIR / "interfaces.css").read_text(encoding="utf-8")
+            files.append(File.generated(config, "assets/record-interfaces.css", content=css))
         for src, text in self.pages.items():
             files.append(File.generated(config, src, content=text))
         for src, (kept, _) in self.reused.items():
@@ -60,7 +66,11 @@ class RecordPlugin(BasePlugin):
         return markdown
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        # Chinese inside English (a name, a quoted term), on every page the theme writes.
+        # Chinese inside English (a name, a quoted term), on every page the theme writes; not
+        # on the pages of an interface in Chinese.
+        interface = config.extra.get("interface")
+        if interface and written_in_han(interface["language"]):
+            return output
         return mark_chinese(output)
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
@@ -72,6 +82,9 @@ class RecordPlugin(BasePlugin):
                     raise BuildError(f"the generated page {src} links to {problem}")
         if self.bytecode_cache is not None:  # the theme's templates, compiled once
             env.bytecode_cache = self.bytecode_cache
+        # The theme's own words (partials/header.html) in the interface's language.
+        env.add_extension("jinja2.ext.i18n")
+        install_gettext(env)
         return env
 
 

@@ -25,6 +25,8 @@ from generator.engine.plugin import RecordPlugin
 THEME = Path(__file__).resolve().parent.parent / "templates" / "theme"
 ASSETS_CSS = ("assets/palette.css", "assets/record.css")
 ASSETS_JS = ("assets/record.js", "assets/record-search.js")
+# A site in several languages has this too (the language switch): engine.plugin adds it.
+INTERFACES_CSS = "assets/record-interfaces.css"
 # What the generated pages are written with: anchors ({#2016}), tables, notes.
 EXTENSIONS = ("admonition", "attr_list", "tables", "toc")
 
@@ -36,6 +38,22 @@ class Setup:
     native: Any  # MkDocs' own configuration, handed back to ``build``
     docs_dir: Path
     theme_dir: Path | None  # the knowledge base's own overrides (custom_dir), if any
+
+
+@dataclass(frozen=True)
+class Interface:
+    """One language of a site built in several: where its pages are and how to reach the others."""
+
+    language: str  # BCP 47, as Material names its translations: "en", "zh"
+    docs_dir: Path | None  # its hand-written pages; None for the first interface (docs_dir)
+    # The other interfaces: [{lang, name, root (relative, "zh/" or "../"), url (absolute)}]
+    others: list[dict[str, str]]
+    url: str  # this interface's absolute root, for hreflang
+    default_url: str  # the first interface's (hreflang's x-default)
+    # Sources of this interface's pages with no counterpart in the others (no switch there).
+    alone: frozenset[str] = frozenset()
+    exclude_docs: str | None = None  # MkDocs' exclude_docs, leaving out the others' pages
+    nav_title: Any = None  # a nav entry's title → this interface's (a gettext)
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ def configure(
     *,
     font_given: bool = False,
     search_languages: str = "",
+    interface: Interface | None = None,
 ) -> Setup:
     """Read ``config_file`` for a strict build into ``site_dir``; ``not_in_nav``, if given,
     replaces its ``not_in_nav`` patterns. Raises BuildError naming the file.
@@ -62,8 +81,13 @@ def configure(
     Whatever the file says, the build uses the generator's theme (under the knowledge base's
     own ``custom_dir``, which may override it), its assets, the Markdown extensions its pages
     need, Pagefind rather than MkDocs' search, and system fonts unless ``font_given``. The
-    header's search names ``search_languages`` ("English or Chinese"), if any."""
+    header's search names ``search_languages`` ("English or Chinese"), if any. A site in
+    several languages is configured once per ``interface``."""
     overrides: dict[str, Any] = {"site_dir": str(site_dir), "strict": True}
+    if interface and interface.docs_dir:
+        overrides["docs_dir"] = str(interface.docs_dir)
+    if interface and interface.exclude_docs is not None:
+        overrides["exclude_docs"] = interface.exclude_docs
     if not_in_nav is not None:
         overrides["not_in_nav"] = not_in_nav
     if site_url:
@@ -81,9 +105,42 @@ def configure(
         logging.getLogger("mkdocs.config").removeHandler(errors)
     theme_dir = native.theme.custom_dir
     _add_generator_needs(native, font_given)
+    if interface:
+        _set_interface(native, interface)
     native.extra["search_languages"] = search_languages
     native.extra["built_with"] = f"{NAME} {__version__}"  # the footer says what built the site
     return Setup(native, Path(native.docs_dir), Path(theme_dir) if theme_dir else None)
+
+
+def _set_interface(native: Any, interface: Interface) -> None:
+    """The theme's language, the navigation's titles, and the links to the other languages."""
+    if interface.docs_dir:  # not the first: Material's words, the nav's and the palette's
+        native.theme["language"] = interface.language
+        native.nav = _nav_titles(native.nav, interface.nav_title)
+        palette = native.theme.get("palette")
+        for scheme in palette if isinstance(palette, list) else []:
+            toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+            if isinstance(toggle, dict) and isinstance(toggle.get("name"), str):
+                toggle["name"] = interface.nav_title(toggle["name"])
+    native.extra_css.append(INTERFACES_CSS)
+    native.extra["interface"] = {
+        "language": interface.language,
+        "url": interface.url,
+        "default_url": interface.default_url,
+        "others": interface.others,
+        "alone": sorted(interface.alone),
+    }
+
+
+def _nav_titles(nav: Any, title: Any) -> Any:
+    """The nav with each entry's title as ``title`` gives it."""
+    if isinstance(nav, list):
+        return [_nav_titles(item, title) for item in nav]
+    if isinstance(nav, dict):
+        return {
+            title(k) if isinstance(k, str) else k: _nav_titles(v, title) for k, v in nav.items()
+        }
+    return nav
 
 
 def theme_values(setup: Setup, **values: Any) -> None:

@@ -29,21 +29,31 @@ class Location:
 
     loc: str
     lastmod: date | None
+    # The same page in each language of a site in several: (BCP 47, absolute address).
+    alternates: tuple[tuple[str, str], ...] = ()
 
 
 def page_locations(
-    pages: Mapping[str, str], dates: Mapping[str, date], base: str
+    pages: Mapping[str, str],
+    dates: Mapping[str, date],
+    base: str,
+    alternates: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> list[Location]:
-    """Every page (source → its address relative to the site), dated by ``dates`` (source →
-    day; ``structure.page_dates``), in the order of their addresses."""
-    found = [Location(urljoin(base, url), dates.get(src)) for src, url in pages.items()]
+    """Every page (source → its address relative to ``base``), dated by ``dates`` (source →
+    day; ``structure.page_dates``), in the order of their addresses, with its ``alternates``
+    (source → its addresses in each language) if any."""
+    alternates = alternates or {}
+    found = [
+        Location(urljoin(base, url), dates.get(src), alternates.get(src, ()))
+        for src, url in pages.items()
+    ]
     return sorted(found, key=lambda location: location.loc)
 
 
 def feed_locations(corpus: Corpus, config: SiteConfig) -> dict[str, list[Location]]:
     """The feed files of each folder of feeds (``feeds``, ``feeds/tags``), each dated by the
     newest entry its feed follows, in the order of their addresses."""
-    base = config.require_site_url()
+    base = config.require_site_url() + config.interface_root()
     folders: dict[str, list[Location]] = {}
     for feed in feeds.catalogue(corpus, config):
         for _, rel in feeds.feed_files(feed):
@@ -85,10 +95,11 @@ def build_sitemaps(
     pages: Mapping[str, str],
     dates: Mapping[str, date],
     env: jinja2.Environment | None = None,
+    alternates: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> dict[str, bytes]:
-    """Every sitemap file, keyed by site-relative path: the site's (``sitemap.xml``, and
-    gzipped) of ``pages`` (source → address relative to the site) dated by ``dates``, and one
-    in each folder of feeds.
+    """Every sitemap file, keyed by path relative to the interface's root: the interface's
+    (``sitemap.xml``, and gzipped) of ``pages`` (source → address relative to that root)
+    dated by ``dates``, each with its ``alternates``, and one in each folder of feeds.
 
     The feeds' are for Material: its JavaScript takes every ``<link rel="alternate">`` for a
     language version of the site and fetches the sitemap.xml beside it, which would be a 404
@@ -96,8 +107,8 @@ def build_sitemaps(
     addresses in its own folder and below, so each lists the feed files of its folder.
     """
     env = env or make_environment()
-    base = config.require_site_url()
-    files = _sitemaps("", page_locations(pages, dates, base), base, env)
+    base = config.require_site_url() + config.interface_root()
+    files = _sitemaps("", page_locations(pages, dates, base, alternates), base, env)
     files[f"{SITEMAP}.gz"] = gzip.compress(files[SITEMAP], mtime=0)  # as MkDocs writes it
     for folder, locations in feed_locations(corpus, config).items():
         files.update(_sitemaps(folder, locations, base, env))
@@ -111,9 +122,10 @@ def write_sitemaps(
     pages: Mapping[str, str],
     dates: Mapping[str, date],
     env: jinja2.Environment | None = None,
+    alternates: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> None:
-    """Write every sitemap (``build_sitemaps``) under ``site_dir``."""
-    files = build_sitemaps(corpus, config, pages, dates, env)
+    """Write every sitemap (``build_sitemaps``) under ``site_dir``, the interface's root."""
+    files = build_sitemaps(corpus, config, pages, dates, env, alternates)
     for rel, content in files.items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -263,11 +263,8 @@ def _foreign_block(html: Any, language: str = "en") -> Markup:
 
 
 def _language_word(language: str) -> str:
-    """A language's name in the interface's language: "English", "英文"."""
-    from babel import Locale
-
-    name = Locale.parse(language, sep="-").get_display_name(i18n.babel_locale(i18n.current()))
-    return name or language
+    """A language's name in the interface's language: "English", "英语"."""
+    return i18n.language_name(language, i18n.current())
 
 
 def install_gettext(env: jinja2.Environment) -> None:

@@ -83,7 +83,7 @@ def publisher(config: SiteConfig) -> dict[str, Any]:
 
 def website(config: SiteConfig) -> dict[str, Any]:
     """The home page's node: the site, and how to search it (the search page reads ``q``)."""
-    base = config.require_site_url()
+    base = config.require_site_url() + config.interface_root()
     search = base + urls.page_url(urls.SEARCH.src())
     return {
         "@type": "WebSite",
@@ -109,7 +109,7 @@ def page_data(
     Nothing without ``site_url``: schema.org wants absolute addresses."""
     if not config.site_url:
         return None, []
-    base = config.require_site_url()
+    base = config.require_site_url() + config.interface_root()  # this interface's pages
     links = Links(base, entries)
     if page.src == urls.HOME.src():
         return clean(website(config)), []
