@@ -45,7 +45,18 @@ TARGETS = {
 }
 
 EXTRA: dict[str, float] = {}  # what a step reports besides its seconds
-STEPS = ("parse", "validate", "render", "feeds", "data", "search", "build", "warm", "rebuild")
+STEPS = (
+    "parse",
+    "validate",
+    "render",
+    "feeds",
+    "data",
+    "search",
+    "build",
+    "build-one",
+    "warm",
+    "rebuild",
+)
 
 
 # --- one step, in its own process -------------------------------------------------------------
@@ -90,6 +101,14 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
         seconds = time.perf_counter() - start
         EXTRA["search_added_s"] = waits[0]
         return seconds
+    if step == "build-one":  # the same, with the interface in its first language only
+        from generator.build.pipeline import build_site
+
+        start = time.perf_counter()
+        build_site(
+            entries, site_dir.parent / "site-one", _one_language(), progress=False, cache=False
+        )
+        return time.perf_counter() - start
     if step in ("warm", "rebuild"):  # with the build cache: filled, then after one edit
         from generator.build.pipeline import build_site
 
@@ -139,6 +158,23 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
     else:
         raise SystemExit(f"unknown step {step!r}")
     return time.perf_counter() - start
+
+
+def _one_language() -> Path:
+    """A copy of the record's configuration with one interface language (the first): what
+    the second costs is the difference between ``build`` and ``build-one``."""
+    import re
+    import shutil
+
+    folder = OUT / "one-language"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(ROOT / "docs", folder / "docs")
+    shutil.copy(ROOT / "CONTRIBUTING.md", folder)
+    text = CONFIG.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^    interfaces: .*$", "    interfaces: [en]", text)
+    text = re.sub(r"(?ms)^    translations:\n.*?(?=^    \S)", "", text)
+    (folder / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return folder / "mkdocs.yml"
 
 
 def _edit_one_entry(entries: Path) -> tuple[Path, str]:
@@ -377,6 +413,13 @@ def table(results: list[dict]) -> str:
     row("own work ÷ parse floor", lambda r: f"{r['own_work_vs_floor']:.1f}×")
     row("full build (s, in process)", lambda r: f"{r['build']['seconds']:.1f}")
     row("full build (s, with start-up)", lambda r: f"{r['build']['wall']:.1f}")
+    row(
+        "the same with one interface language (s) / what the second adds",
+        lambda r: (
+            f"{r['build-one']['seconds']:.1f}"
+            f" / {r['build']['seconds'] / r['build-one']['seconds'] - 1:+.0%}"
+        ),
+    )
     row(
         "validate ÷ parse floor",
         lambda r: f"{r['validate']['seconds'] / r['parse']['seconds']:.2f}×",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from markupsafe import escape
 
@@ -280,7 +281,9 @@ def _publish(
             # Pagefind indexes on another core while the pages are built (publish/search.py):
             # from now on when the cache holds most pages, so that what is Pagefind's longest
             # step starts first; otherwise once the two workers have rendered the pages.
-            records, records_key = search.keyed_records(corpus, cached.records_memo())
+            records, records_key = search.keyed_records(
+                corpus, cached.records_memo(), config.interfaces[1:]
+            )
             reusable = cached.search_kept(records_key)
             if reusable:
                 indexer.cancel()
@@ -457,7 +460,9 @@ def _alternates(
     pages = this.addresses if this else first
     return {
         src: tuple(
-            (language, root + urls_[src]) for language, root, urls_ in by_language if src in urls_
+            (language, urljoin(root, urls_[src]))
+            for language, root, urls_ in by_language
+            if src in urls_
         )
         for src in pages
         if sum(src in urls_ for _, _, urls_ in by_language) > 1

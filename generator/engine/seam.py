@@ -127,6 +127,8 @@ def _set_interface(native: Any, interface: Interface) -> None:
         "language": interface.language,
         "url": interface.url,
         "default_url": interface.default_url,
+        # From this interface's root to the first's (search's bundle is there): "" or "../".
+        "first_root": "" if interface.docs_dir is None else "../",
         "others": interface.others,
         "alone": sorted(interface.alone),
     }

@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.core import hashing
+from generator.core import hashing, i18n
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError
 from generator.format.fields import searched
@@ -49,13 +49,13 @@ FIELD_BREAK = "\n· "
 _ALSO_KNOWN_AS_RE = re.compile(r"^(.+?)\s*\((.+)\)$")  # "Peking University (PKU)"
 
 
-def records(corpus: Corpus) -> list[dict[str, Any]]:
-    """One Pagefind record per entry, in the corpus's order."""
-    return [record(entry, corpus) for entry in corpus.sorted()]
+def records(corpus: Corpus, languages: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """One Pagefind record per entry, in the corpus's order (``languages``: see ``record``)."""
+    return [record(entry, corpus, languages) for entry in corpus.sorted()]
 
 
 def keyed_records(
-    corpus: Corpus, memo: dict[bytes, Any] | None
+    corpus: Corpus, memo: dict[bytes, Any] | None, languages: tuple[str, ...] = ()
 ) -> tuple[list[dict[str, Any]], str]:
     """``records(corpus)``, and a key that is the same for the same records. ``memo`` keeps
     each record between builds by what it is made from: its entry and the actors it names
@@ -64,14 +64,14 @@ def keyed_records(
     differ for the same entries, is not taken for this one's. Without ``memo``, no key
     (``""``): a build without the cache has nothing to compare it with."""
     if memo is None:
-        return records(corpus), ""
+        return records(corpus, languages), ""
     out: list[dict[str, Any]] = []
-    h = hashing.Key("records")
+    h = hashing.Key("records", *languages)
     for entry in corpus.sorted():
-        key = _record_key(entry, corpus)
+        key = _record_key(entry, corpus, languages)
         known = memo.get(key)
         if known is None:
-            made = record(entry, corpus)
+            made = record(entry, corpus, languages)
             text = json.dumps(made, sort_keys=True, ensure_ascii=False)
             known = memo[key] = (made, hashing.key("record", text))
         out.append(known[0])
@@ -79,17 +79,25 @@ def keyed_records(
     return out, h.hexdigest()
 
 
-def _record_key(entry: Entry, corpus: Corpus) -> bytes:
+def _record_key(entry: Entry, corpus: Corpus, languages: tuple[str, ...] = ()) -> bytes:
     # The entries it names count: an actor's name is a filter value of the record.
-    return hashing.key("record", named_digest(entry, corpus.entries))
+    return hashing.key("record", named_digest(entry, corpus.entries), *languages)
 
 
-def record(entry: Entry, corpus: Corpus) -> dict[str, Any]:
+def record(entry: Entry, corpus: Corpus, languages: tuple[str, ...] = ()) -> dict[str, Any]:
     """One entry's record: its text, what its result shows above the excerpt (meta), its
-    filters (its names among them, for record-search.js's exact match) and its sort."""
+    filters (its names among them, for record-search.js's exact match) and its sort. One
+    record serves every interface: for each of the other ``languages``, the meta its result
+    shows there, where it differs (``title_zh``: the entry's Chinese title)."""
     kind = entry.KIND
     names = _names(entry)
     meta = {"title": entry.title, "kind": kind.label}
+    for language in languages:
+        with i18n.interface(language):
+            shown = {"title": kind.headline(entry, corpus), "kind": i18n.gettext(kind.label)}
+            if isinstance(entry, Dated):
+                shown["date"] = entry.when
+        meta.update({f"{k}_{language}": v for k, v in shown.items() if v != meta.get(k)})
     if names[1:]:
         meta["names"] = " · ".join(names[1:])
     by = _by(entry, corpus)

@@ -48,6 +48,8 @@ PAGES: dict[str, str] = {
     "about": "about/",
     "search": "search/?q=censorship&kind=Quote",
 }
+# And each in the Chinese interface (/zh/, issue 31), whose words, dates and order differ.
+PAGES.update({f"zh-{name}": f"zh/{path}" for name, path in list(PAGES.items())})
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
 # Each page in both palettes on a desktop, and in the light one on a phone, where the header
 # shows other controls (the search button) and the layout changes.

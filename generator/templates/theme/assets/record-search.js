@@ -20,7 +20,12 @@
   var PAGE_SIZE = 20;
   var FILTERS = ["kind", "tag", "actor", "year", "language"];
   var config = JSON.parse(document.getElementById("__config").textContent);
-  var root = new URL(config.base.replace(/\/?$/, "/"), location.href);
+  // This interface's root, and the site's (where the search bundle is): the same but on a
+  // site in several languages, whose others are under /<language>/ (data-record-site-root).
+  var here = new URL(config.base.replace(/\/?$/, "/"), location.href);
+  var holder = document.querySelector("[data-record-site-root]");
+  var root = holder ? new URL(holder.getAttribute("data-record-site-root"), here) : here;
+  var language = document.documentElement.lang;
   var loading = null;
 
   function pagefind() {
@@ -243,9 +248,21 @@
     });
   }
 
+  function localMeta(meta) {
+    // A record's meta in this interface's language (title_zh, kind_zh, date_zh), where it has it.
+    var shown = {};
+    Object.keys(meta).forEach(function (key) {
+      shown[key] = meta[key + "_" + language] || meta[key];
+    });
+    return shown;
+  }
+
   function href(url, q) {
     // The result page marks the words as typed (?h=北京大学), not as cut for the index.
     var target = new URL(url, location.href);
+    if (here.href !== root.href && target.pathname.indexOf(root.pathname) === 0) {
+      target.pathname = here.pathname + target.pathname.slice(root.pathname.length);
+    }
     q.split(/\s+/).filter(Boolean).forEach(function (word) {
       target.searchParams.append("h", word);
     });
@@ -257,7 +274,7 @@
     var link = el("a", "md-search-result__link");
     link.href = href(data.url, q);
     var article = el("article", "md-search-result__article md-typeset");
-    var meta = data.meta || {};
+    var meta = localMeta(data.meta || {});
     var kind = meta.by ? meta.kind + " by " + meta.by : meta.kind;
     article.appendChild(el("p", "record-search-kind", [kind, meta.date].filter(Boolean).join(" · ")));
     var heading = [meta.title || data.url, meta.names].filter(Boolean).join(" ");
@@ -355,7 +372,7 @@
               : "No results for “" + q + "”. Try other words, or fewer.";
             markChinese(status);
             show(list, q, datas);
-            moreLink.href = new URL("search/?q=" + encodeURIComponent(q), root).href;
+            moreLink.href = new URL("search/?q=" + encodeURIComponent(q), here).href;
             moreLink.textContent = n > shown.length ? "All " + n + " results, with filters" : "Filter these results";
             more.hidden = n === 0;
           });
