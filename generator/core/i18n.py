@@ -105,6 +105,11 @@ def is_english() -> bool:
     return _current.split("-")[0] == "en"
 
 
+def in_interface(language: str | None) -> bool:
+    """Whether text in ``language`` is in the interface's language (``zh-Hans`` in ``zh``)."""
+    return bool(language) and language.split("-")[0].lower() == _current.split("-")[0].lower()
+
+
 # Dates at their precision, in the reader's language: ``format_date`` skeletons keep
 # Chinese "2025年1月13日" and English "13 January 2025" each in its own order.
 _SKELETONS = {"year": "y", "month": "yMMMM", "day": "yMMMMd"}

@@ -7,12 +7,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.core import i18n
 from generator.core.citations import sentences
+from generator.core.i18n import N_
 from generator.format.fields import HANDLES_MAX, SOURCES_MAX, array_of, object_of, spec
-from generator.format.kinds import Checking, Kind, Linking, Option
+from generator.format.kinds import Checking, CorpusView, Kind, Linking, Option
 from generator.format.model import Entry, Source
 
-ACTOR_KINDS = ["person", "account", "organisation", "government", "platform", "media"]
+ACTOR_KINDS = [
+    N_("person"),
+    N_("account"),
+    N_("organisation"),
+    N_("government"),
+    N_("platform"),
+    N_("media"),
+]
 # Each kind of actor as schema.org types it. An account may be a person's or an outlet's, and
 # schema.org has no type for it: it is named as a Thing, without claiming which.
 SCHEMA_TYPES = {
@@ -61,6 +70,11 @@ class Actor(Entry):
     def title(self) -> str:
         return self.name
 
+    @property
+    def local_name(self) -> str | None:
+        """Its name in the interface's language, when that is Chinese and it has one."""
+        return self.name_zh if i18n.in_interface("zh") else None
+
 
 NAME_PLACEHOLDER = "TODO: the name, in English or as known"
 
@@ -94,6 +108,11 @@ class ActorKind(Kind):
             *(h.get("handle") for h in handles if isinstance(h, dict)),
         ]
 
+    def headline(self, entry: Entry, corpus: CorpusView) -> str:
+        """Its Chinese name in the Chinese interface, where it has one; else its name."""
+        assert isinstance(entry, Actor)
+        return entry.local_name or entry.name
+
     def listed(self, entries: Sequence[Entry]) -> Sequence[Entry]:
         return sorted(entries, key=lambda a: a.title.casefold())
 
@@ -117,8 +136,8 @@ KIND = ActorKind(
     name="actor",
     entry=Actor,
     folder="actors",
-    label="Actor",
-    plural_label="Actors",
+    label=N_("Actor"),
+    plural_label=N_("Actors"),
     schema_title="Actor entry",
     schema_description=("A person, account, organisation, government, platform or media outlet."),
     feed=False,

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from generator.core import i18n
 from generator.core.dates import PartialDate
+from generator.core.i18n import N_
 from generator.core.markup import csv_cell
 from generator.core.paging import Page, listing, paginate
 from generator.format import urls
@@ -38,9 +40,9 @@ TERMS = Route("{folder}/terms/index.md", "{folder}/terms/{n}.md")
 
 
 EVIDENCE = {
-    "tested": "someone posted it and saw the result",
-    "reported": "a platform notice, or a user's account of what happened",
-    "leaked": "an internal document",
+    N_("tested"): N_("someone posted it and saw the result"),
+    N_("reported"): N_("a platform notice, or a user's account of what happened"),
+    N_("leaked"): N_("an internal document"),
 }
 
 
@@ -86,6 +88,11 @@ class ListItem:
     def name(self) -> str:
         """What the item is called: its term, or its topic."""
         return self.term or self.topic or ""
+
+    @property
+    def local_topic(self) -> str | None:
+        """Its topic in the interface's language, when that is Chinese and it has one."""
+        return self.topic_zh if i18n.in_interface("zh") else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -222,14 +229,25 @@ class ListKind(Kind):
         lists = corpus.of(self.name)
         terms = sum(len(e.terms) for e in lists)  # type: ignore[attr-defined]
         topics = sum(len(e.topics) for e in lists)  # type: ignore[attr-defined]
-        held = [f"{terms:,} term{'' if terms == 1 else 's'} as written"] if terms else []
-        held += [f"{topics:,} topic{'' if topics == 1 else 's'}"] if topics else []
-        held += [] if terms else ["no terms as written yet"]
+        held = []
+        if terms:
+            held.append(
+                i18n.ngettext("%(num)s term as written", "%(num)s terms as written", terms)
+                % {"num": i18n.number(terms)}
+            )
+        if topics:
+            held.append(
+                i18n.ngettext("%(num)s topic", "%(num)s topics", topics)
+                % {"num": i18n.number(topics)}
+            )
+        if not terms:
+            held.append(i18n.gettext("no terms as written yet"))
         return {
-            "intro": f"the items of the censorship lists ({', '.join(held)}) as CSV",
+            "intro": i18n.gettext("the items of the censorship lists (%(held)s) as CSV")
+            % {"held": i18n.gettext(", ").join(held)},
             "file": urls.API_TERMS.src(),
             "url": base + urls.API_TERMS.src(),
-            "what": "One row per item (term or topic) of every censorship list",
+            "what": i18n.gettext("One row per item (term or topic) of every censorship list"),
             "columns": TERMS_COLUMNS,
             "section": self.template("data.md.j2"),
         }
@@ -395,8 +413,8 @@ KIND = ListKind(
     name="list",
     entry=CensorshipList,
     folder="lists",
-    label="Censorship list",
-    plural_label="Censorship lists",
+    label=N_("Censorship list"),
+    plural_label=N_("Censorship lists"),
     schema_title="Censorship list entry",
     schema_description="Topics or terms that get posts removed or accounts suspended.",
     routes={"items": ITEMS, "terms": TERMS},

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from generator.core import i18n
 from generator.core.dates import PartialDate
+from generator.core.i18n import N_
 from generator.core.markup import mostly_han, written_in_han
 from generator.format.fields import ENGLISH_PATTERN, LANG_PATTERN, ref, spec
 from generator.format.ids import make_id, slug
@@ -57,12 +59,33 @@ class Quote(Dated, Entry):
         return bool(self.original_lang)
 
     @property
+    def written_in_english(self) -> bool:
+        return is_english(self.lang)
+
+    @property
+    def original_leads(self) -> bool:
+        """Whether the interface is in the quote's own language, other than English: its
+        original words come first (in English, the English translation does)."""
+        return not i18n.is_english() and i18n.in_interface(self.lang)
+
+    @property
     def title(self) -> str:
         words = (self.translation or self.text).split()
         short = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
         if not words:  # Chinese or another language written without spaces
             short = self.text[:40] + ("…" if len(self.text) > 40 else "")
         return f"“{short}”"
+
+    @property
+    def local_title(self) -> str | None:
+        """The quote's title in its original words, when those are the interface's language."""
+        if not self.original_leads:
+            return None
+        if written_in_han(self.lang):  # no spaces between words: cut at a character count
+            text = " ".join(self.text.split())
+            return f"“{text[:40]}{'…' if len(text) > 40 else ''}”"
+        words = self.text.split()
+        return f"“{' '.join(words[:12])}{'…' if len(words) > 12 else ''}”"
 
 
 def quote_weight(q: Any) -> int:
@@ -177,7 +200,9 @@ class QuoteKind(Kind):
         """ "Shou Zi Chew: “…”": a quote is never listed without who said it."""
         assert isinstance(entry, Quote)
         speaker = corpus.entries.get(entry.speaker)
-        return f"{speaker.title if speaker else entry.speaker}: {entry.title}"
+        name = speaker.KIND.headline(speaker, corpus) if speaker else entry.speaker
+        quote = entry.local_title or entry.title
+        return i18n.gettext("%(speaker)s: %(quote)s") % {"speaker": name, "quote": quote}
 
     def schema_type(self, entry: Entry) -> str:
         return "Quotation"
@@ -217,8 +242,8 @@ KIND = QuoteKind(
     name="quote",
     entry=Quote,
     folder="quotes",
-    label="Quote",
-    plural_label="Quotes",
+    label=N_("Quote"),
+    plural_label=N_("Quotes"),
     schema_title="Quote entry",
     schema_description="A verbatim quotation, attributed, in its original language.",
     schema_extra={

@@ -97,10 +97,6 @@ NOT_YET = {
     "entry.md.j2",
     "feeds/item.html.j2",
     "home.md.j2",
-    "kinds/actor/home.md.j2",
-    "kinds/actor/index.md.j2",
-    "kinds/actor/page.md.j2",
-    "kinds/actor/subscribe.md.j2",
     "kinds/event/events.md.j2",
     "kinds/event/filter.html.j2",
     "kinds/event/home.md.j2",
@@ -109,19 +105,6 @@ NOT_YET = {
     "kinds/event/rows.j2",
     "kinds/event/timeline.md.j2",
     "kinds/event/year.md.j2",
-    "kinds/list/data.md.j2",
-    "kinds/list/feed.html.j2",
-    "kinds/list/home.md.j2",
-    "kinds/list/index.md.j2",
-    "kinds/list/items.md.j2",
-    "kinds/list/items_table.html.j2",
-    "kinds/list/page.md.j2",
-    "kinds/list/terms.md.j2",
-    "kinds/quote/card.html.j2",
-    "kinds/quote/feed.html.j2",
-    "kinds/quote/home.md.j2",
-    "kinds/quote/index.md.j2",
-    "kinds/quote/page.md.j2",
     "macros.j2",
     "redirect.html.j2",
     "referred_by.md.j2",
@@ -140,6 +123,8 @@ def interface_templates() -> list[str]:
     for path in sorted(TEMPLATES.rglob("*")):
         name = path.relative_to(TEMPLATES).as_posix()
         if not path.is_file() or name.startswith(("init/", "theme/assets/")):
+            continue
+        if not name.endswith((".j2", ".html")):  # a stylesheet, say
             continue
         if (
             "/init/" in name
