@@ -175,6 +175,8 @@ def unmarked_words(source: str) -> list[str]:
             kept += re.findall(rf'\s{attr}="([^"]*)"', tag.group())
     joined = re.sub(r"<[^>]*>", " ", joined) + " " + " ".join(kept)
     joined = re.sub(r"\]\([^)]*\)", "] ", joined)  # a Markdown link's target
+    joined = re.sub(r"\[[^\]\s]*/[^\]\s]*\]", " ", joined)  # a link named by its path
+    joined = re.sub(r"`[^`\n]*`", " ", joined)  # code: names and values, not words
     joined = re.sub(r"\{\s*[:.#][^}]*\}", " ", joined)  # attribute lists
     # front matter: its keys, and values that are names (og_type: article; hide: - toc)
     joined = re.sub(r"(?m)(^|\x00)\s*[a-z_]+:(\s*[a-z_]+\s*$)?", " ", joined)
@@ -186,6 +188,8 @@ def unmarked_words(source: str) -> list[str]:
 def _prose(value: str) -> bool:
     """Whether a string in an expression reads as words, not a class, a key or markup."""
     if re.search(r"[=<>\"/_#{}%]|\w-\w", value) or not re.search(r"[A-Za-z]{2,}", value):
+        return False
+    if " " not in value and re.search(r"\w\.\w", value):  # an attribute's path: KIND.feed
         return False
     return " " in value.strip() or value[:1].isupper()
 
@@ -222,3 +226,11 @@ def test_the_check_finds_unmarked_words() -> None:
         "{% trans %}Also marked{% endtrans %}{{ m.x('Label here') }}[Go](x.md){: #a }"
     )
     assert unmarked_words(source) == ["Hello", "Label", "here", "Go", "Open", "it"]
+
+
+def test_the_check_leaves_out_code_paths_and_attribute_names() -> None:
+    source = (
+        "See `tag:x` in [api/{{ k }}.json]({{ u }}) "
+        '{{ rows|selectattr("KIND.feed")|list }}[Read more](x.md)'
+    )
+    assert unmarked_words(source) == ["See", "in", "Read", "more"]
