@@ -483,6 +483,7 @@ class _Interface:
     ):
         self.config, self.language, self.cached = config, language, cached
         self.root = config.interface_root(language)
+        self.site = work
         self.work = work / self.root
         self.built = built
         self.rebuilt = rebuilt
@@ -497,7 +498,8 @@ class _Interface:
         """Its feeds and sitemaps, once every language's pages are built."""
         config = self.config
         with i18n.interface(self.language):
-            feeds.write_feeds(corpus, config, self.work, memo=self.cached.feeds_memo())
+            # The feeds' paths start with the interface's folder: written from the site's root.
+            feeds.write_feeds(corpus, config, self.site, memo=self.cached.feeds_memo())
             sitemap.write_sitemaps(
                 corpus, config, self.work, self.addresses, dates, alternates=alternates
             )

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from generator.core import i18n
 from generator.core.paging import ROWS_PER_PAGE, Page, listing
 from generator.core.problems import Path_
 from generator.format import urls
@@ -146,7 +147,8 @@ class Kind:
     @property
     def browse(self) -> tuple[str, str]:
         """The page a reader without search browses the kind on, and how a link names it."""
-        return self.index_src, f"the {self.plural_label.lower()}"
+        kinds = i18n.gettext(self.plural_label).lower()
+        return self.index_src, i18n.gettext("the %(kinds)s") % {"kinds": kinds}
 
     def listed(self, entries: Sequence[Entry]) -> Sequence[Entry]:
         """The kind's entries in the order its listing shows them (by default, by date)."""

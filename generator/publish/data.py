@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.core import hashing
+from generator.core import hashing, i18n
 from generator.core.config import LICENCE_EXAMPLE, SiteConfig
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError
@@ -341,12 +341,19 @@ def page_context(corpus: Corpus, config: SiteConfig) -> dict[str, Any]:
 
 
 def files(page: dict[str, Any]) -> list[tuple[str, str]]:
-    """Each file the Data page lists (``page_context``), as its URL and what it holds."""
-    out = [(page["entries_url"], "Every entry of every kind")]
-    out += [(k["data_url"], f"{k['label']} entries only") for k in page["kinds"]]
+    """Each file the Data page lists (``page_context``), as its URL and what it holds, in the
+    interface's language (the page's structured data; the files themselves stay as they are)."""
+    _ = i18n.gettext
+
+    def label(k: dict[str, Any]) -> str:
+        return _(k["label"])
+
+    out = [(page["entries_url"], _("Every entry of every kind"))]
+    out += [(k["data_url"], _("%(kind)s entries only") % {"kind": label(k)}) for k in page["kinds"]]
     out += [(d["url"], d["what"]) for d in page["datasets"]]
-    out.append((page["package_url"], "A Data Package describing the other files in api/"))
+    out.append((page["package_url"], _("A Data Package describing the other files in api/")))
     out += [
-        (k["schema_url"], f"The JSON Schema of {k['label'].lower()} entries") for k in page["kinds"]
+        (k["schema_url"], _("The JSON Schema of %(kind)s entries") % {"kind": label(k).lower()})
+        for k in page["kinds"]
     ]
     return out

@@ -17,7 +17,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
 from generator import NAME, __version__
-from generator.core import hashing
+from generator.core import hashing, i18n
 from generator.core.config import SiteConfig
 from generator.core.errors import ConfigError
 from generator.core.markup import escape_markdown, plain_text, strip_control_chars, strip_tags
@@ -27,7 +27,7 @@ from generator.format.model import Entry
 from generator.publish import data
 from generator.site import structured
 from generator.site.fingerprint import named_digest
-from generator.site.render import make_environment
+from generator.site.render import make_environment, words
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,14 @@ EPOCH = date(1970, 1, 1)
 class Feed:
     """One feed: where it is written (without extension), what it says, and what it lists."""
 
-    path: str  # site-relative, without extension: ``feeds/all``, ``feeds/tags/<tag>``
+    path: str  # site-relative, without extension: ``feeds/all``, ``zh/feeds/tags/<tag>``
     title: str
     description: str
     page: str  # site-relative URL of the HTML page the feed follows
     entries: tuple[Entry, ...]  # newest first, already cut to the limit
     total: int  # how many entries it follows, before the limit
     updated: date  # the newest entry's last_modified (never the build time)
+    everything: bool = False  # the feed of every entry, also published as JSON Feed
 
 
 # --- choosing and ordering entries ------------------------------------------------------------
@@ -100,10 +101,11 @@ def suggested_authority(site_url: str | None, year: int | None = None) -> str:
     return f"{host},{year or date.today().year}"
 
 
-def entry_id(entry: Entry, authority: str) -> str:
-    """The permanent id of an entry in every feed: ``tag:<authority>:<kind>/<id>``, with the id
-    it was first published under (a renamed entry keeps its old one)."""
-    return f"tag:{authority}:{entry.KIND.name}/{entry.first_id}"
+def entry_id(entry: Entry, authority: str, root: str = "") -> str:
+    """The permanent id of an entry in every feed of an interface: ``tag:<authority>:<kind>/<id>``
+    (``root``, another interface's folder, first: ``tag:<authority>:zh/<kind>/<id>``), with the
+    id it was first published under (a renamed entry keeps its old one)."""
+    return f"tag:{authority}:{root}{entry.KIND.name}/{entry.first_id}"
 
 
 def _feed_id(feed: Feed, authority: str) -> str:
@@ -115,11 +117,19 @@ def _midnight(day: date) -> datetime:
 
 
 def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
-    """Every feed the site publishes: all entries, one per kind, one per tag.
+    """Every feed the site publishes in ``config``'s interface: all entries, one per kind, one
+    per tag, under the interface's folder and in its language.
 
     Only kinds whose new entries are news have feeds (``Kind.feed``): an actor's ``added``
     date says when the profile was written, which is nothing a subscriber waits for.
     """
+    with i18n.interface(config.interface):
+        return _catalogue(corpus, config)
+
+
+def _catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
+    _ = i18n.gettext
+    root = config.interface_root()
     limit = config.feed_limit
     feed_kinds = kinds.current().feed_kinds
     news = [e for e in corpus.entries.values() if e.KIND.feed]
@@ -130,24 +140,28 @@ def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
     def make(path: str, title: str, description: str, page: str, chosen: list[Entry]) -> Feed:
         ordered = newest_first(chosen)
         updated = ordered[0].last_modified if ordered else fallback
-        return Feed(path, title, description, page, tuple(ordered[:limit]), len(ordered), updated)
+        kept = tuple(ordered[:limit])
+        everything = path == urls.FEED_ALL.src()
+        return Feed(
+            root + path, title, description, root + page, kept, len(ordered), updated, everything
+        )
 
     feeds = [
         make(
             urls.FEED_ALL.src(),
             site,
-            config.site_description or f"New and corrected entries of {site}.",
+            config.site_description or _("New and corrected entries of %(site)s.") % {"site": site},
             "",
             news,
         )
     ]
     for kind in feed_kinds:
-        label = kind.plural_label.lower()
+        label = _(kind.plural_label).lower()
         feeds.append(
             make(
                 urls.FEED_KIND.src(folder=kind.folder),
-                f"{site}: {label}",
-                f"New and corrected {label}.",
+                _("%(site)s: %(kinds)s") % {"site": site, "kinds": label},
+                _("New and corrected %(kinds)s.") % {"kinds": label},
                 urls.page_url(kind.index_src),
                 [e for e in news if e.KIND is kind],
             )
@@ -157,8 +171,8 @@ def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
         feeds.append(
             make(
                 urls.FEED_TAG.src(tag=tag),
-                f"{site}: tagged {tag}",
-                f"New and corrected {carried} tagged {tag}.",
+                _("%(site)s: tagged %(tag)s") % {"site": site, "tag": tag},
+                _("New and corrected %(kinds)s tagged %(tag)s.") % {"kinds": carried, "tag": tag},
                 urls.page_url(urls.tag_src(tag)),
                 [e for e in tagged if e.KIND.feed],
             )
@@ -170,9 +184,13 @@ def catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
 
 
 def _carried(feed_kinds: tuple[kinds.Kind, ...]) -> str:
-    """ "events, quotes and lists": what a tag's feed carries."""
-    names = [k.folder for k in feed_kinds]
-    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+    """ "events, quotes and lists": what a tag's feed carries (in English by the kinds' folders,
+    as it always has; in another interface by their names: "事件、引语和审查清单")."""
+    if i18n.is_english():
+        names = [k.folder for k in feed_kinds]
+    else:
+        names = [i18n.gettext(k.plural_label).lower() for k in feed_kinds]
+    return words(names)
 
 
 def _content_html(entry: Entry, corpus: Corpus, env: jinja2.Environment, base: str) -> str:
@@ -200,10 +218,13 @@ class _Item:
 
 
 def _item(
-    entry: Entry, corpus: Corpus, env: jinja2.Environment, base: str, authority: str
+    entry: Entry, corpus: Corpus, env: jinja2.Environment, base: str, authority: str, root: str
 ) -> _Item:
+    """One entry's item in the feeds of the interface at ``root`` ("" or "zh/") of the site at
+    ``base``: its id, its page there, its text in the interface's language."""
+    base += root
     return _Item(
-        id=entry_id(entry, authority),
+        id=entry_id(entry, authority, root),
         url=base + entry.url,
         # Atom needs a title; one made only of characters a feed cannot hold (which the
         # validator refuses anyway) falls back to the id. Titles are plain text, but some
@@ -237,7 +258,7 @@ def _feedgen(
     # Last: RSS has one <link>, the page the feed follows, and feedgen fills it with the href
     # of the last link given (Atom keeps both; RSS writes rel=self as an <atom:link>).
     fg.link(href=base + feed.page, rel="alternate", type="text/html")
-    fg.language("en")
+    fg.language(config.interface)
     copyright_ = config.raw.get("copyright")
     if copyright_:
         fg.rights(strip_control_chars(str(copyright_)))
@@ -270,7 +291,7 @@ def _json_feed(feed: Feed, items: list[_Item], config: SiteConfig, base: str) ->
         "home_page_url": base + feed.page,
         "feed_url": f"{base}{feed.path}.json",
         "description": strip_control_chars(feed.description),
-        "language": "en",
+        "language": config.interface,
         "authors": [{"name": strip_control_chars(config.site_name), "url": base}],
         "items": [
             {
@@ -302,21 +323,32 @@ def build_feeds(
     ``memo`` keeps feed files and items between builds, by what they are made from
     (``generator.cache.incremental``): a feed whose items and description are unchanged is not
     made again."""
+    with i18n.interface(config.interface):
+        return _build_feeds(corpus, config, env, memo)
+
+
+def _build_feeds(
+    corpus: Corpus,
+    config: SiteConfig,
+    env: jinja2.Environment | None,
+    memo: dict[bytes, Any] | None,
+) -> dict[str, bytes]:
     base = config.require_site_url()
     authority = feed_id_authority(config)
+    root = config.interface_root()
     env = env or make_environment()
     made: dict[str, _Item] = {}
     item_keys: dict[str, bytes] = {}
 
     def key_of(entry: Entry) -> bytes:
         if entry.id not in item_keys:
-            item_keys[entry.id] = _item_key(entry, corpus, base, authority)
+            item_keys[entry.id] = _item_key(entry, corpus, base, authority, config.interface)
         return item_keys[entry.id]
 
     def item_of(entry: Entry) -> _Item:
         if entry.id not in made:
             kept = memo.get(key_of(entry)) if memo is not None else None
-            made[entry.id] = kept or _item(entry, corpus, env, base, authority)
+            made[entry.id] = kept or _item(entry, corpus, env, base, authority, root)
             if memo is not None and kept is None:
                 memo[key_of(entry)] = made[entry.id]
         return made[entry.id]
@@ -344,15 +376,17 @@ def build_feeds(
 def feed_files(feed: Feed) -> list[tuple[str, str]]:
     """The files a feed is published as: (format, site path), Atom and RSS, and JSON Feed for
     the feed of everything."""
-    formats = ["atom", "rss"] + (["json"] if feed.path == urls.FEED_ALL.src() else [])
+    formats = ["atom", "rss"] + (["json"] if feed.everything else [])
     return [(f, f"{feed.path}.json" if f == "json" else f"{feed.path}.{f}.xml") for f in formats]
 
 
-def _item_key(entry: Entry, corpus: Corpus, base: str, authority: str) -> bytes:
+def _item_key(
+    entry: Entry, corpus: Corpus, base: str, authority: str, interface: str = "en"
+) -> bytes:
     """What an item is made from: the entry, the entries it names (a quote's speaker), the
-    site's address and the ids' authority."""
+    site's address, the ids' authority and the interface's language."""
     named = named_digest(entry, corpus.entries)
-    return hashing.key("feed item", base, authority, named)
+    return hashing.key("feed item", base, authority, interface, named)
 
 
 def _feed_key(
@@ -365,7 +399,7 @@ def _feed_key(
 ) -> bytes:
     """What one feed file is made from: its format, what the feed says, and its items."""
     head = (fmt, feed.path, feed.title, feed.description, feed.page, feed.total, feed.updated)
-    rest = (config.site_name, config.raw.get("copyright"), base, authority)
+    rest = (config.site_name, config.raw.get("copyright"), base, authority, config.interface)
     h = hashing.Key("feed", repr((head, rest)))
     for item in item_keys:
         h.add(item)
@@ -392,7 +426,15 @@ def write_feeds(
 def subscribe_and_data_pages(
     corpus: Corpus, config: SiteConfig, env: jinja2.Environment
 ) -> dict[str, str]:
-    """The generated Subscribe and Data pages, keyed by docs-relative path."""
+    """The generated Subscribe and Data pages in ``config``'s interface, keyed by
+    docs-relative path."""
+    with i18n.interface(config.interface):
+        return _subscribe_and_data_pages(corpus, config, env)
+
+
+def _subscribe_and_data_pages(
+    corpus: Corpus, config: SiteConfig, env: jinja2.Environment
+) -> dict[str, str]:
     base = config.require_site_url()
     feeds = catalogue(corpus, config)
     kind_feeds = feeds[1 : 1 + len(kinds.current().feed_kinds)]

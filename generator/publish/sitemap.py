@@ -51,13 +51,15 @@ def page_locations(
 
 
 def feed_locations(corpus: Corpus, config: SiteConfig) -> dict[str, list[Location]]:
-    """The feed files of each folder of feeds (``feeds``, ``feeds/tags``), each dated by the
-    newest entry its feed follows, in the order of their addresses."""
-    base = config.require_site_url() + config.interface_root()
+    """The feed files of each folder of feeds (``feeds``, ``feeds/tags``, relative to the
+    interface's root), each dated by the newest entry its feed follows, in the order of their
+    addresses."""
+    base = config.require_site_url()  # the feeds' paths start with the interface's root
+    root = config.interface_root()
     folders: dict[str, list[Location]] = {}
     for feed in feeds.catalogue(corpus, config):
         for _, rel in feeds.feed_files(feed):
-            folder = rel.rpartition("/")[0]
+            folder = rel.rpartition("/")[0].removeprefix(root)
             folders.setdefault(folder, []).append(Location(base + rel, feed.updated))
     return {folder: sorted(found, key=lambda x: x.loc) for folder, found in sorted(folders.items())}
 

@@ -10,12 +10,15 @@ from datetime import date
 from typing import Any
 
 import jinja2
+from babel import Locale
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from generator.core import i18n, parallel
 from generator.core.config import SiteConfig
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError
+from generator.core.i18n import N_
 from generator.core.markup import (
     HAN_RE,
     escape_markdown,
@@ -111,7 +114,27 @@ def _date_sort(d: PartialDate | None) -> str:
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+    """``n`` and a noun: "1,234 tags"; in another interface the noun as its catalogue has it
+    (``count`` is for messages marked as wholes)."""
+    noun = singular if n == 1 else (plural or singular + "s")
+    if i18n.is_english():
+        return f"{n:,} {noun}"
+    things = i18n.gettext(noun)
+    return i18n.gettext("%(num)s %(things)s") % {"num": i18n.number(n), "things": things}
+
+
+def _day(day: date) -> str:
+    """A calendar day (when an entry was added): "2 February 2025", "2025年2月2日"."""
+    if i18n.is_english():
+        return f"{day.day} {day.strftime('%B %Y')}"
+    return i18n.when(PartialDate.parse(day.isoformat()))
+
+
+def _entry_when(entry: Entry) -> str:
+    """An entry's date (an event's range) as a reader sees it, in the interface's language."""
+    if i18n.is_english():
+        return entry.when  # type: ignore[attr-defined, no-any-return]
+    return i18n.when_range(entry.date, getattr(entry, "end_date", None))  # type: ignore[attr-defined]
 
 
 def count(n: int, singular: str, plural: str) -> str:
@@ -157,9 +180,14 @@ def _headline(ctx: jinja2.runtime.Context, entry: Entry) -> str:
 
 
 # How a page names a language tag (BCP 47); a tag not listed here is shown as written.
-LANGUAGES = {"en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
-SCRIPTS = {"Hans": "simplified characters", "Hant": "traditional characters"}
-REGIONS = {"CN": "mainland China", "TW": "Taiwan", "HK": "Hong Kong", "US": "United States"}
+LANGUAGES = {"en": N_("English"), "zh": N_("Chinese"), "ja": N_("Japanese"), "ko": N_("Korean")}
+SCRIPTS = {"Hans": N_("simplified characters"), "Hant": N_("traditional characters")}
+REGIONS = {
+    "CN": N_("mainland China"),
+    "TW": N_("Taiwan"),
+    "HK": N_("Hong Kong"),
+    "US": N_("United States"),
+}
 
 
 def language_name(tag: str | None) -> str:
@@ -173,12 +201,31 @@ def language_name(tag: str | None) -> str:
     details = [SCRIPTS.get(p.title()) or REGIONS.get(p.upper()) for p in rest]
     if not all(details):
         return tag
-    return f"{name} ({', '.join(details)})" if details else name  # type: ignore[arg-type]
+    name = i18n.gettext(name)
+    if not details:
+        return name
+    said = i18n.gettext(details[0])  # type: ignore[arg-type]
+    for detail in details[1:]:
+        said = i18n.gettext("%(first)s, %(next)s") % {"first": said, "next": i18n.gettext(detail)}  # type: ignore[arg-type]
+    return i18n.gettext("%(language)s (%(details)s)") % {"language": name, "details": said}
 
 
-def _words(items: Iterable[str], last: str = "and") -> str:
-    """["events", "quotes", "lists"] → "events, quotes and lists"."""
-    items = list(items)
+def _languages_read(config: SiteConfig) -> str:
+    """The entries' languages as the interface names them: "English or Chinese", "英语或中文"."""
+    if i18n.is_english():
+        return config.language_names
+    locale = i18n.babel_locale(i18n.current())
+    names = [Locale.parse(c, sep="-").get_language_name(locale) or c for c in config.languages]
+    return words(dict.fromkeys(names), "or")
+
+
+def words(items: Iterable[str], last: str = "and") -> str:
+    """["events", "quotes", "lists"] → "events, quotes and lists" ("or": "… or lists"); in
+    another interface as its language lists things: "事件、引语和审查清单"."""
+    items = [str(item) for item in items]
+    if not i18n.is_english() and len(items) > 1:
+        style = "or" if last == "or" else "standard"
+        return format_list(items, style=style, locale=i18n.babel_locale(i18n.current()))
     return (
         f" {last} ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
     )
@@ -217,18 +264,30 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
         date_sort=_date_sort,
         src=urls.entry_src,
         plural=_count,
+        day=_day,
+        # A message marked where it is defined (N_: a kind's label), in the interface's
+        # language: for map(); {{ _(value) }} prints one.
+        translate=i18n.gettext,
+        languages_read=_languages_read,
+        entry_when=_entry_when,
         json=lambda value: Markup(json.dumps(value, ensure_ascii=False)),
         apa=cite.apa,
         bibtex=cite.bibtex,
         permalink=cite.permalink,
         language=language_name,
-        words=_words,
+        words=words,
         when=i18n.when,
         number=i18n.number,
         foreign=_foreign,
         foreign_block=_foreign_block,
     )
-    env.globals.update(md_link=_md_link, href=_href, tag_src=urls.tag_src, count=count)
+    env.globals.update(
+        md_link=_md_link,
+        href=_href,
+        tag_src=urls.tag_src,
+        count=count,
+        english=i18n.is_english,
+    )
     return env
 
 

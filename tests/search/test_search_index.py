@@ -123,7 +123,7 @@ def test_the_bundles_key_is_made_from_the_records_not_only_the_entries(
     records, key = search.keyed_records(golden_corpus, {})
     assert search.keyed_records(golden_corpus, {}) == (records, key)
     made = search.record
-    monkeypatch.setattr(search, "record", lambda e, c: {**made(e, c), "sort": {"n": "1"}})
+    monkeypatch.setattr(search, "record", lambda e, c, *l: {**made(e, c, *l), "sort": {"n": "1"}})
     assert search.keyed_records(golden_corpus, {})[1] != key
     memo: dict[bytes, Any] = {}
     assert (
@@ -310,3 +310,15 @@ def test_a_binary_that_dies_while_indexing_fails_the_build_instead_of_hanging(tm
     with pytest.raises(BuildError, match="^search index: Pagefind stopped"):
         indexer.write(tmp_path / "pagefind")
     assert time.monotonic() - started < 15
+
+
+def test_one_record_serves_each_interface_with_its_own_words(golden_corpus: Corpus) -> None:
+    # A record carries, for each other interface, what its result shows there (issue 31).
+    english = {r["url"]: r for r in search.records(golden_corpus)}
+    both = {r["url"]: r for r in search.records(golden_corpus, ("zh",))}
+    event = next(u for u in both if u.startswith("/events/") and "title_zh" in both[u]["meta"])
+    meta = both[event]["meta"]
+    assert meta["kind_zh"] == "事件" and meta["date_zh"].endswith("日")
+    assert meta["title"] == english[event]["meta"]["title"]  # the first interface's unchanged
+    assert all(k in english[u]["meta"] for u in both for k in english[u]["meta"])
+    assert not any(k.endswith("_zh") for r in english.values() for k in r["meta"])

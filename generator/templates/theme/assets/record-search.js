@@ -12,6 +12,9 @@
  * The index is Chinese (generator/publish/search.py), its text cut into words; Pagefind cuts
  * a query into words only on a page whose own language is Chinese, so `words` does it here.
  * Without a chosen order, an entry whose name is exactly what was typed comes first.
+ *
+ * What the script says is English here; an interface in another language gives its own words
+ * as JSON in the search form's (or the header box's) data-record-words (search.md.j2).
  */
 (function () {
   "use strict";
@@ -37,6 +40,47 @@
       });
     }
     return loading;
+  }
+
+  // --- the interface's words ------------------------------------------------------------
+
+  var ENGLISH = {
+    unavailable: "Search is unavailable: its index could not be loaded. Try again, or browse the timeline and tags.",
+    one: "1 result",
+    many: "{n} results",
+    oneFor: "1 result for “{q}”",
+    manyFor: "{n} results for “{q}”",
+    none: "No results.",
+    noneFor: "No results for “{q}”.",
+    tryFilter: "Try removing a filter.",
+    tryWords: "Try other words, or fewer.",
+    then: "{first} {next}",
+    all: "All {n} results, with filters",
+    filter: "Filter these results",
+    type: "Type words to search for, or choose a filter.",
+    typeIn: "Type words to search for, in {languages}, or choose a filter.",
+    by: "{kind} by {by}"
+  };
+
+  function phrases(node) {
+    // say(key, {n: 3}): the element's words for key, or the English, with {n} filled in.
+    var own = {};
+    try {
+      own = JSON.parse((node && node.getAttribute("data-record-words")) || "{}");
+    } catch (e) {
+      own = {};
+    }
+    return function (key, values) {
+      var text = typeof own[key] === "string" ? own[key] : ENGLISH[key];
+      return text.replace(/\{(\w+)\}/g, function (whole, name) {
+        return values && name in values ? String(values[name]) : whole;
+      });
+    };
+  }
+
+  function counted(say, n, q) {
+    // "3 results", "1 result for “q”".
+    return say((n === 1 ? "one" : "many") + (q ? "For" : ""), { n: n, q: q });
   }
 
   // --- searching ----------------------------------------------------------------------
@@ -269,13 +313,13 @@
     return target.href;
   }
 
-  function result(q, data) {
+  function result(q, data, say) {
     var item = el("li", "md-search-result__item");
     var link = el("a", "md-search-result__link");
     link.href = href(data.url, q);
     var article = el("article", "md-search-result__article md-typeset");
     var meta = localMeta(data.meta || {});
-    var kind = meta.by ? meta.kind + " by " + meta.by : meta.kind;
+    var kind = meta.by ? say("by", { kind: meta.kind, by: meta.by }) : meta.kind;
     article.appendChild(el("p", "record-search-kind", [kind, meta.date].filter(Boolean).join(" · ")));
     var heading = [meta.title || data.url, meta.names].filter(Boolean).join(" ");
     var title = draw(el("h2", "record-search-title"), titleParts(meta.title || data.url, q));
@@ -294,13 +338,12 @@
     return markChinese(item);
   }
 
-  function show(list, q, datas) {
-    list.replaceChildren.apply(list, datas.map(function (d) { return result(q, d); }));
+  function show(list, q, datas, say) {
+    list.replaceChildren.apply(list, datas.map(function (d) { return result(q, d, say); }));
   }
 
-  function failed(status) {
-    status.textContent =
-      "Search is unavailable: its index could not be loaded. Try again, or browse the timeline and tags.";
+  function failed(status, say) {
+    status.textContent = say("unavailable");
   }
 
   // --- the header box ------------------------------------------------------------------
@@ -313,6 +356,7 @@
     var more = box.querySelector("[data-record-search-more]");
     var moreLink = more.querySelector("a");
     var idle = status.textContent;
+    var say = phrases(box);
 
     var phone = window.matchMedia("(max-width: 59.984375em)");
 
@@ -322,7 +366,7 @@
       // the opening circle does not widen the page.
       if (phone.matches) document.body.setAttribute("data-md-scrolllock", "");
       pagefind().catch(function () {
-        failed(status);
+        failed(status, say);
       });
     }
     function close() {
@@ -368,17 +412,17 @@
             if (input.value.trim() !== q) return;
             var n = found.results.length;
             status.textContent = n
-              ? n + (n === 1 ? " result" : " results")
-              : "No results for “" + q + "”. Try other words, or fewer.";
+              ? counted(say, n, "")
+              : say("then", { first: say("noneFor", { q: q }), next: say("tryWords") });
             markChinese(status);
-            show(list, q, datas);
+            show(list, q, datas, say);
             moreLink.href = new URL("search/?q=" + encodeURIComponent(q), here).href;
-            moreLink.textContent = n > shown.length ? "All " + n + " results, with filters" : "Filter these results";
+            moreLink.textContent = n > shown.length ? say("all", { n: n }) : say("filter");
             more.hidden = n === 0;
           });
         })
         .catch(function () {
-          failed(status);
+          failed(status, say);
         });
     });
     // Material's shared searches were ?q=… on any page: open the box with that query.
@@ -419,6 +463,7 @@
     var list = document.querySelector("[data-record-search-page-results]");
     var moreButton = document.querySelector("[data-record-search-page-more]");
     var languages = form.getAttribute("data-record-languages");
+    var say = phrases(form);
     var params = new URLSearchParams(location.search);
     var found = [];
     var foundFor = "";
@@ -457,7 +502,7 @@
       var mine = run;
       return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
         if (mine !== run) return;
-        datas.forEach(function (d) { list.appendChild(result(foundFor, d)); });
+        datas.forEach(function (d) { list.appendChild(result(foundFor, d, say)); });
         shownCount += batch.length;
         moreButton.hidden = shownCount >= found.length;
       });
@@ -470,8 +515,7 @@
       var mine = ++run;
       writeUrl();
       if (!q && !filtered) {
-        status.textContent =
-          "Type words to search for" + (languages ? ", in " + languages : "") + ", or choose a filter.";
+        status.textContent = languages ? say("typeIn", { languages: languages }) : say("type");
         list.replaceChildren();
         moreButton.hidden = true;
         return;
@@ -492,16 +536,18 @@
             if (mine !== run) return;
             var n = found.length; // said once the first results are on the page
             if (n) {
-              status.textContent = n + (n === 1 ? " result" : " results") + (q ? " for “" + q + "”" : "");
+              status.textContent = counted(say, n, q);
             } else {
-              status.textContent = "No results" + (q ? " for “" + q + "”" : "") + "." +
-                (filtered ? " Try removing a filter." : " Try other words, or fewer.");
+              status.textContent = say("then", {
+                first: say(q ? "noneFor" : "none", { q: q }),
+                next: say(filtered ? "tryFilter" : "tryWords")
+              });
             }
             markChinese(status);
           });
         })
         .catch(function () {
-          failed(status);
+          failed(status, say);
         });
     }
 
@@ -526,7 +572,7 @@
         search();
       })
       .catch(function () {
-        failed(status);
+        failed(status, say);
       });
 
     form.addEventListener("input", search);
