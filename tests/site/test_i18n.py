@@ -101,14 +101,6 @@ NOT_YET = {
     "kinds/actor/index.md.j2",
     "kinds/actor/page.md.j2",
     "kinds/actor/subscribe.md.j2",
-    "kinds/event/events.md.j2",
-    "kinds/event/filter.html.j2",
-    "kinds/event/home.md.j2",
-    "kinds/event/index.md.j2",
-    "kinds/event/page.md.j2",
-    "kinds/event/rows.j2",
-    "kinds/event/timeline.md.j2",
-    "kinds/event/year.md.j2",
     "kinds/list/data.md.j2",
     "kinds/list/feed.html.j2",
     "kinds/list/home.md.j2",
@@ -175,7 +167,8 @@ def unmarked_words(source: str) -> list[str]:
             kept += re.findall(rf'\s{attr}="([^"]*)"', tag.group())
     joined = re.sub(r"<[^>]*>", " ", joined) + " " + " ".join(kept)
     joined = re.sub(r"\]\([^)]*\)", "] ", joined)  # a Markdown link's target
-    joined = re.sub(r"\{\s*[:.#][^}]*\}", " ", joined)  # attribute lists
+    # attribute lists: { #id .class }, and { data-record-x } (a bare attribute's name)
+    joined = re.sub(r"\{\s*(?:[:.#]|[a-z]+-[a-z-]+)[^}]*\}", " ", joined)
     # front matter: its keys, and values that are names (og_type: article; hide: - toc)
     joined = re.sub(r"(?m)(^|\x00)\s*[a-z_]+:(\s*[a-z_]+\s*$)?", " ", joined)
     joined = re.sub(r"(?m)^\s*- [a-z_]+\s*$", " ", joined)
