@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.core import i18n
 from generator.core.dates import PartialDate
 
 Link = Callable[[str], tuple[str, str]]  # an anchor ("2025", "2025-01") → (page, anchor)
@@ -14,24 +15,46 @@ Link = Callable[[str], tuple[str, str]]  # an anchor ("2025", "2025-01") → (pa
 
 @dataclass(frozen=True)
 class Row:
-    label: str  # "2025", "January 2025"
+    """One bar. Its words are read in the interface's language when the chart is shown."""
+
+    period: PartialDate  # a year, or a month within a busy year
     count: int
     percent: float  # the bar's length: count / the busiest year's count, in %
     src: str  # where the period starts on the timeline
     anchor: str
-    month: bool = False  # a month within a busy year, shown under it
-    gap_before: str = ""  # "No events for 7 years": the empty stretch before this row
+    gap: int = 0  # years without events before this row
+
+    @property
+    def label(self) -> str:
+        """ "2025", "January 2025"."""
+        return i18n.when(self.period)
+
+    @property
+    def month(self) -> bool:
+        """A month within a busy year, shown under it."""
+        return self.period.month is not None
 
     @property
     def noun(self) -> str:
-        return "event" if self.count == 1 else "events"
+        return i18n.ngettext("event", "events", self.count)
+
+    @property
+    def gap_before(self) -> str:
+        """ "No events for 7 years": the empty stretch before this row; "" when there is none."""
+        if not self.gap:
+            return ""
+        text = i18n.ngettext("No events for %(num)s year", "No events for %(num)s years", self.gap)
+        return text % {"num": i18n.number(self.gap)}
 
 
 @dataclass(frozen=True)
 class Chart:
     rows: tuple[Row, ...]
     total: int
-    title: str = "Events per year"
+
+    @property
+    def title(self) -> str:
+        return i18n.gettext("Events per year")
 
     @property
     def empty(self) -> bool:
@@ -42,18 +65,40 @@ class Chart:
         """What the chart shows, in words: the span, the busiest year and month."""
         years = [r for r in self.rows if not r.month]
         if not years:
-            return "No events yet."
+            return i18n.gettext("No events yet.")
         first, last = years[0], years[-1]
-        span = first.label if first is last else f"{first.label} to {last.label}"
-        noun = "event" if self.total == 1 else "events"
-        text = f"{self.total:,} {noun} from {span}."
+        span = first.label
+        if first is not last:
+            span = i18n.gettext("%(first)s to %(last)s") % {"first": span, "last": last.label}
         top = max(years, key=lambda r: r.count)  # the first of equals
-        text += f" The busiest year was {top.label}, with {top.count:,}"
+        values = {
+            "num": i18n.number(self.total),
+            "span": span,
+            "year": top.label,
+            "top": i18n.number(top.count),
+        }
         months = [r for r in self.rows if r.month]
-        if months:
-            busiest = max(months, key=lambda r: r.count)
-            text += f"; the busiest month, {busiest.label}, had {busiest.count:,}"
-        return text + ". Busy years are broken down by month." if months else text + "."
+        if not months:
+            return (
+                i18n.ngettext(
+                    "%(num)s event from %(span)s. The busiest year was %(year)s, with %(top)s.",
+                    "%(num)s events from %(span)s. The busiest year was %(year)s, with %(top)s.",
+                    self.total,
+                )
+                % values
+            )
+        busiest = max(months, key=lambda r: r.count)
+        values.update(month=busiest.label, most=i18n.number(busiest.count))
+        return (
+            i18n.ngettext(
+                "%(num)s event from %(span)s. The busiest year was %(year)s, with %(top)s; the "
+                "busiest month, %(month)s, had %(most)s. Busy years are broken down by month.",
+                "%(num)s events from %(span)s. The busiest year was %(year)s, with %(top)s; the "
+                "busiest month, %(month)s, had %(most)s. Busy years are broken down by month.",
+                self.total,
+            )
+            % values
+        )
 
 
 MAX_ROWS = 40  # more bars than this with the months of busy years: the years alone
@@ -71,15 +116,15 @@ def events_chart(events: Sequence[Any], link: Link, by_month: Callable[[int], bo
     previous: int | None = None
     for year, n in sorted(years.items()):
         src, at = link(str(year))
-        gap = _stretch(year - previous - 1) if previous is not None else ""
-        rows.append(Row(str(year), n, _percent(n, top), src, at, gap_before=gap))
+        gap = year - previous - 1 if previous is not None else 0
+        rows.append(Row(PartialDate(year), n, _percent(n, top), src, at, gap))
         previous = year
         if by_month(year):
             for (y, month), count in sorted(months.items()):
                 if y == year:
                     src, at = link(f"{year}-{month:02d}")
-                    label = PartialDate(year, month).display()
-                    rows.append(Row(label, count, _percent(count, top), src, at, month=True))
+                    period = PartialDate(year, month)
+                    rows.append(Row(period, count, _percent(count, top), src, at))
     return Chart(tuple(rows), len(events))
 
 
@@ -89,10 +134,3 @@ def _never(year: int) -> bool:
 
 def _percent(n: int, top: int) -> float:
     return round(100 * n / top, 1)
-
-
-def _stretch(years: int) -> str:
-    """ "No events for 2 years"; "" when there is no gap."""
-    if not years:
-        return ""
-    return f"No events for {years} year{'' if years == 1 else 's'}"

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.core.dates import PartialDate, display_range
+from generator.core import i18n
+from generator.core.dates import PartialDate
 from generator.core.paging import Page
 from generator.format.fields import object_of, refs, spec
 from generator.format.ids import make_id
@@ -50,7 +51,24 @@ class Event(Dated, Entry):
 
     @property
     def when(self) -> str:
-        return display_range(self.date, self.end_date)
+        return i18n.when_range(self.date, self.end_date)
+
+    @property
+    def local_title(self) -> str | None:
+        """The title in the interface's language, where the event has one: its ``zh`` title
+        in a Chinese interface (the record's translation); None otherwise."""
+        return self.zh.title if self.zh and _reads_chinese() else None
+
+    @property
+    def local_summary(self) -> str | None:
+        """The summary in the interface's language, as ``local_title``; the English one stays
+        the sourced text."""
+        return self.zh.summary if self.zh and _reads_chinese() else None
+
+
+def _reads_chinese() -> bool:
+    """Whether the interface is in Chinese, the language of an event's ``zh`` fields."""
+    return i18n.current().split("-")[0] == "zh"
 
 
 SUMMARY_PLACEHOLDER = "TODO: what happened, in your own words (Markdown)."
@@ -59,11 +77,35 @@ SUMMARY_PLACEHOLDER = "TODO: what happened, in your own words (Markdown)."
 class EventKind(Kind):
     """Events are listed on the timeline (``kinds/timeline.py``) and, as a table, at /events/."""
 
+    def summary(self, entry: Entry) -> str:
+        """The summary in the interface's language where the event has one (its Chinese)."""
+        assert isinstance(entry, Event)
+        return entry.local_summary or entry.summary
+
+    def headline(self, entry: Entry, corpus: CorpusView) -> str:
+        """The title in the interface's language where the event has one (its Chinese)."""
+        assert isinstance(entry, Event)
+        return entry.local_title or entry.title
+
     def feed_title(self, entry: Entry, corpus: CorpusView) -> str:
         """ "13 January 2025: The bridge closes": a reader learns when it happened, whenever
         the item was added or changed."""
         assert isinstance(entry, Event)
-        return f"{entry.when}: {entry.title}"
+        when, title = entry.when, self.headline(entry, corpus)
+        return i18n.gettext("%(when)s: %(title)s") % {"when": when, "title": title}
+
+    @property
+    def local_plural_label(self) -> str:
+        """ "Events" in the interface's language; a knowledge base's own label as written."""
+        return i18n.gettext(self.plural_label)
+
+    def count(self, n: int, num: str | None = None) -> str:
+        """ "54 events" in the interface's language (``num``: the number as written, such as
+        a placeholder for a script); a knowledge base's own label ("54 floods") as written."""
+        num = i18n.number(n) if num is None else num
+        if (self.label, self.plural_label) != (KIND.label, KIND.plural_label):
+            return f"{num} {(self.label if n == 1 else self.plural_label).lower()}"
+        return i18n.ngettext("%(num)s event", "%(num)s events", n) % {"num": num}
 
     def skeleton(self, values: dict[str, Any]) -> dict[str, Any]:
         return {"summary": SUMMARY_PLACEHOLDER, **values}
@@ -107,7 +149,7 @@ class EventKind(Kind):
 
     @property
     def browse(self) -> tuple[str, str]:
-        return self.index_src, "the timeline"
+        return self.index_src, i18n.gettext("the timeline")
 
     def index(self, corpus: Corpus) -> timeline.Timeline:
         return timeline.Timeline.of(corpus.of(self.name))
@@ -154,8 +196,8 @@ KIND = EventKind(
     name="event",
     entry=Event,
     folder="events",
-    label="Event",
-    plural_label="Events",
+    label=i18n.N_("Event"),
+    plural_label=i18n.N_("Events"),
     schema_title="Event entry",
     schema_description="A dated event on the timeline.",
     routes=timeline.ROUTES,

@@ -9,6 +9,9 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from babel.dates import format_interval, format_skeleton
+
+from generator.core import i18n
 from generator.core.dates import PartialDate
 from generator.core.paging import PAGE_BUDGET, Page, Pager, paginate
 from generator.format import urls
@@ -66,8 +69,10 @@ class Week:
     def label(self) -> str:
         days = self.days
         if days is None:
-            return f"Sometime in {self.month.label}"
+            return i18n.gettext("Sometime in %(period)s") % {"period": self.month.label}
         first, end = days
+        if not i18n.is_english():  # "1月13–19日"
+            return _days(first, end, "MMMMd")
         return f"{self.short} {calendar.month_name[first.month]}"
 
     @property
@@ -75,14 +80,17 @@ class Week:
         """ "13–19" on the date rail, under its month; "Undated" for events dated to the month."""
         days = self.days
         if days is None:
-            return "Undated"
+            return i18n.gettext("Undated")
         first, end = days
+        if not i18n.is_english():  # "13–19日"
+            return _days(first, end, "d")
         return str(first.day) if first == end else f"{first.day}–{end.day}"
 
     @property
     def spoken_rest(self) -> str:
         """What a screen reader hears after ``short``: " January 2025"."""
-        return f"{',' if self.days is None else ''} {self.month.label}"
+        after = i18n.N_(", %(period)s") if self.days is None else i18n.N_(" %(period)s")
+        return i18n.gettext(after) % {"period": self.month.label}
 
 
 @dataclass
@@ -96,8 +104,9 @@ class MonthGroup:
     @property
     def label(self) -> str:
         if self.month is None:
-            return f"Sometime in {self.year}"
-        return PartialDate(self.year, self.month).display()
+            year = i18n.when(PartialDate(self.year))
+            return i18n.gettext("Sometime in %(period)s") % {"period": year}
+        return i18n.when(PartialDate(self.year, self.month))
 
     @property
     def slug(self) -> str:
@@ -106,12 +115,16 @@ class MonthGroup:
     @property
     def short(self) -> str:
         """ "Jan", on the date rail; "Undated" for events dated only to the year."""
-        return "Undated" if self.month is None else calendar.month_abbr[self.month]
+        if self.month is None:
+            return i18n.gettext("Undated")
+        if not i18n.is_english():  # "1月"
+            return _format(date(self.year, self.month, 1), "MMM")
+        return calendar.month_abbr[self.month]
 
     @property
     def spoken_rest(self) -> str:
         """What a screen reader hears after ``short``: "Jan" is read "Jan 2025"."""
-        return f" {self.year}"
+        return i18n.gettext(" %(period)s") % {"period": i18n.when(PartialDate(self.year))}
 
     @property
     def anchor(self) -> str:
@@ -143,6 +156,11 @@ class YearGroup:
     def anchor(self) -> str:
         return str(self.year)
 
+    @property
+    def label(self) -> str:
+        """ "2025" in the interface's language ("2025年")."""
+        return i18n.when(PartialDate(self.year))
+
     @cached_property
     def split(self) -> bool:
         """Too much for one page: the year's page lists months, each on its own page(s)."""
@@ -167,10 +185,20 @@ class TimelinePage:
     """One page of events: a run of years, or (part of) one month of a split year."""
 
     src: str
-    title: str
+    span: str  # its years: "2025", "2013–2024"
     years: list[YearGroup]
     pager: Pager | None = None
     month: MonthGroup | None = None  # the month this page is part of, in a split year
+
+    @property
+    def title(self) -> str:
+        """Its years ("2013–2024") or its month, in the interface's language."""
+        if self.month is not None:
+            return self.month.label
+        if i18n.is_english():
+            return self.span
+        first, last = (PartialDate.parse(str(y.year)) for y in (self.years[0], self.years[-1]))
+        return i18n.when_range(first, last)  # "2013–2024年"
 
     @property
     def events(self) -> list[Any]:
@@ -330,7 +358,7 @@ def _pages(years: list[YearGroup]) -> list[TimelinePage]:
                 for pager, chunk in chunks:
                     part = MonthGroup(month.year, month.month, list(chunk))
                     group = YearGroup(year.year, [part])
-                    pages.append(TimelinePage(pager.src, month.label, [group], pager, month))
+                    pages.append(TimelinePage(pager.src, "", [group], pager, month))
             continue
         n, w = len(year.events), sum(event_weight(e) for e in year.events)
         if run and (count + n > EVENTS_PER_PAGE or weight + w > PAGE_BUDGET):
@@ -340,6 +368,17 @@ def _pages(years: list[YearGroup]) -> list[TimelinePage]:
         count, weight = count + n, weight + w
     flush()
     return pages
+
+
+def _days(first: date, last: date, skeleton: str) -> str:
+    """Days of one month in the interface's language: "13–19日", "1月13–19日"."""
+    if first == last:
+        return _format(first, skeleton)
+    return format_interval(first, last, skeleton, locale=i18n.babel_locale(i18n.current()))
+
+
+def _format(day: date, skeleton: str) -> str:
+    return format_skeleton(skeleton, day, locale=i18n.babel_locale(i18n.current()))
 
 
 def _filters(corpus: Corpus, events: Iterable[Any]) -> dict[str, Any]:
@@ -359,9 +398,11 @@ def _filters(corpus: Corpus, events: Iterable[Any]) -> dict[str, Any]:
 
 def _filter_row(e: Any) -> dict[str, Any]:
     """One event as the filter shows it when the events span several pages."""
+    title = e.local_title or e.title
     return {
         "id": e.id,
-        "title": e.title,
+        "title": title,
+        **({} if i18n.is_english() or e.local_title else {"lang": "en"}),
         "when": e.when,
         "date": e.date.text or e.date.start.isoformat(),
         "url": urls.html_href(TIMELINE.src(), urls.entry_src(e)),

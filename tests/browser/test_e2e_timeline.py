@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,10 @@ from helpers import corpus_of, event
 from generator.build.pipeline import publish
 from generator.core.config import load_config
 from generator.format.corpus import Corpus
+from generator.format.kinds import using
+from generator.kinds import configured
 from generator.kinds.actor import Actor
+from generator.site import render
 from generator.validate.record import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -187,6 +191,36 @@ def test_every_event_opens_and_closes_at_once(page: Any, site_url: str) -> None:
     # opening each row by hand also turns the button around
     page.locator(".record-row summary").first.click()
     assert button.inner_text() == "Open every event"
+
+
+FORM = re.compile(r'(?s)<form class="record-filter".*?</form>')
+
+
+def test_the_filter_writes_its_words_in_the_pages_language(page: Any, site_url: str) -> None:
+    """record.js takes the words it writes from the page (data-record-*): here the built
+    English timeline with its filter as the Chinese interface renders it."""
+    config = load_config(ROOT / "mkdocs.yml")
+    with using(configured(config)):
+        chinese = render.render_pages(record(), config.for_interface("zh"))["timeline/index.md"]
+    form = FORM.search(chinese).group()  # type: ignore[union-attr]
+
+    def in_chinese(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=FORM.sub(lambda _: form, response.text()))
+
+    page.route(re.compile(r"/timeline/(\?.*)?$"), in_chinese)
+    page.goto(site_url + "timeline/?tag=us-law")
+    _wait_for_filter(page)
+    shown = len(_rows(page))
+    count = page.locator(".record-filter__count").inner_text()
+    assert count == f"{events()}个事件中的{shown}个，标签“us-law”"
+    assert page.locator("[data-record-follow] span").inner_text() == "带有标签“us-law”的条目"
+    button = page.locator("button[data-record-expand]")
+    assert button.inner_text() == "展开全部事件"
+    button.click()
+    assert button.inner_text() == "收起全部事件"
+    button.click()
+    assert button.inner_text() == "展开全部事件"
 
 
 def test_a_keyboard_reaches_the_first_event_in_a_few_keys(page: Any, site_url: str) -> None:

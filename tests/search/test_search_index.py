@@ -123,7 +123,9 @@ def test_the_bundles_key_is_made_from_the_records_not_only_the_entries(
     records, key = search.keyed_records(golden_corpus, {})
     assert search.keyed_records(golden_corpus, {}) == (records, key)
     made = search.record
-    monkeypatch.setattr(search, "record", lambda e, c, *l: {**made(e, c, *l), "sort": {"n": "1"}})
+    monkeypatch.setattr(
+        search, "record", lambda e, c, *rest: {**made(e, c, *rest), "sort": {"n": "1"}}
+    )
     assert search.keyed_records(golden_corpus, {})[1] != key
     memo: dict[bytes, Any] = {}
     assert (
@@ -318,7 +320,7 @@ def test_one_record_serves_each_interface_with_its_own_words(golden_corpus: Corp
     both = {r["url"]: r for r in search.records(golden_corpus, ("zh",))}
     event = next(u for u in both if u.startswith("/events/") and "title_zh" in both[u]["meta"])
     meta = both[event]["meta"]
-    assert meta["kind_zh"] == "事件" and meta["date_zh"].endswith("日")
+    assert meta["kind_zh"] == "事件" and "年" in meta["date_zh"]
     assert meta["title"] == english[event]["meta"]["title"]  # the first interface's unchanged
     assert all(k in english[u]["meta"] for u in both for k in english[u]["meta"])
     assert not any(k.endswith("_zh") for r in english.values() for k in r["meta"])

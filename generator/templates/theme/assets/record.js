@@ -17,6 +17,18 @@
     return number(n) + " " + (n === 1 ? nouns[0] : nouns[1]);
   }
 
+  /* "{shown} of {total}" with its values: the words come from the page (data-record-*, in
+     the interface's language), or are the English given here. */
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
+    });
+  }
+
+  function wording(node, name, english) {
+    return (node && node.getAttribute("data-record-" + name)) || english;
+  }
+
   /* Timeline filter. The filter lives in the URL of the timeline's first page
      (timeline/?tag=…&actor=…), so a filtered view can be shared and reloaded. On that page it
      filters the events in place when they are all there, or searches the whole record
@@ -43,6 +55,14 @@
     });
     var expand = form.querySelector("[data-record-expand]");
     var nouns = (form.getAttribute("data-record-nouns") || "event|events").split("|");
+    var counted = form.getAttribute("data-record-counted"); // "{num}个事件|{num}个事件"
+    function say(name, english, values) {
+      return fill(wording(form, name, english), values || {});
+    }
+    function countOf(n) {
+      if (!counted) return plural(n, nouns);
+      return fill(counted.split("|")[n === 1 ? 0 : 1], { num: number(n) });
+    }
     var index = null; // events.json, once fetched
 
     function chosen() {
@@ -57,10 +77,15 @@
       var parts = [];
       selects.forEach(function (select) {
         if (wanted[select.name]) {
-          parts.push(select.name + " " + select.options[select.selectedIndex].text);
+          var chosenText = select.options[select.selectedIndex].text;
+          parts.push(fill(wording(select, "chosen", select.name + " {name}"), { name: chosenText }));
         }
       });
-      return parts.join(" and ");
+      var text = parts.shift() || "";
+      parts.forEach(function (part) {
+        text = say("both", "{first} and {second}", { first: text, second: part });
+      });
+      return text;
     }
 
     function matches(tags, actors, wanted) {
@@ -81,10 +106,14 @@
 
     function showCount(shown, all, wanted) {
       var filtering = Object.keys(wanted).length > 0;
-      count.textContent = filtering ? number(shown) + " of " + plural(all, nouns) + ", " + describe(wanted) : "";
+      count.textContent = filtering ? say("count", "{shown} of {total}, {filter}", {
+        shown: number(shown), total: countOf(all), filter: describe(wanted)
+      }) : "";
       clearButton.hidden = !filtering;
       empty.hidden = !filtering || shown > 0;
-      if (total) total.textContent = filtering ? number(shown) + " of " + totalText : totalText;
+      if (total) {
+        total.textContent = filtering ? say("of", "{shown} of {total}", { shown: number(shown), total: totalText }) : totalText;
+      }
       showFeeds(wanted);
     }
 
@@ -98,7 +127,7 @@
           if (saved[1] !== null) node.setAttribute("href", saved[1]);
           else node.textContent = saved[2];
         } else if (node.tagName === "SPAN") {
-          node.textContent = "entries tagged " + wanted.tag;
+          node.textContent = say("tagged", "entries tagged {tag}", { tag: wanted.tag });
         } else if (feed) {
           node.setAttribute("href", follow.getAttribute("data-record-follow") + encodeURIComponent(wanted.tag) + feed[0]);
         }
@@ -114,8 +143,10 @@
           return d.open || d.closest(".record-row").hidden;
         });
       }
+      var openText = expand.textContent; // "Open every event", as the page words it
+      var closeText = wording(expand, "close", "Close every event");
       function label() {
-        expand.textContent = allOpen() ? "Close every event" : "Open every event";
+        expand.textContent = allOpen() ? closeText : openText;
       }
       expand.addEventListener("click", function () {
         var open = !allOpen();
@@ -162,6 +193,7 @@
       link.className = "record-row__title";
       link.href = event.url;
       link.textContent = event.title;
+      if (event.lang) link.lang = event.lang; // a title the interface's language lacks
       var main = document.createElement("span");
       main.className = "record-row__main";
       main.appendChild(link);
@@ -203,7 +235,7 @@
       } else if (index) {
         filterIndex(wanted);
       } else if (Object.keys(wanted).length) {
-        count.textContent = "Searching every event…";
+        count.textContent = say("searching", "Searching every event…");
         fetch(source).then(function (response) {
           if (!response.ok) throw new Error(response.status);
           return response.json();
@@ -211,7 +243,7 @@
           index = data;
           apply();
         }).catch(function () {
-          count.textContent = "The events could not be loaded; the pages below list them all.";
+          count.textContent = say("failed", "The events could not be loaded; the pages below list them all.");
         });
       } else {
         showCount(0, 0, wanted);
