@@ -237,11 +237,16 @@ def sitemap_problems(xml: bytes, url: str) -> list[str]:
         if child.tag != f"{SITEMAP_NS}{item}":
             problems.append(f"a {child.tag} element among the <{item}> elements")
             continue
-        names = [c.tag.removeprefix(SITEMAP_NS) for c in child]
+        # The schema lets elements of other namespaces follow (xhtml:link, for hreflang).
+        own = [c for c in child if c.tag.startswith(SITEMAP_NS)]
+        others = len(child) - len(own)
+        if others and any(c.tag.startswith(SITEMAP_NS) for c in list(child)[-others:]):
+            problems.append(f"<{item}> has elements of another namespace before its own")
+        names = [c.tag.removeprefix(SITEMAP_NS) for c in own]
         if names != [n for n in order if n in names] or names[:1] != ["loc"]:
             problems.append(f"<{item}> holds {names}, not loc then {order[1:]}, once each")
             continue
-        values = {c.tag.removeprefix(SITEMAP_NS): (c.text or "") for c in child}
+        values = {c.tag.removeprefix(SITEMAP_NS): (c.text or "") for c in own}
         loc = values["loc"]
         if not 12 <= len(loc) <= 2048 or urlsplit(loc).scheme not in ("http", "https"):
             problems.append(f"{loc!r} is not an absolute address of 12 to 2048 characters")

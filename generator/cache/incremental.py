@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 
 from generator.cache import cachedir, sealed
-from generator.cache.store import BuildCache, CachedPage, Index, global_key
+from generator.cache.store import KEEP, BuildCache, CachedPage, Index, global_key
 from generator.core.config import SiteConfig
 from generator.core.paging import Page
 from generator.site import fingerprint
@@ -40,7 +40,7 @@ def open_cache(
     """The cache's namespace in ``folder`` for this configuration and address."""
     extra = [config.root / "CONTRIBUTING.md"]  # docs/contributing.md includes it
     key = global_key(config.path, site_url, Path(mk.docs_dir), extra, mk.theme_dir)
-    return BuildCache.open(folder, key)
+    return BuildCache.open(folder, key, KEEP * len(config.interfaces))
 
 
 class Incremental:

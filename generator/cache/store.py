@@ -25,7 +25,7 @@ from generator.format import kinds
 log = logging.getLogger(__name__)
 
 FORMAT = 3  # bump when what is kept changes shape
-KEEP = 3  # namespaces kept: build, serve (another address) and one more
+KEEP = 3  # namespaces kept per interface language: build, serve (another address), one more
 PACKAGES = (
     "mkdocs",
     "properdocs",
@@ -134,16 +134,18 @@ def _tree(root: Path) -> Iterator[Path]:
 class BuildCache:
     """One namespace of the cache, held (locked) from ``open`` until ``close``."""
 
-    def __init__(self, root: Path, key: str, lock: int):
+    def __init__(self, root: Path, key: str, lock: int, keep: int = KEEP):
         self.root = root
         self.folder = root / key
         self._lock = lock
+        self.kept_namespaces = keep  # kept in all (``KEEP`` per interface language)
         self._memo_read = False  # whether the memos were read whole: else save writes them
         self.index = self._read_index()
 
     @classmethod
-    def open(cls, root: Path, key: str) -> BuildCache | None:
-        """The namespace for ``key`` under ``root``, or None if another build holds it or it
+    def open(cls, root: Path, key: str, keep: int = KEEP) -> BuildCache | None:
+        """The namespace for ``key`` under ``root`` (the ``keep`` namespaces used last are
+        kept, the others deleted), or None if another build holds it or it
         cannot be created (the build then runs without a cache, and says so)."""
         try:
             (root / key).mkdir(parents=True, exist_ok=True)
@@ -157,7 +159,7 @@ class BuildCache:
             os.close(lock)
             log.info("Building without the cache: another build is using %s", root)
             return None
-        return cls(root, key, lock)
+        return cls(root, key, lock, keep)
 
     def close(self) -> None:
         os.close(self._lock)
@@ -270,7 +272,7 @@ class BuildCache:
             key=lambda p: (p / "index.pickle").stat().st_mtime,
             reverse=True,
         )
-        kept = [self.folder, *(p for p in namespaces if p != self.folder)][:KEEP]
+        kept = [self.folder, *(p for p in namespaces if p != self.folder)][: self.kept_namespaces]
         gone = [_keys(index) for index in dropped]
         for folder in namespaces:
             if folder not in kept:

@@ -11,7 +11,6 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from generator.core.errors import BuildError
-from generator.core.markup import written_in_han
 from generator.core.problems import display_path
 from generator.engine import html_pages
 from generator.engine.pagecheck import front_matter_problem
@@ -66,11 +65,8 @@ class RecordPlugin(BasePlugin):
         return markdown
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        # Chinese inside English (a name, a quoted term), on every page the theme writes; not
-        # on the pages of an interface in Chinese.
-        interface = config.extra.get("interface")
-        if interface and written_in_han(interface["language"]):
-            return output
+        # Chinese inside English (a name, a quoted term), on every page the theme writes: in
+        # the Chinese interface, inside its English (an entry shown in English).
         return mark_chinese(output)
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from generator.core.markup import HAN, written_in_han
 
@@ -52,17 +53,36 @@ def _languages(html: str) -> list[tuple[int, int, bool]]:
     return found
 
 
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping (nested) spans as one, in order."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def mark_chinese(html: str, lang: str = "zh") -> str:
     """``html`` with each run of Han characters (or of CJK punctuation) in text whose
     language is not Chinese, or another language written in Han, wrapped in
     ``<span lang="zh">``; short runs are also kept from breaking across lines. Attributes,
     scripts, styles and titles are left as they are. Regular expressions find the runs and
     the elements with a language, so that a page costs about as much as reading it."""
-    runs = list(RUN_RE.finditer(html))
+    langs = _languages(html)
+    if langs and langs[0][1] == len(html) and langs[0][2]:
+        # A page in Chinese: only runs inside elements of another language can need a mark.
+        runs = [
+            m
+            for a, b in _merged(x[:2] for x in langs if not x[2])
+            for m in RUN_RE.finditer(html, a, b)
+        ]
+    else:
+        runs = list(RUN_RE.finditer(html))
     if not runs:
         return html
     raw = [m.span() for m in _RAW_RE.finditer(html)]
-    langs = _languages(html)
     out: list[str] = []
     at = 0
     for m in runs:

@@ -212,9 +212,9 @@ def test_the_built_sitemap_dates_entry_pages_by_their_entries(built_site: BuildR
         urljoin(base, p.relative_to(site).as_posix().removesuffix("index.html"))
         for p in site.rglob("index.html")
         if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:600]
-        and not p.relative_to(site).as_posix().startswith("pagefind/")
+        and not p.relative_to(site).as_posix().startswith(("pagefind/", "zh/"))
     }
-    assert set(found) == pages
+    assert set(found) == pages  # the Chinese interface's pages are in zh/sitemap.xml
 
 
 @pytest.mark.slow

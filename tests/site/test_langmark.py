@@ -55,3 +55,15 @@ def test_attributes_scripts_styles_and_titles_are_not_text() -> None:
 def test_a_page_without_chinese_is_returned_as_it_is() -> None:
     html = "<p>Nothing to mark</p>"
     assert mark_chinese(html) is html
+
+
+def test_a_page_in_chinese_marks_only_the_chinese_inside_its_english() -> None:
+    # The Chinese interface (issue 31): an English quote there still names 天安門 as Chinese.
+    page = (
+        '<html lang="zh"><p>中文<span lang="en">Tian 天安門 x <i lang="zh">中</i></span>好</p>'
+        "</html>"
+    )
+    assert mark_chinese(page) == (
+        '<html lang="zh"><p>中文<span lang="en">Tian <span lang="zh" class="record-nobreak">'
+        '天安門</span> x <i lang="zh">中</i></span>好</p></html>'
+    )
