@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-from generator.core.dates import PartialDate, display_range
+from generator.core import i18n
+from generator.core.dates import PartialDate
 from generator.format import urls
 from generator.format.fields import (
     CORRECTIONS_MAX,
@@ -150,7 +151,8 @@ class Dated:
 
     @property
     def when(self) -> str:
-        return display_range(self.date, None)
+        """The date as the interface's language writes it, at its precision."""
+        return i18n.when_range(self.date, None)
 
 
 # --- what the declarations say ----------------------------------------------------------------
