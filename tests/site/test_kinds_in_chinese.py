@@ -18,7 +18,8 @@ from generator.site import render
 
 VOID = {"br", "img", "hr", "input", "meta", "link", "wbr"}
 # Where an entry page's body ends and the parts every kind shares begin (entry.md.j2).
-SHARED = re.compile(r'<p class="record-tags">|^## (Related|Referred|Sources)|record-suggest', re.M)
+HEADINGS = "Related|Referred|Sources|相关条目|提及本条目|来源"  # in English, in Chinese
+SHARED = re.compile(rf'<p class="record-tags">|^## ({HEADINGS})|record-suggest', re.M)
 
 
 class _Words(HTMLParser):
@@ -181,9 +182,8 @@ def test_the_lists_listing_and_the_index_of_terms(golden_zh: dict[str, str]) -> 
 def test_the_feed_items_of_quotes_and_lists_in_chinese(
     golden_corpus: Corpus, site_config: SiteConfig
 ) -> None:
-    with i18n.interface("zh"):
-        files = feeds.build_feeds(golden_corpus, site_config)
-    quotes = files["feeds/quotes.atom.xml"].decode("utf-8")
+    files = feeds.build_feeds(golden_corpus, site_config.for_interface("zh"))
+    quotes = files["zh/feeds/quotes.atom.xml"].decode("utf-8")
     assert "2025年1月14日" in quotes and "英文翻译：" in quotes
-    lists = files["feeds/lists.atom.xml"].decode("utf-8")
+    lists = files["zh/feeds/lists.atom.xml"].decode("utf-8")
     assert "2025年1月20日：3 个条目" in lists
