@@ -6,7 +6,6 @@ import functools
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale
@@ -65,6 +64,7 @@ def language_name(language: str, in_language: str | None = None) -> str:
     return name or language
 
 
+@functools.cache
 def babel_locale(language: str) -> str:
     """A BCP 47 tag as Babel names its locale: ``zh`` → ``zh``, ``zh-Hant`` → ``zh_Hant``."""
     return str(Locale.parse(language, sep="-"))
@@ -98,7 +98,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def number(n: int | float) -> str:
     """``n`` with the current language's digit grouping: 1,234."""
-    return format_decimal(n, locale=babel_locale(_current))
+    return _number(n, _current)
+
+
+@functools.lru_cache(maxsize=4096)
+def _number(n: int | float, language: str) -> str:
+    return format_decimal(n, locale=babel_locale(language))
 
 
 def is_english() -> bool:
@@ -117,29 +122,37 @@ _SKELETONS = {"year": "y", "month": "yMMMM", "day": "yMMMMd"}
 
 def when(d: PartialDate) -> str:
     """A date at its precision in the current language; English as ``PartialDate.display``."""
-    if is_english():
-        return d.display()
-    locale = babel_locale(_current)
-    text = _format(d.start, _SKELETONS["day" if d.precision == "datetime" else d.precision])
-    if d.moment is not None:
-        moment = d.moment
-        offset = d.display().rsplit(" ", 1)[-1]  # "UTC", "UTC+08:00": the same in any language
-        text += f" {format_time(moment, 'HH:mm', locale=locale)} {offset}"
-    return text
+    return d.display() if is_english() else _when(d, _current)
 
 
 def when_range(start: PartialDate, end: PartialDate | None) -> str:
-    """A date or a range in the current language: "2025年1月10日至17日"."""
+    """A date or a range in the current language, as CLDR writes it: "2025年1月10日 – 17日"."""
     if is_english():
         return display_range(start, end)
+    return _when_range(start, end, _current)
+
+
+# Babel reads CLDR's patterns on each call, and a timeline writes the same dates many times.
+@functools.lru_cache(maxsize=16384)
+def _when(d: PartialDate, language: str) -> str:
+    locale = babel_locale(language)
+    skeleton = _SKELETONS["day" if d.precision == "datetime" else d.precision]
+    text = format_skeleton(skeleton, d.start, locale=locale)
+    if d.moment is not None:
+        offset = d.display().rsplit(" ", 1)[-1]  # "UTC", "UTC+08:00": the same in any language
+        text += f" {format_time(d.moment, 'HH:mm', locale=locale)} {offset}"
+    return text
+
+
+@functools.lru_cache(maxsize=16384)
+def _when_range(start: PartialDate, end: PartialDate | None, language: str) -> str:
     if end is None or end.text == start.text:
-        return when(start)
+        return _when(start, language)
     if start.precision == end.precision and start.precision in ("year", "month", "day"):
         skeleton = _SKELETONS[start.precision]
-        locale = babel_locale(_current)
-        return format_interval(start.start, end.end, skeleton, locale=locale)
-    return gettext("%(start)s – %(end)s") % {"start": when(start), "end": when(end)}
-
-
-def _format(day: date | datetime, skeleton: str) -> str:
-    return format_skeleton(skeleton, day, locale=babel_locale(_current))
+        return format_interval(start.start, end.end, skeleton, locale=babel_locale(language))
+    with interface(language):
+        return gettext("%(start)s – %(end)s") % {
+            "start": _when(start, language),
+            "end": _when(end, language),
+        }
