@@ -636,6 +636,8 @@ def _mkdocs_config(
         search_languages=languages,
         interface=interface,
     )
+    if interface is not None and interface.docs_dir is not None:  # its own words for it
+        setup.native.site_description = config.site_description
     image = share.share_image(config, setup.docs_dir, setup.theme_dir)
     engine.theme_values(setup, share_image=image.theme_values())
     return setup

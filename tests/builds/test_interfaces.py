@@ -127,3 +127,10 @@ def test_the_feeds_of_each_language_are_in_their_folder(site: Path) -> None:
     assert (site / "zh" / "feeds" / "all.atom.xml").is_file()
     assert not (site / "zh" / "api").exists()  # the data is the same: published once
     assert not (site / "zh" / "pagefind").exists()  # and so is the search index
+
+
+def test_each_language_describes_the_site_in_its_own_words(site: Path) -> None:
+    english = (site / "about" / "index.html").read_text(encoding="utf-8")
+    chinese = (site / "zh" / "about" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="A sourced knowledge base' in english
+    assert '<meta name="description" content="一份有来源可查的知识库' in chinese
