@@ -28,13 +28,20 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
     return message
 
 
-@functools.cache
 def translations(language: str) -> NullTranslations:
     """The catalogue of ``language`` (``generator/locale/<language>/LC_MESSAGES``), compiled
-    from its .po file in memory; none (the words as written) for English or a missing one."""
+    from its .po file in memory, again when the file changes (``serve`` keeps running); none
+    (the words as written) for English or a language without one."""
     po = catalogue_path(language)
-    if not po.is_file():
+    try:
+        changed = po.stat().st_mtime_ns
+    except OSError:
         return NullTranslations()
+    return _compiled(po, language, changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(po: Path, language: str, changed: int) -> NullTranslations:
     with po.open("rb") as file:
         catalog = read_po(file, locale=babel_locale(language))
     compiled = io.BytesIO()

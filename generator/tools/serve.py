@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import COMMAND
 from generator.build.pipeline import build_site
+from generator.core import i18n
 from generator.core.config import load_config
 from generator.core.errors import ConfigError
 from generator.engine.preview import LiveServer
@@ -34,8 +35,9 @@ def parse_addr(addr: str) -> tuple[str, int]:
 
 
 def watched_paths(entries_dir: Path, config_path: Path, docs_dir: Path) -> list[Path]:
-    """Everything a page depends on: entries, hand-written pages, templates, the config."""
-    paths = [entries_dir, docs_dir, TEMPLATES_DIR, config_path]
+    """Everything a page depends on: entries, hand-written pages, templates and the
+    interface's catalogues, the config."""
+    paths = [entries_dir, docs_dir, TEMPLATES_DIR, i18n.LOCALE_DIR, config_path]
     snippets = config_path.parent / "CONTRIBUTING.md"  # included by docs/contributing.md
     if snippets.is_file():
         paths.append(snippets)

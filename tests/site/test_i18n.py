@@ -3,6 +3,7 @@ translation in every catalogue, and no English is left unmarked in an interface 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -202,3 +203,21 @@ def test_the_check_leaves_out_code_paths_and_attribute_names() -> None:
         '{{ rows|selectattr("KIND.feed")|list }}[Read more](x.md)'
     )
     assert unmarked_words(source) == ["See", "in", "Read", "more"]
+
+
+def test_an_edited_catalogue_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `serve` keeps running while a translator edits the .po: its next build reads the new words,
+    # and the preview watches the catalogues' folder.
+    from generator.tools.serve import watched_paths
+
+    po = tmp_path / "zh" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n\nmsgid "Sources"\nmsgstr "来源"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    with i18n.interface("zh"):
+        assert i18n.gettext("Sources") == "来源"
+        po.write_text('msgid ""\nmsgstr ""\n\nmsgid "Sources"\nmsgstr "出处"\n', encoding="utf-8")
+        os.utime(po, ns=(po.stat().st_atime_ns, po.stat().st_mtime_ns + 10**9))
+        assert i18n.gettext("Sources") == "出处"
+    monkeypatch.undo()
+    assert i18n.LOCALE_DIR in watched_paths(tmp_path, tmp_path / "mkdocs.yml", tmp_path)
