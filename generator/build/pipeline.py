@@ -626,7 +626,8 @@ def _mkdocs_config(
     patterns = "\n".join(not_in_nav + missing) + "\n" if missing else None
     theme = config.raw.get("theme")
     font_given = isinstance(theme, dict) and "font" in theme
-    languages = config.language_names if len(config.languages) > 1 else ""
+    with i18n.interface(config.interface):  # named in the interface's language
+        languages = render.languages_read(config) if len(config.languages) > 1 else ""
     setup = engine.configure(
         config.path,
         site_dir,
@@ -638,6 +639,7 @@ def _mkdocs_config(
     )
     if interface is not None and interface.docs_dir is not None:  # its own words for it
         setup.native.site_description = config.site_description
+        setup.native.copyright = config.copyright or None
     image = share.share_image(config, setup.docs_dir, setup.theme_dir)
     engine.theme_values(setup, share_image=image.theme_values())
     return setup

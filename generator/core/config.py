@@ -61,6 +61,7 @@ class SiteConfig:
     site_name: str
     site_url: str | None
     site_description: str
+    copyright: str = ""  # the footer's line (mkdocs.yml's copyright)
     feed_limit: int = 50
     intro: str = ""  # Markdown: the home page's two or three sentences on what happened
     languages: tuple[str, ...] = ("en",)  # of the entries' text (BCP 47), the interface's first
@@ -121,7 +122,7 @@ class SiteConfig:
 
 
 # The settings an interface may have in its own language (``extra.record.translations``).
-TRANSLATED = ("site_description", "intro", "search_example")
+TRANSLATED = ("site_description", "copyright", "intro", "search_example")
 
 
 def _interfaces(record: dict[str, Any], path: Path, languages: tuple[str, ...]) -> tuple[str, ...]:
@@ -276,6 +277,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         site_name=str(raw["site_name"]),
         site_url=raw.get("site_url") or None,
         site_description=str(raw.get("site_description") or ""),
+        copyright=str(raw.get("copyright") or ""),
         feed_limit=limit,
         intro=_text(record, "intro", path),
         languages=languages,

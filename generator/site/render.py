@@ -210,7 +210,7 @@ def language_name(tag: str | None) -> str:
     return i18n.gettext("%(language)s (%(details)s)") % {"language": name, "details": said}
 
 
-def _languages_read(config: SiteConfig) -> str:
+def languages_read(config: SiteConfig) -> str:
     """The entries' languages as the interface names them: "English or Chinese", "英语或中文"."""
     if i18n.is_english():
         return config.language_names
@@ -268,7 +268,7 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
         # A message marked where it is defined (N_: a kind's label), in the interface's
         # language: for map(); {{ _(value) }} prints one.
         translate=i18n.gettext,
-        languages_read=_languages_read,
+        languages_read=languages_read,
         entry_when=_entry_when,
         json=lambda value: Markup(json.dumps(value, ensure_ascii=False)),
         apa=cite.apa,
