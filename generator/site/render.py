@@ -131,10 +131,9 @@ def _day(day: date) -> str:
 
 
 def _entry_when(entry: Entry) -> str:
-    """An entry's date (an event's range) as a reader sees it, in the interface's language."""
-    if i18n.is_english():
-        return entry.when  # type: ignore[attr-defined, no-any-return]
-    return i18n.when_range(entry.date, getattr(entry, "end_date", None))  # type: ignore[attr-defined]
+    """An entry's date (an event's range) as a reader sees it, in the interface's language
+    (``Dated.when`` and the kinds' own follow ``i18n``)."""
+    return entry.when  # type: ignore[attr-defined, no-any-return]
 
 
 def count(n: int, singular: str, plural: str) -> str:
