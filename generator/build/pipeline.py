@@ -319,16 +319,7 @@ def _publish(
                 indexer.index(records)  # if not given already
             started = time.monotonic()
             try:
-                built = engine.build(
-                    mk,
-                    pages=pages,
-                    links=links,
-                    reuse=cached.reuse(),
-                    place=BuildCache.place,
-                    bytecode_cache=bytecode,
-                    jobs=jobs,
-                    done=bar.advance,
-                )
+                built = _build_pages(mk, pages, links, cached, bytecode, jobs, bar.advance)
             finally:
                 bar.close()
             log.info(
@@ -373,6 +364,28 @@ def _publish(
     seconds = time.monotonic() - start
     rebuilt = bar.done + sum(other.rebuilt for other in others)
     return BuildResult(site_dir, total, len(corpus.entries), seconds, rebuilt=rebuilt)
+
+
+def _build_pages(
+    mk: engine.Setup,
+    pages: dict[str, str],
+    links: dict[str, list[tuple[str, str]]],
+    cached: Incremental,
+    bytecode: Any,
+    jobs: int,
+    done: Any,
+) -> Mapping[str, engine.BuiltPage]:
+    """The engine's build of one interface: its rendered ``pages``, the rest from the cache."""
+    return engine.build(
+        mk,
+        pages=pages,
+        links=links,
+        reuse=cached.reuse(),
+        place=BuildCache.place,
+        bytecode_cache=bytecode,
+        jobs=jobs,
+        done=done,
+    )
 
 
 def _keep(cached: Incremental, others: list[_Interface], site_dir: Path) -> None:
@@ -551,16 +564,7 @@ def _publish_interface(
             links.update(cached.links())
             bar = Progress(len(pages), f"Building pages ({language})", False)
             with i18n.interface(language):
-                built = engine.build(
-                    mk,
-                    pages=pages,
-                    links=links,
-                    reuse=cached.reuse(),
-                    place=BuildCache.place,
-                    bytecode_cache=bytecode,
-                    jobs=jobs,
-                    done=bar.advance,
-                )
+                built = _build_pages(mk, pages, links, cached, bytecode, jobs, bar.advance)
             cached.keep_pages(out, built, links)
         except BaseException:
             cached.close()

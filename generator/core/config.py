@@ -102,12 +102,6 @@ class SiteConfig:
         return f"{self.correction_form}{'&' if '?' in self.correction_form else '?'}{query}"
 
     @property
-    def language_names(self) -> str:
-        """The entries' languages as a reader reads them: "English or Chinese"."""
-        names = list(dict.fromkeys(_language_name(code) for code in self.languages))
-        return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-
-    @property
     def root(self) -> Path:
         return self.path.parent
 
@@ -189,10 +183,6 @@ def _form_url(record: dict[str, Any], path: Path) -> str:
             "such as https://github.com/OWNER/REPO/issues/new?template=correction.yml"
         )
     return value
-
-
-def _language_name(code: str) -> str:
-    return Locale.parse(code, sep="-").get_language_name("en") or code
 
 
 def _languages(record: dict[str, Any], path: Path) -> tuple[str, ...]:

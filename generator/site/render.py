@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 import jinja2
-from babel import Locale
 from babel.lists import format_list
 from markupsafe import Markup, escape
 
@@ -211,10 +210,7 @@ def language_name(tag: str | None) -> str:
 
 def languages_read(config: SiteConfig) -> str:
     """The entries' languages as the interface names them: "English or Chinese", "英语或中文"."""
-    if i18n.is_english():
-        return config.language_names
-    locale = i18n.babel_locale(i18n.current())
-    names = [Locale.parse(c, sep="-").get_language_name(locale) or c for c in config.languages]
+    names = [i18n.language_name(code, i18n.current()) for code in config.languages]
     return words(dict.fromkeys(names), "or")
 
 
@@ -290,16 +286,11 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
     return env
 
 
-def _in_interface(language: str | None) -> bool:
-    """Whether text in ``language`` reads as the interface's own (``en-US`` in ``en``)."""
-    return not language or language.split("-")[0] == i18n.current().split("-")[0]
-
-
 def _foreign(text: Any, language: str = "en") -> Markup:
     """Inline text in ``language``, marked as such (``lang`` and a visible "(English)") when
     the interface is in another language; as it is otherwise."""
     text = escape(text)
-    if _in_interface(language):
+    if not language or i18n.in_interface(language):
         return text
     mark = i18n.gettext("(%(language)s)") % {"language": _language_word(language)}
     return Markup(
@@ -311,7 +302,7 @@ def _foreign(text: Any, language: str = "en") -> Markup:
 def _foreign_block(html: Any, language: str = "en") -> Markup:
     """Block HTML (rendered Markdown) in ``language``, marked as ``foreign`` marks a phrase."""
     html = escape(html)
-    if _in_interface(language):
+    if not language or i18n.in_interface(language):
         return html
     mark = i18n.gettext("In %(language)s:") % {"language": _language_word(language)}
     return Markup(
