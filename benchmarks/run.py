@@ -37,6 +37,8 @@ TARGETS = {
     "build_seconds": 30.0,  # issue 17 (60 s before it)
     "build_peak_mb": 1024.0,  # issue 17 (1.5 GB before it): the process tree's PSS
     "rebuild_seconds": 3.0,  # issue 17: after one edit, with the cache (1 s at 1,000)
+    "serve_seconds": 1.0,  # issue 32: save → the new page written by `serve` (0.5 s at 1,000)
+    "serve_idle_percent": 2.0,  # issue 32: `serve`'s share of a core while nothing changes
     "largest_page_kb": 300.0,
     "search_index_mb": 14.1,  # smaller than lunr's search_index.json at 10,000 (README)
     "search_transfer_kb": 500.0,  # a one-word query, from a cold page load
@@ -56,6 +58,7 @@ STEPS = (
     "build-one",
     "warm",
     "rebuild",
+    "serve",
 )
 
 
@@ -127,6 +130,8 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
                 edited[0].write_text(edited[1], encoding="utf-8")
         EXTRA["pages_rebuilt"] = result.rebuilt
         return seconds
+    if step == "serve":  # `generator serve`: idle, then save → the new page written
+        return _serve(entries, site_dir.parent)
     if step == "search":  # the index alone: records made, sent to Pagefind, files written
         import tempfile
 
@@ -178,19 +183,108 @@ def _one_language() -> Path:
     return folder / "mkdocs.yml"
 
 
+def _serve(entries: Path, work: Path, saves: int = 5) -> float:
+    """Run ``generator serve`` on the corpus with the ``warm`` step's cache; measure its CPU
+    while idle for 10 s, then, ``saves`` times, the time from writing one event's file (a
+    sentence more in its summary) to its page in the preview's site holding the sentence.
+    Returns the median of those; EXTRA gets each, the first build's and the idle share."""
+    import shutil
+    import signal
+    import socket
+    import statistics
+
+    scratch = work / "serve-tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "generator", "serve", "--entries", str(entries)]
+    command += ["--config", str(CONFIG), "--cache-dir", str(work / "cache")]
+    command += ["--dev-addr", f"127.0.0.1:{port}"]
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    edited: tuple[Path, str] | None = None
+    try:
+        while True:
+            assert process.poll() is None, "serve stopped"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        EXTRA["first_build_s"] = time.perf_counter() - start
+        time.sleep(5)  # the first build's background work (the search index's key)
+        before, seconds = _cpu_seconds(process.pid), 10.0
+        time.sleep(seconds)
+        EXTRA["idle_percent"] = 100 * (_cpu_seconds(process.pid) - before) / seconds
+        (site,) = scratch.glob("*-serve-*/site")
+        latencies = []
+        for _ in range(saves):
+            time.sleep(1.5)  # the last save's search index, which a new save would cancel
+            path, text, sentence = _add_sentence(entries)
+            edited = edited or (path, text)
+            saved = time.perf_counter()
+            page = site / "events" / path.stem / "index.html"
+            while True:
+                try:
+                    if sentence in page.read_text(encoding="utf-8"):
+                        break
+                except FileNotFoundError:
+                    pass
+                assert time.perf_counter() - saved < 120, "the edit was never shown"
+                time.sleep(0.005)
+            latencies.append(time.perf_counter() - saved)
+        EXTRA.update({f"save_{i + 1}_s": s for i, s in enumerate(latencies)})
+        return statistics.median(latencies)
+    finally:
+        if edited:
+            edited[0].write_text(edited[1], encoding="utf-8")
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of ``pid`` and its children, in seconds (/proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _edit_one_entry(entries: Path) -> tuple[Path, str]:
     """What a contributor does: one sentence more in one event's summary. Returns the file
     and its text, to put back. The sentence is new each time, so that no earlier run's cache
     holds the result."""
+    path, text, _ = _add_sentence(entries)
+    return path, text
+
+
+def _add_sentence(entries: Path) -> tuple[Path, str, str]:
+    """``_edit_one_entry``, also returning the sentence added."""
     import yaml
 
     events = sorted((entries / "events").glob("*.yaml"))
     path = events[len(events) // 2]
     text = path.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    data["summary"] += f" One more sentence, number {time.time_ns()}.[1]"  # cited, as all are
+    added = f"One more sentence, number {time.time_ns()}."
+    data["summary"] += f" {added}[1]"  # cited, as all are
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path, text
+    return path, text, added
 
 
 def measure(args: list[str]) -> dict[str, float]:
@@ -441,6 +535,17 @@ def table(results: list[dict]) -> str:
         ),
     )
     row(
+        "serve: save → the page written (s, median of 5 / each)",
+        lambda r: (
+            f"{r['serve']['seconds']:.2f} / "
+            + ", ".join(f"{r['serve'][f'save_{i}_s']:.2f}" for i in range(1, 6))
+        ),
+    )
+    row(
+        "serve: idle (% of a core) / first build (s)",
+        lambda r: f"{r['serve']['idle_percent']:.1f} / {r['serve']['first_build_s']:.1f}",
+    )
+    row(
         "search: what it adds to the build (s)",
         lambda r: f"{r['build']['search_added_s']:.2f}",
     )
@@ -498,6 +603,13 @@ def verdicts(r: dict) -> list[str]:
             TARGETS["rebuild_seconds"] if r["entries"] >= 10000 else 1.0,
             " s",
         ),
+        (
+            "serve: save → page written",
+            r["serve"]["seconds"],
+            TARGETS["serve_seconds"] if r["entries"] >= 10000 else 0.5,
+            " s",
+        ),
+        ("serve idle", r["serve"]["idle_percent"], TARGETS["serve_idle_percent"], " %"),
         ("no page over 300 KB", r["site"]["largest_page_kb"], TARGETS["largest_page_kb"], " KB"),
         (
             "search index smaller than lunr's 14.1 MB",

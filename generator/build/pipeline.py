@@ -22,7 +22,7 @@ from generator.build import repocheck
 from generator.cache import validcache
 from generator.cache.incremental import Incremental, cache_folder, open_cache
 from generator.cache.store import BuildCache
-from generator.core import i18n, parallel
+from generator.core import hashing, i18n, parallel
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
@@ -55,6 +55,23 @@ class BuildResult:
     entries: int
     seconds: float
     rebuilt: int = 0  # of those, the pages rendered by this build (the others were cached)
+
+
+@dataclass
+class Kept:
+    """One interface's build as a preview keeps it between saves (``build.session``)."""
+
+    language: str
+    config: SiteConfig  # the interface's own
+    root: str  # its folder in the site: "" for the first, "zh/"
+    docs_pages: list[str]
+    built: engine.Built
+    keys: dict[str, str | None]  # each generated page's key (fingerprint.page_keys)
+    shows: dict[str, frozenset[str]]  # the entries each keyed page's key covers
+    base: bytes  # what the keys start with
+    structure: bytes  # fingerprint.site_key of the site the keys are for
+    links: dict[str, list[tuple[str, str]]]  # each generated page's HTML links
+    texts: dict[str, bytes]  # a digest of each page's Markdown, where it was rendered
 
 
 class Progress:
@@ -114,11 +131,13 @@ def render_all(
     reuse: Any = None,
     bytecode_cache: Any = None,
     dates: dict[str, date] | None = None,
+    env: Any = None,
 ) -> dict[str, str]:
     """Every generated Markdown page: entries and listings, then Subscribe and Data
     (``reuse``, ``dates``: see render.render_pages; ``bytecode_cache``:
-    render.make_environment)."""
-    env = render.make_environment(bytecode_cache)
+    render.make_environment; ``env``: an environment made by it, with its compiled
+    templates)."""
+    env = env or render.make_environment(bytecode_cache)
     pages = render.render_pages(
         corpus,
         config,
@@ -234,8 +253,10 @@ def publish(
     jobs: int | None = None,
     cache: bool = True,
     cache_dir: Path | None = None,
+    keep: list[Kept] | None = None,
 ) -> BuildResult:
-    """Build an already validated corpus into ``site_dir``, replacing it only when all went well."""
+    """Build an already validated corpus into ``site_dir``, replacing it only when all went
+    well; ``keep``, if given, receives each interface's build (``Kept``) once it is in place."""
     site_dir = site_path(site_dir)
     check_not_sources(site_dir, config, None)
     with exclusive_build(site_dir):
@@ -248,6 +269,7 @@ def publish(
             progress=progress,
             jobs=jobs,
             cache_dir=cache_folder(config, cache, cache_dir),
+            keep=keep,
         )
 
 
@@ -261,22 +283,24 @@ def _publish(
     jobs: int | None,
     cache_dir: Path | None = None,
     indexer: search.Indexer | None = None,
+    keep: list[Kept] | None = None,
 ) -> BuildResult:
     """The build proper, run holding the site folder's lock; ``site_dir`` is resolved.
     ``cache_dir``: the build cache's folder, None to build without one. ``indexer``: Pagefind,
-    already started (one is started otherwise)."""
+    already started (one is started otherwise). ``keep``: see ``publish``."""
     start = time.monotonic()
     jobs = jobs or parallel.default_jobs()
     with explain_os_errors(site_dir):
         work = new_work_folder(site_dir)
-        cached = Incremental(None)
+        track = keep is not None
+        cached = Incremental(None, track)
         others: list[_Interface] = []  # the other languages' builds, done
         indexer = indexer or search.Indexer()
         try:
             mk = _mkdocs_config(config, work, site_url, _interface(config, config.interfaces[0]))
             _check_repository(config, mk, site_dir)
             if cache_dir is not None:
-                cached = Incremental(open_cache(config, mk, site_url, cache_dir))
+                cached = Incremental(open_cache(config, mk, site_url, cache_dir), track)
             docs_pages = hand_written_pages(mk.docs_dir, config.interfaces[1:])
             # Pagefind indexes on another core while the pages are built (publish/search.py):
             # from now on when the cache holds most pages, so that what is Pagefind's longest
@@ -328,18 +352,14 @@ def _publish(
             for language in config.interfaces[1:]:
                 others.append(
                     _publish_interface(
-                        corpus, config, language, work, site_url, docs_pages, jobs, cache_dir
+                        corpus, config, language, work, site_url, docs_pages, jobs, cache_dir, track
                     )
                 )
 
             started = time.monotonic()
-            feeds.write_feeds(corpus, config, work, memo=cached.feeds_memo())
-            data.write_data(corpus, config, work, cached.data_memo())
             addresses = {src: page.url for src, page in built.items()}
-            alternates = _alternates(config, addresses, others)
-            sitemap.write_sitemaps(corpus, config, work, addresses, dates, alternates=alternates)
-            for other in others:
-                other.finish(corpus, dates, _alternates(config, addresses, others, other))
+            memos = (cached.feeds_memo(), cached.data_memo())
+            write_rest(corpus, config, work, addresses, dates, others, *memos)
             log.info("Wrote feeds, data and sitemaps in %.1f s", time.monotonic() - started)
             cached.keep_pages(work, built, links)
             started = time.monotonic()
@@ -352,6 +372,9 @@ def _publish(
             # Again, just before deleting it: files may have been added while this build ran.
             check_replaceable(site_dir)
             swap(work, site_dir, after=lambda: _keep(cached, others, site_dir))
+            if keep is not None:
+                keep.append(_kept(config, "", docs_pages, built, cached, pages, links))
+                keep.extend(other.kept for other in others if other.kept is not None)
         except BaseException:
             indexer.cancel()
             shutil.rmtree(work, ignore_errors=True)
@@ -366,6 +389,56 @@ def _publish(
     return BuildResult(site_dir, total, len(corpus.entries), seconds, rebuilt=rebuilt)
 
 
+def write_rest(
+    corpus: Corpus,
+    config: SiteConfig,
+    site: Path,
+    first: dict[str, str],
+    dates: dict[str, date],
+    others: list[_Interface],
+    feeds_memo: dict[bytes, Any] | None = None,
+    data_memo: dict[bytes, str] | None = None,
+) -> None:
+    """Every interface's feeds and sitemaps, and the open data, into ``site``, the site's
+    root, once every interface's pages are built (``first``: the first's page addresses)."""
+    feeds.write_feeds(corpus, config, site, memo=feeds_memo)
+    data.write_data(corpus, config, site, data_memo)
+    alternates = _alternates(config, first, others)
+    sitemap.write_sitemaps(corpus, config, site, first, dates, alternates=alternates)
+    for other in others:
+        other.finish(corpus, dates, _alternates(config, first, others, other), site)
+
+
+def _kept(
+    config: SiteConfig,
+    root: str,
+    docs_pages: list[str],
+    built: engine.Built,
+    cached: Incremental,
+    pages: dict[str, str],
+    links: dict[str, list[tuple[str, str]]],
+) -> Kept:
+    texts = {src: text_digest(text) for src, text in pages.items()}
+    return Kept(
+        config.interface,
+        config,
+        root,
+        docs_pages,
+        built,
+        cached.keys,
+        cached.shows,
+        cached.base(),
+        cached.structure,
+        links,
+        texts,
+    )
+
+
+def text_digest(text: str) -> bytes:
+    """What tells two versions of a page's Markdown apart (``Kept.texts``)."""
+    return hashing.key("page text", text)
+
+
 def _build_pages(
     mk: engine.Setup,
     pages: dict[str, str],
@@ -374,7 +447,7 @@ def _build_pages(
     bytecode: Any,
     jobs: int,
     done: Any,
-) -> Mapping[str, engine.BuiltPage]:
+) -> engine.Built:
     """The engine's build of one interface: its rendered ``pages``, the rest from the cache."""
     return engine.build(
         mk,
@@ -493,28 +566,33 @@ class _Interface:
         cached: Incremental,
         built: Mapping[str, engine.BuiltPage],
         rebuilt: int,
+        kept: Kept | None = None,
+        feeds_memo: dict[bytes, Any] | None = None,
     ):
         self.config, self.language, self.cached = config, language, cached
         self.root = config.interface_root(language)
-        self.site = work
-        self.work = work / self.root
         self.built = built
         self.rebuilt = rebuilt
         self.addresses = {src: page.url for src, page in built.items()}
+        self.kept = kept
+        self.feeds_memo = feeds_memo
 
     def finish(
         self,
         corpus: Corpus,
         dates: dict[str, date],
         alternates: dict[str, tuple[tuple[str, str], ...]],
+        site: Path,
     ) -> None:
-        """Its feeds and sitemaps, once every language's pages are built."""
+        """Its feeds and sitemaps in ``site``, the site's root, once every language's pages
+        are built."""
         config = self.config
+        memo = self.feeds_memo if self.feeds_memo is not None else self.cached.feeds_memo()
         with i18n.interface(self.language):
             # The feeds' paths start with the interface's folder: written from the site's root.
-            feeds.write_feeds(corpus, config, self.site, memo=self.cached.feeds_memo())
+            feeds.write_feeds(corpus, config, site, memo=memo)
             sitemap.write_sitemaps(
-                corpus, config, self.work, self.addresses, dates, alternates=alternates
+                corpus, config, site / self.root, self.addresses, dates, alternates=alternates
             )
 
 
@@ -527,6 +605,7 @@ def _publish_interface(
     first_pages: list[str],
     jobs: int,
     cache_dir: Path | None,
+    track: bool = False,
 ) -> _Interface:
     """Build the pages of the interface in ``language`` into ``work/<language>/``: the same
     corpus, the hand-written pages of ``docs/<language>/``, and for each of the first
@@ -541,9 +620,9 @@ def _publish_interface(
         interface = dataclasses.replace(interface, docs_dir=docs_dir)
         url = own.require_site_url() + own.interface_root()
         mk = _mkdocs_config(own, out, url, interface)
-        cached = Incremental(None)
+        cached = Incremental(None, track)
         if cache_dir is not None:
-            cached = Incremental(open_cache(own, mk, url, cache_dir))
+            cached = Incremental(open_cache(own, mk, url, cache_dir), track)
         try:
             docs_pages = hand_written_pages(mk.docs_dir)
             links: dict[str, list[tuple[str, str]]] = {}
@@ -575,7 +654,9 @@ def _publish_interface(
         len(built),
         time.monotonic() - started,
     )
-    return _Interface(own, language, work, cached, built, bar.done)
+    root = own.interface_root()
+    kept = _kept(own, root, docs_pages, built, cached, pages, links) if track else None
+    return _Interface(own, language, work, cached, built, bar.done, kept)
 
 
 def _untranslated(path: Path, src: str, config: SiteConfig) -> str:

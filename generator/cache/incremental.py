@@ -46,9 +46,12 @@ def open_cache(
 class Incremental:
     """Decides what a build reuses from ``cache`` (None: nothing) and keeps what it made."""
 
-    def __init__(self, cache: BuildCache | None):
+    def __init__(self, cache: BuildCache | None, track: bool = False):
         self.cache = cache
+        self.track = track  # keys and what each page shows, also without a cache (a preview)
         self.keys: dict[str, str | None] = {}
+        self.shows: dict[str, frozenset[str]] = {}
+        self.structure = b""  # fingerprint.site_key, when tracked
         self.reused: dict[str, CachedPage] = {}
         self.search_key: str | None = None
         self._search_stamp: str | None = None  # the kept bundle's, when it is reused
@@ -59,11 +62,19 @@ class Incremental:
 
     def choose(self, site: Site, planned: list[Page]) -> set[str]:
         """The pages not to render (``render.render_pages``' ``reuse``)."""
-        if self.cache is None:
+        if self.cache is None and not self.track:
             return set()
-        base = self.cache.folder.name.encode()
+        shows = None
+        structure = None
+        if self.track:
+            shows, structure = self.shows, fingerprint.site_key(site)
+            self.structure = structure
+        keys = fingerprint.page_keys(site, planned, self.base(), shows, structure)
+        if self.cache is None:
+            self.keys.update((page.src, key) for page, key in zip(planned, keys, strict=True))
+            return set()
         kept = self.cache.index.pages
-        for page, key in zip(planned, fingerprint.page_keys(site, planned, base), strict=True):
+        for page, key in zip(planned, keys, strict=True):
             self.keys[page.src] = key
             old = kept.get(page.src)
             if key is not None and old is not None and old.key == key:
@@ -71,6 +82,11 @@ class Incremental:
                     self.reused[page.src] = old
         log.debug("reusing %d of %d generated pages", len(self.reused), len(planned))
         return set(self.reused)
+
+    def base(self) -> bytes:
+        """What every page's key starts with: the cache's namespace, which covers the code,
+        the configuration and the templates."""
+        return self.cache.folder.name.encode() if self.cache is not None else b"uncached"
 
     def reuse(self) -> dict[str, tuple[str, frozenset[str]]]:
         """For ``engine.build``: each reused page's kept file and anchor ids."""

@@ -7,23 +7,27 @@ from generator.engine.choice import LABEL, NAME
 
 # isort: split
 from generator.engine.seam import (
+    Built,
     BuiltPage,
     Interface,
     Setup,
     build,
     configure,
     quiet_loggers,
+    rebuild,
     theme_values,
 )
 
 __all__ = [
     "LABEL",
     "NAME",
+    "Built",
     "BuiltPage",
     "Interface",
     "Setup",
     "build",
     "configure",
     "quiet_loggers",
+    "rebuild",
     "theme_values",
 ]

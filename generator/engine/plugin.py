@@ -54,6 +54,7 @@ class RecordPlugin(BasePlugin):
         # MkDocs has parsed the front matter by now, and would swallow a parse error: the
         # page's own text is read again and held to what MkDocs made of it.
         src = page.file.src_uri
+        page.__dict__.pop("render", None)  # a rebuild reads the page again
         generated = src in self.pages
         source = self.pages[src] if generated else page.file.content_string
         name = src if generated else display_path(Path(page.file.abs_src_path))
@@ -73,7 +74,7 @@ class RecordPlugin(BasePlugin):
         # Every page has been read and converted by now, so every anchor is known.
         for src, links in self.links.items():
             for to_src, anchor in links:
-                problem = _link_problem(files, to_src, anchor)
+                problem = link_problem(files, to_src, anchor)
                 if problem:
                     raise BuildError(f"the generated page {src} links to {problem}")
         if self.bytecode_cache is not None:  # the theme's templates, compiled once
@@ -84,7 +85,7 @@ class RecordPlugin(BasePlugin):
         return env
 
 
-def _link_problem(files: Files, to_src: str, anchor: str) -> str | None:
+def link_problem(files: Files, to_src: str, anchor: str) -> str | None:
     """What is wrong with a generated HTML link (MkDocs checks only Markdown links), or None."""
     target = files.src_uris.get(to_src)  # sources are POSIX paths already
     if target is None:

@@ -4,7 +4,7 @@ generator reaches MkDocs only through these functions."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,7 @@ from generator import COMMAND, NAME, __version__
 from generator.core.errors import BuildError
 from generator.core.problems import display_path
 from generator.engine import choice, stepwise
-from generator.engine.plugin import RecordPlugin
+from generator.engine.plugin import RecordPlugin, link_problem
 
 # The generator's theme: overrides of Material's templates and the assets they load. It ships
 # in the package, and is found here, never through a path in mkdocs.yml.
@@ -187,6 +187,14 @@ def _add_generator_needs(native: Any, font_given: bool) -> None:
                 methods[:] = [m for m in methods if getattr(m, "__self__", None) is not plugin]
 
 
+class Built(dict[str, BuiltPage]):
+    """Every page a build wrote, by source, and the engine's structures after it (``rebuild``)."""
+
+    def __init__(self, pages: dict[str, BuiltPage], live: stepwise.Live, plugin: RecordPlugin):
+        super().__init__(pages)
+        self.live, self.plugin = live, plugin
+
+
 def build(
     setup: Setup,
     *,
@@ -197,16 +205,16 @@ def build(
     bytecode_cache: Any,
     jobs: int,
     done: Callable[[int], None],
-) -> Mapping[str, BuiltPage]:
+) -> Built:
     """Build the site: the hand-written pages and ``pages`` (source → Markdown); the pages in
     ``reuse`` (source → kept file, anchor ids) are put in place by ``place(kept, dest)``.
     Returns every page written, by source; raises BuildError when the engine fails."""
     mk = setup.native
-    mk.plugins[COMMAND] = RecordPlugin(pages, links, reuse, bytecode_cache)
+    plugin = mk.plugins[COMMAND] = RecordPlugin(pages, links, reuse, bytecode_cache)
     mk.plugins.on_startup(command="build", dirty=False)
     try:
         with quiet_loggers():
-            files = stepwise.run(mk, jobs=jobs, done=done, reuse=reuse, place=place)
+            live = stepwise.run(mk, jobs=jobs, done=done, reuse=reuse, place=place)
     except mkdocs.exceptions.Abort as exc:
         # The warnings that caused it were logged just before (broken links, missing pages).
         raise BuildError(f"{choice.LABEL}: {exc.message}") from None
@@ -219,14 +227,48 @@ def build(
         ) from None
     finally:
         mk.plugins.on_shutdown()
-    return {
+    plugin.pages, plugin.links = {}, {}  # what a rebuild needs it is given again
+    built = {
         f.src_uri: BuiltPage(
             f.dest_uri,
             frozenset(f.page.present_anchor_ids or ()) if f.page else frozenset(),
             f.url,
         )
-        for f in files.documentation_pages()
+        for f in live.files.documentation_pages()
     }
+    return Built(built, live, plugin)
+
+
+def rebuild(
+    built: Built,
+    pages: dict[str, str],
+    links: dict[str, list[tuple[str, str]]],
+    site: Path,
+    linked: Callable[[str], set[str]],
+) -> dict[str, str] | None:
+    """Build some pages of ``built`` again (source → their new Markdown; ``links``: their
+    HTML links), each into a file beside its output in ``site``: returns those files by
+    source, to be renamed over the outputs, or None when only a whole build can show the
+    change (``stepwise.Live.rebuild``; ``linked``: see there). Raises BuildError as ``build``
+    does."""
+    plugin = built.plugin
+    plugin.pages = pages
+    try:
+        with quiet_loggers():
+            written = built.live.rebuild(pages, str(site), linked)
+    except mkdocs.exceptions.MkDocsException as exc:
+        raise BuildError(f"{choice.LABEL}: {exc}") from None
+    finally:
+        plugin.pages = {}
+    if written is not None and any(
+        link_problem(built.live.files, to_src, anchor)
+        for page_links in links.values()
+        for to_src, anchor in page_links
+    ):
+        for path in written.values():
+            Path(path).unlink(missing_ok=True)
+        return None
+    return written
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import logging
 import os
@@ -71,12 +72,13 @@ def run(
     done: Callable[[int], None] | None = None,
     reuse: Mapping[str, tuple[str, frozenset[str]]] | None = None,
     place: Callable[[str, str], None] | None = None,
-) -> Files:
+) -> Live:
     """Build the site MkDocs' way into ``config.site_dir``; ``done(n)`` as pages are written.
 
     ``reuse`` maps the sources of pages an earlier build made, unchanged since, to that
     build's output and the page's anchor ids: those pages are neither read nor rendered, and
-    their output is put into the new site by ``place(kept, dest)``. Returns MkDocs' files.
+    their output is put into the new site by ``place(kept, dest)``. Returns MkDocs' files and
+    structures, with which some of the pages can be built again (``Live.rebuild``).
     """
     reuse = reuse or {}
     logger = logging.getLogger(choice.LOGGER)
@@ -135,7 +137,7 @@ def run(
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {msg} in strict mode!")
         log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
-        return files
+        return Live(config, files, nav, env, doc_files)
     except Exception as e:
         config.plugins.on_build_error(error=e)
         if isinstance(e, BuildError):
@@ -144,3 +146,91 @@ def run(
         raise
     finally:
         logger.removeHandler(warning_counter)
+
+
+class Live:
+    """MkDocs' files, navigation and theme after a build: what building a few of its pages
+    again needs, kept by a preview between saves."""
+
+    def __init__(self, config: Any, files: Files, nav: Any, env: Any, doc_files: Any):
+        self.config, self.files, self.nav, self.env = config, files, nav, env
+        self.doc_files = doc_files
+        for file in doc_files:  # each page's HTML is in the site; only its anchors are needed
+            if file.page is not None:
+                file.page.content = None
+                file.page.markdown = None
+
+    def rebuild(
+        self, pages: Mapping[str, str], site: str, linked: Callable[[str], set[str]]
+    ) -> dict[str, str] | None:
+        """Read and render ``pages`` (source → new Markdown, or the content of another file)
+        again, and write each beside its output under ``site``, the folder the site is now
+        in: returns each source's new file (to be renamed over its output), or None when the
+        change reaches beyond these pages (a page gone or new, anchors or a title in the
+        navigation changed, a link broken, a warning), which only a whole build handles.
+        ``linked(src)``: the anchors of the page ``src`` that generated pages link to."""
+        written: dict[str, str] = {}
+        warnings = utils.CountHandler()
+        warnings.setLevel(logging.WARNING)
+        logger = logging.getLogger(choice.LOGGER)
+        logger.addHandler(warnings)
+        done = False
+        try:
+            for src, text in pages.items():
+                if not self._rebuild_one(src, text, site, written, linked):
+                    return None
+            done = not warnings.get_counts()
+            return written if done else None
+        finally:
+            logger.removeHandler(warnings)
+            if not done:
+                for out in written.values():
+                    with contextlib.suppress(OSError):
+                        os.unlink(out)
+
+    def _rebuild_one(
+        self,
+        src: str,
+        text: str,
+        site: str,
+        written: dict[str, str],
+        linked: Callable[[str], set[str]],
+    ) -> bool:
+        config, files = self.config, self.files
+        file = files.get_file_from_path(src)
+        if file is None:
+            return False
+        out = os.path.join(site, file.dest_uri) + ".new"
+        written[src] = out
+        if not src.endswith(".md"):
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(text)
+            return True
+        page = file.page
+        if page is None:
+            return False
+        anchors = set(page.present_anchor_ids or ())
+        in_nav = file.inclusion.is_in_nav()
+        title = page.title if in_nav else None
+        file.content_string = text
+        page.__dict__.pop("render", None)  # an earlier read's (engine.plugin)
+        mkdocs_build._populate_page(page, config, files, False)
+        if in_nav and page.title != title:
+            return False
+        if gone := anchors - set(page.present_anchor_ids or ()):  # a heading's text changed
+            if gone & linked(src) or any(
+                gone & set(other.page.links_to_anchors.get(file, ()))
+                for other in self.doc_files
+                if other.page is not None and other.page.links_to_anchors
+            ):
+                return False
+        page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        file.abs_dest_path = out
+        try:
+            mkdocs_build._build_page(
+                page, config, self.doc_files, self.nav, self.env, False, excluded=False
+            )
+        finally:
+            del file.abs_dest_path  # MkDocs' own again, in the folder it built into
+            page.content = page.markdown = None
+        return True

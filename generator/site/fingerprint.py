@@ -176,10 +176,18 @@ def site_key(site: Site) -> bytes:
     return h.digest()
 
 
-def page_keys(site: Site, pages: list[Page], base: bytes) -> list[str | None]:
-    """Each page's key (hex), or None for a page that must always be rendered."""
+def page_keys(
+    site: Site,
+    pages: list[Page],
+    base: bytes,
+    shows: dict[str, frozenset[str]] | None = None,
+    structure: bytes | None = None,
+) -> list[str | None]:
+    """Each page's key (hex), or None for a page that must always be rendered; ``shows``, if
+    given, receives the ids of the entries whose content each keyed page's key covers.
+    ``structure``: ``site_key(site)``, if known."""
     walker = _Walker(by_id=False)
-    structure = base + site_key(site)
+    structure = base + (structure if structure is not None else site_key(site))
     entries = site.corpus.entries
     keys: list[str | None] = []
     for page in pages:
@@ -196,4 +204,6 @@ def page_keys(site: Site, pages: list[Page], base: bytes) -> list[str | None]:
                 continue
             h.add(target, walker.entry_digest(entries[target]))
         keys.append(h.hexdigest())
+        if shows is not None:
+            shows[page.src] = frozenset(walker.entries | (walker.named & entries.keys()))
     return keys

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator import COMMAND
-from generator.build.pipeline import build_site
+from generator.build.session import Session
 from generator.core import i18n
 from generator.core.config import load_config
 from generator.core.errors import ConfigError
@@ -46,15 +46,28 @@ def watched_paths(entries_dir: Path, config_path: Path, docs_dir: Path) -> list[
 
 class PreviewServer(LiveServer):
     """The preview's server: while the last build failed, every page request gets the error
-    page listing its problems (``serve_errors``)."""
+    page listing its problems (``serve_errors``).
 
-    def __init__(self, build: Callable[[], object], host: str, port: int, root: Path):
+    ``build(paths)`` builds after ``paths`` changed (None: the first build). The files
+    changed since the last build that succeeded are all given: a save that failed may have
+    been a template's, which the next build must still see."""
+
+    def __init__(
+        self, build: Callable[[set[str] | None], object], host: str, port: int, root: Path
+    ):
         self.run_build = build
         self.failure: BuildFailure | None = None
+        self.pending: set[str] | None = None  # None until the first build has succeeded
         super().__init__(self.rebuild, self._error_page, host, port, root)
 
     def rebuild(self) -> None:
-        self.failure = attempt(self.run_build)
+        changes = self.changes()
+        pending = None if self.pending is None else self.pending | changes
+        self.failure = attempt(lambda: self.run_build(pending))
+        if self.failure is None:
+            self.pending = set()
+        elif pending is not None:
+            self.pending = pending
 
     def _error_page(self, path: str) -> bytes | None:
         failure = self.failure
@@ -110,9 +123,16 @@ def serve(
     check_free(host, port)  # before the first build, which takes a while on a large record
     scratch = Path(tempfile.mkdtemp(prefix=f"{COMMAND}-serve-"))
     site_dir = scratch / "site"
+    session: Session | None = None
 
-    def build() -> None:
-        build_site(entries_dir, site_dir, config.path, site_url=url, cache_dir=cache_dir)
+    def build(changed: set[str] | None) -> None:
+        nonlocal session
+        if session is None:
+            session = Session(entries_dir, site_dir, config.path, site_url=url, cache_dir=cache_dir)
+        if changed is None:
+            session.build()
+        else:
+            session.update([Path(p) for p in changed])
 
     server: PreviewServer | None = None
     try:
@@ -128,4 +148,6 @@ def serve(
     finally:
         if server is not None:
             server.shutdown()
+        if session is not None:
+            session.close()
         shutil.rmtree(scratch, ignore_errors=True)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
+from edits import EDITS, apply, dump, entry_files, load
 from helpers import comparable_tree
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from generator.build.pipeline import build_site
 from generator.core.config import load_config
@@ -27,7 +25,6 @@ CONFIG = ROOT / "mkdocs.yml"
 # What a build never takes from the cache: the hand-written pages (or, in another interface,
 # their translations or the pages that say there is none), Subscribe and Data, per interface.
 NEVER_CACHED = (len(list((ROOT / "docs").glob("*.md"))) + 2) * len(load_config(CONFIG).interfaces)
-TEXT_FIELDS = ("title", "summary", "text", "translation", "context", "description", "name")
 
 
 @pytest.fixture(scope="module")
@@ -37,84 +34,6 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(GOLDEN, base / "entries")
     build_site(base / "entries", base / "site", CONFIG, progress=False, cache_dir=base / "cache")
     return base
-
-
-def _load(path: Path) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _dump(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def _files(entries: Path) -> list[Path]:
-    return sorted(entries.rglob("*.yaml"))
-
-
-def _referred(entries: Path, entry_id: str) -> bool:
-    """Whether any other entry names ``entry_id`` (as a reference, or anywhere)."""
-    return any(
-        entry_id in p.read_text(encoding="utf-8") for p in _files(entries) if p.stem != entry_id
-    )
-
-
-def _replace_references(value: Any, old: str, new: str) -> Any:
-    if isinstance(value, str):
-        return new if value == old else value
-    if isinstance(value, list):
-        return [_replace_references(v, old, new) for v in value]
-    if isinstance(value, dict):
-        return {
-            k: v if k == "aliases" else _replace_references(v, old, new) for k, v in value.items()
-        }
-    return value
-
-
-def apply(entries: Path, edit: str, pick: int) -> None:
-    """One edit of the file at index ``pick`` (modulo the number of files)."""
-    files = _files(entries)
-    path = files[pick % len(files)]
-    data = _load(path)
-    if edit == "text":
-        field = next((f for f in TEXT_FIELDS if isinstance(data.get(f), str)), None)
-        if field:
-            data[field] = "Edited: " + data[field]  # no new sentence, which would need a source
-            _dump(path, data)
-    elif edit == "retag":
-        pool = sorted({t for p in files for t in _load(p).get("tags", [])}) + ["edited-tag"]
-        data["tags"] = [pool[pick % len(pool)]]
-        _dump(path, data)
-    elif edit == "correct":
-        data.setdefault("corrections", []).append(
-            {"date": "2026-11-30", "note": f"A correction to {path.stem}."}
-        )
-        _dump(path, data)
-    elif edit == "add":
-        data.pop("aliases", None)
-        _dump(path.with_name(f"{path.stem}-copy.yaml"), data)
-    elif edit == "rename" and "-renamed" not in path.stem:
-        new = f"{path.stem}-renamed"
-        data["aliases"] = [*data.get("aliases", []), path.stem]
-        for other in files:
-            if other != path:
-                before = _load(other)
-                after = _replace_references(before, path.stem, new)
-                if after != before:
-                    _dump(other, after)
-        path.unlink()
-        _dump(path.with_name(f"{new}.yaml"), data)
-    elif edit == "delete" and not _referred(entries, path.stem):
-        path.unlink()
-
-
-EDITS = st.lists(
-    st.tuples(
-        st.sampled_from(["text", "retag", "correct", "add", "rename", "delete"]),
-        st.integers(min_value=0, max_value=1000),
-    ),
-    min_size=1,
-    max_size=3,
-)
 
 
 def _same_sites(entries: Path, cache: Path, work: Path) -> None:
@@ -159,9 +78,9 @@ def test_an_edit_rebuilds_only_the_pages_that_show_it(warm: Path, tmp_path: Path
     # Unchanged: only what is never cached is built again (docs/, Subscribe and Data).
     assert same.rebuilt == NEVER_CACHED
     path = entries / "quotes" / "quote-three-ts.yaml"
-    data = _load(path)
+    data = load(path)
     data["translation"] = "Tiananmen, Tibet and Taiwan are not to be mentioned."
-    _dump(path, data)
+    dump(path, data)
     edited = build_site(entries, tmp_path / "edited", CONFIG, progress=False, cache_dir=cache)
     assert NEVER_CACHED < edited.rebuilt < same.pages // 2
     page = (edited.site_dir / "quotes" / "quote-three-ts" / "index.html").read_text("utf-8")
@@ -250,19 +169,19 @@ def test_a_timeline_of_many_pages_stays_equal_after_event_edits(tmp_path: Path) 
     build_site(entries, tmp_path / "first", CONFIG, progress=False, cache_dir=cache)
     events = sorted((entries / "events").glob("*.yaml"))
     retitled = events[40]
-    data = _load(retitled)
+    data = load(retitled)
     data["title"] += " (edited)"
-    _dump(retitled, data)
+    dump(retitled, data)
     # Another year, so another page: the id starts with the date, so the file is renamed,
     # choosing an event that no other entry names.
     texts = [p.read_text(encoding="utf-8") for p in entries.rglob("*.yaml")]
     moved = next(e for e in events[200:] if sum(e.stem in t for t in texts) == 0)
-    data = _load(moved)
+    data = load(moved)
     data["date"] = "2016-03-04"
     data.pop("end_date", None)
     moved.unlink()
     _, word, number = moved.stem.partition("event-")
-    _dump(moved.with_name(f"2016-03-04-{word}{number}.yaml"), data)
+    dump(moved.with_name(f"2016-03-04-{word}{number}.yaml"), data)
     work = tmp_path / "work"
     _same_sites(entries, cache, work)
     pages = build_site(entries, work / "again", CONFIG, progress=False, cache_dir=cache)
@@ -283,11 +202,13 @@ def test_the_feeds_memo_gives_the_feeds_made_without_it(tmp_path: Path) -> None:
     first = feeds.build_feeds(load_corpus(entries), config, memo=memo)
     assert first == feeds.build_feeds(load_corpus(entries), config)
     assert memo
-    quote = next(p for p in _files(entries) if p.parent.name == "quotes" and "speaker" in _load(p))
-    speaker = entries / "actors" / f"{_load(quote)['speaker']}.yaml"
-    data = _load(speaker)
+    quote = next(
+        p for p in entry_files(entries) if p.parent.name == "quotes" and "speaker" in load(p)
+    )
+    speaker = entries / "actors" / f"{load(quote)['speaker']}.yaml"
+    data = load(speaker)
     data["name"] = "A Renamed Speaker"
-    _dump(speaker, data)
+    dump(speaker, data)
     corpus = load_corpus(entries)
     again = feeds.build_feeds(corpus, config, memo=memo)
     assert again == feeds.build_feeds(corpus, config)

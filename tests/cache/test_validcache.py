@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from edits import apply, dump, entry_files, load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_incremental import GOLDEN, _dump, _files, _load, apply
+from test_incremental import GOLDEN
 
 from generator.cache import validcache
 from generator.validate.record import collect
@@ -48,7 +49,7 @@ def copy(tmp_path: Path) -> Path:
 
 
 def test_a_second_validation_parses_nothing_and_one_edit_parses_one_file(copy, tmp_path) -> None:
-    assert len(_same(copy, tmp_path / "cache")._new) == len(_files(copy))
+    assert len(_same(copy, tmp_path / "cache")._new) == len(entry_files(copy))
     assert _same(copy, tmp_path / "cache")._new == {}
     apply(copy, "text", 3)
     assert len(_same(copy, tmp_path / "cache")._new) == 1
@@ -75,7 +76,7 @@ def test_a_damaged_memo_is_only_slower(copy, tmp_path, caplog) -> None:
         path.write_bytes(b"not a pickle")
     with caplog.at_level(logging.INFO, logger="generator.cache.sealed"):
         again = _same(copy, tmp_path / "cache")
-    assert len(again._new) == len(_files(copy))
+    assert len(again._new) == len(entry_files(copy))
     assert "not a file the build cache wrote" in caplog.text
 
 
@@ -96,10 +97,10 @@ def test_additions_are_folded_into_the_base(copy, tmp_path, monkeypatch) -> None
 
 def _break(entries: Path, how: str, pick: int) -> None:
     """Edits that make the folder invalid, some of them only in other files' eyes."""
-    files = _files(entries)
+    files = entry_files(entries)
     path = files[pick % len(files)]
     try:
-        data = _load(path)
+        data = load(path)
     except yaml.YAMLError:  # broken by an earlier edit
         data = None
     if not isinstance(data, dict) and how in ("schema", "alias-taken"):
@@ -108,13 +109,13 @@ def _break(entries: Path, how: str, pick: int) -> None:
         path.write_text("title: [unclosed\n", encoding="utf-8")
     elif how == "schema":
         data["title"] = ""
-        _dump(path, data)
+        dump(path, data)
     elif how == "dangling":  # every file that names this one is now wrong, unchanged
         path.unlink()
     elif how == "alias-taken":
         other = files[(pick + 1) % len(files)]
         data["aliases"] = [*data.get("aliases", []), other.stem]
-        _dump(path, data)
+        dump(path, data)
     elif how == "same-id":  # the same id in another kind's folder
         folders = sorted({p.parent for p in files} - {path.parent})
         shutil.copy(path, folders[pick % len(folders)] / path.name)
@@ -159,7 +160,7 @@ def test_any_edit_good_or_bad_validates_as_without_the_memo(tmp_path_factory, ed
 
 
 def test_a_file_fixed_again_comes_from_the_memo(copy, tmp_path) -> None:
-    path = _files(copy)[0]
+    path = entry_files(copy)[0]
     good = path.read_bytes()
     _same(copy, tmp_path / "cache")
     path.write_text("title: [unclosed\n", encoding="utf-8")
@@ -170,9 +171,9 @@ def test_a_file_fixed_again_comes_from_the_memo(copy, tmp_path) -> None:
 
 
 def test_nothing_is_kept_of_a_file_with_problems(copy, tmp_path) -> None:
-    path = _files(copy)[0]
+    path = entry_files(copy)[0]
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["title"] = ""
-    _dump(path, data)
+    dump(path, data)
     memo = _same(copy, tmp_path / "cache")
-    assert len(memo._new) == len(_files(copy)) - 1
+    assert len(memo._new) == len(entry_files(copy)) - 1

@@ -1,0 +1,439 @@
+"""A preview's builds: the first builds the whole site; after a save, only the pages that show
+what changed are rendered again and written in place, and the rest follows in the background."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator import engine
+from generator.build import pipeline
+from generator.build.pipeline import BuildResult, Kept
+from generator.cache import validcache
+from generator.cache.incremental import cache_folder
+from generator.core import i18n
+from generator.core.config import load_config
+from generator.core.errors import BuildError
+from generator.core.paging import Page
+from generator.format import kinds
+from generator.format.corpus import Corpus
+from generator.format.digest import entry_digest
+from generator.kinds import configured as configured_kinds
+from generator.publish import search
+from generator.publish.sitedir import MANIFEST, site_path, write_manifest
+from generator.site import fingerprint, render
+from generator.site.structure import Site
+from generator.validate.record import Checked, collect, corpus_of
+
+log = logging.getLogger(__name__)
+
+
+class Session:
+    """Builds ``entries_dir`` into ``site_dir`` (a folder only the preview writes), keeping
+    the corpus, each page's key and the engine's structures between builds.
+
+    ``build()`` builds the whole site, as ``generator build`` does; ``update(paths)`` after
+    ``paths`` changed renders and writes only the pages whose key changed, each by a rename,
+    and then, in a thread, the feeds, data, sitemaps and search index; when the change
+    reaches beyond those pages (a page added or removed, a template, the configuration), it
+    builds the whole site. Either way the site is the one a cold build makes
+    (``tests/cache/test_session.py``). Raises what ``build_site`` raises, leaving the site
+    as it was."""
+
+    def __init__(
+        self,
+        entries_dir: Path,
+        site_dir: Path,
+        config_path: Path | None = None,
+        *,
+        site_url: str | None = None,
+        cache: bool = True,
+        cache_dir: Path | None = None,
+    ):
+        config = load_config(config_path)
+        if site_url:
+            config = dataclasses.replace(config, site_url=site_url)
+        self.config = config
+        self.site_url = site_url
+        self.entries_dir = entries_dir.resolve()
+        self.site_dir = site_path(site_dir)
+        self.kinds = configured_kinds(config)
+        self.cache_dir = cache_folder(config, cache, cache_dir)
+        self.memo: Any = validcache.Memo.open(self.cache_dir) if self.cache_dir else _Memory()
+        self.corpus: Corpus | None = None
+        self.kept: list[Kept] = []  # each interface's build, while the site is the last one's
+        self.last = "site"  # what the last build did: "site" or "pages"
+        self.rendered = 0  # the pages the last build rendered
+        self.rerendered: set[str] = set()  # after an update, the pages whose key changed
+        # What the background's steps keep between builds (dicts as the build cache's memos).
+        self._feeds: dict[str, dict[bytes, Any]] = {}
+        self._data: dict[bytes, str] = {}
+        self._records: dict[bytes, Any] = {}
+        self._search_key: str | None = None  # the records of the index in the site
+        self._rest: threading.Thread | None = None
+        self._indexer: search.Indexer | None = None
+        self._stop = threading.Event()
+        self._env: Any = None  # the templates, compiled once per whole build
+
+    # --- the whole site -----------------------------------------------------------------------
+
+    def build(self) -> BuildResult:
+        """Validate and build the whole site (with the build cache, if any)."""
+        self.settle(cancel=True)
+        self.kept, self.corpus = [], None  # until this build is in place
+        self._feeds, self._data, self._search_key = {}, {}, None
+        start = time.monotonic()
+        with kinds.using(self.kinds):
+            corpus = self._validate()
+            kept: list[Kept] = []
+            result = pipeline.publish(
+                corpus,
+                self.config,
+                self.site_dir,
+                site_url=self.site_url,
+                cache=self.cache_dir is not None,
+                cache_dir=self.cache_dir,
+                keep=kept,
+            )
+        self.kept, self.corpus = kept, corpus
+        self._env = render.make_environment()  # the templates as this build read them
+        self.last, self.rendered = "site", result.rebuilt
+        self._start(self._search_only, corpus)  # the index's key, for the next update
+        return dataclasses.replace(result, seconds=time.monotonic() - start)
+
+    def _validate(self) -> Corpus:
+        validated = collect(self.entries_dir, memo=self.memo)
+        self.memo.save()
+        return corpus_of(validated)
+
+    # --- after a save -------------------------------------------------------------------------
+
+    def update(self, changed: Iterable[Path] = ()) -> str:
+        """Show what changed in ``changed`` (paths; an empty list: anything may have): returns
+        "pages" when only the pages that show it were written, "site" after a whole build."""
+        self.settle(cancel=True)
+        paths = [Path(p).resolve() for p in changed]
+        if not self.kept or not paths or not all(p.is_relative_to(self.entries_dir) for p in paths):
+            self.build()
+            return self.last
+        start = time.monotonic()
+        with kinds.using(self.kinds):
+            corpus = self._validate()  # ValidationFailed: the site stays the last one
+            try:
+                done = self._pages(corpus)
+            except BuildError as exc:  # the whole build says it again, or succeeds
+                log.debug("A whole build, after: %s", exc)
+                done = False
+        if not done:
+            self.build()
+            return self.last
+        log.info(
+            "Wrote %d pages in %.2f s; feeds, data and search follow",
+            self.rendered,
+            time.monotonic() - start,
+        )
+        return self.last
+
+    def _pages(self, corpus: Corpus) -> bool:
+        """Render and write the pages that changed; False when only a whole build can."""
+        assert self.corpus is not None
+        changed = _changed_entries(self.corpus, corpus)
+        plans: list[tuple[Kept, _Chooser, dict[str, str], dict[str, list[tuple[str, str]]]]] = []
+        dates: dict[str, date] = {}
+        for kept in self.kept:
+            chooser = _Chooser(kept, changed)
+            links: dict[str, list[tuple[str, str]]] = {}
+            first = kept is self.kept[0]
+            pages = pipeline.render_all(
+                corpus,
+                kept.config,
+                kept.docs_pages,
+                links=links,
+                reuse=chooser,
+                dates=dates if first else None,
+                env=self._env,
+            )
+            if chooser.whole:
+                return False
+            pages = {  # the pages whose Markdown changed (a key also covers what a page omits)
+                src: text
+                for src, text in pages.items()
+                if kept.texts.get(src) != pipeline.text_digest(text)
+            }
+            plans.append((kept, chooser, pages, {s: links[s] for s in pages if s in links}))
+        written: list[dict[str, str]] = []
+        try:
+            for kept, _, pages, links in plans:
+                with i18n.interface(kept.language) if kept.root else _nothing():
+                    folder = self.site_dir / kept.root
+                    out = engine.rebuild(kept.built, pages, links, folder, _linked(kept))
+                if out is None:
+                    return False
+                written.append(out)
+        except BaseException:
+            for out in written:
+                for path in out.values():
+                    Path(path).unlink(missing_ok=True)
+            raise
+        for out in written:  # every page rendered: now into place, each by a rename
+            for path in out.values():
+                os.replace(path, path.removesuffix(".new"))
+        for kept, chooser, pages, _ in plans:
+            for src in pages:
+                kept.links.pop(src, None)
+            kept.links.update(links)
+            kept.keys.update(chooser.keys)
+            kept.shows.update(chooser.shows)
+            kept.texts.update((src, pipeline.text_digest(text)) for src, text in pages.items())
+        self.corpus = corpus
+        self.last, self.rendered = "pages", sum(len(p) for _, _, p, _ in plans)
+        self.rerendered = {
+            kept.root + src for kept, chooser, _, _ in plans for src in chooser.rerender
+        }
+        self._start(self._rest_of_site, corpus, dates)
+        return True
+
+    # --- the background -----------------------------------------------------------------------
+
+    def settle(self, cancel: bool = False) -> None:
+        """Wait for the background's work (``cancel``: stop the search index first, which the
+        next build makes again)."""
+        thread = self._rest
+        if thread is None:
+            return
+        if cancel:
+            self._stop.set()
+            indexer = self._indexer
+            if indexer is not None:
+                indexer.cancel()
+        thread.join()
+        self._rest = None
+        self._stop.clear()
+
+    def close(self) -> None:
+        self.settle(cancel=True)
+
+    def _start(self, work: Any, *args: Any) -> None:
+        def run() -> None:
+            try:
+                with kinds.using(self.kinds):
+                    work(*args)
+            except Exception as exc:  # the next save builds the whole site again
+                if not self._stop.is_set():
+                    log.warning("Could not update the preview's feeds, data or search: %s", exc)
+                self.kept = []
+
+        self._rest = threading.Thread(target=run, name="preview-rest", daemon=True)
+        self._rest.start()
+
+    def _search_only(self, corpus: Corpus) -> None:
+        _, self._search_key = search.keyed_records(
+            corpus, self._records, self.config.interfaces[1:]
+        )
+
+    def _rest_of_site(self, corpus: Corpus, dates: dict[str, date]) -> None:
+        """The feeds, data and sitemaps, written where they differ; then the search index."""
+        config, site = self.config, self.site_dir
+        first, *rest = self.kept
+        others = [
+            pipeline._Interface(
+                k.config, k.language, site, _Uncached(), k.built, 0, k, self._memo(k.language)
+            )
+            for k in rest
+        ]
+        addresses = {src: page.url for src, page in first.built.items()}
+        with _scratch(site) as scratch:
+            pipeline.write_rest(
+                corpus,
+                config,
+                scratch,
+                addresses,
+                dates,
+                others,
+                self._memo(first.language),
+                self._data,
+            )
+            files = _sync(scratch, site)
+        if self._stop.is_set():
+            return
+        records, key = search.keyed_records(corpus, self._records, config.interfaces[1:])
+        if key != self._search_key:
+            self._indexer = indexer = search.Indexer()
+            indexer.index(records)
+            with _scratch(site) as scratch:
+                indexer.write(scratch / search.OUTPUT)
+                if self._stop.is_set():
+                    return
+                _replace_folder(scratch / search.OUTPUT, site / search.OUTPUT)
+            self._indexer = None
+            self._search_key = key
+            files = True
+        if files:  # the list of what the site holds, for the next whole build
+            (site / MANIFEST).unlink(missing_ok=True)
+            write_manifest(site)
+
+    def _memo(self, language: str) -> dict[bytes, Any]:
+        return self._feeds.setdefault(language, {})
+
+
+class _Chooser:
+    """``render.render_pages``' ``reuse`` for an update: the pages whose key changed are
+    rendered, found through the entries each page shows; ``whole`` when the pages differ."""
+
+    def __init__(self, kept: Kept, changed: set[str]):
+        self.kept, self.changed = kept, changed
+        self.whole = False
+        self.rerender: set[str] = set()
+        self.keys: dict[str, str | None] = {}
+        self.shows: dict[str, frozenset[str]] = {}
+
+    def __call__(self, site: Site, planned: list[Page]) -> set[str]:
+        kept = self.kept
+        srcs = {page.src for page in planned}
+        if srcs != kept.keys.keys():
+            self.whole = True
+            return srcs
+        structure = fingerprint.site_key(site)
+        if structure != kept.structure:  # the order, counts or references: every page's key
+            candidates = planned
+        else:
+            candidates = [page for page in planned if self._may_change(page)]
+        keys = fingerprint.page_keys(site, candidates, kept.base, self.shows, structure)
+        for page, key in zip(candidates, keys, strict=True):
+            self.keys[page.src] = key
+            if key is None or key != kept.keys[page.src]:
+                self.rerender.add(page.src)
+        kept.structure = structure
+        return srcs - self.rerender
+
+    def _may_change(self, page: Page) -> bool:
+        """Whether the page's key may differ: it shows a changed entry, or it is a listing.
+
+        An entry's page shows that entry and the entries it names or that name it, and what
+        is made from them (its items, its evidence): the entries its key covers. A listing
+        may also show what is made from entries it does not hold (the timeline's filter
+        lists every actor's name; the home page's chart): its key is always computed again.
+        """
+        if self.kept.keys[page.src] is None or "entry" not in page.context:
+            return True
+        return bool(self.kept.shows.get(page.src, _NONE) & self.changed)
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _linked(kept: Kept) -> Any:
+    """``linked(src)`` for ``engine.rebuild``: the anchors of ``src`` that the generated pages
+    link to (looked for only when a page loses an anchor)."""
+
+    def linked(src: str) -> set[str]:
+        return {
+            anchor
+            for page_links in kept.links.values()
+            for to_src, anchor in page_links
+            if to_src == src and anchor
+        }
+
+    return linked
+
+
+def _changed_entries(old: Corpus, new: Corpus) -> set[str]:
+    """Ids of the entries added, removed or changed between two corpora."""
+    changed = set(old.entries.keys() ^ new.entries.keys())
+    for entry_id, entry in new.entries.items():
+        before = old.entries.get(entry_id)
+        if (
+            before is not None
+            and before is not entry
+            and entry_digest(before) != entry_digest(entry)
+        ):
+            changed.add(entry_id)
+    return changed
+
+
+class _Memory:
+    """Validation's memo without a build cache: in memory, for the preview's session."""
+
+    def __init__(self) -> None:
+        self.known: dict[bytes, Checked] = {}
+
+    def get(self, key: bytes) -> Checked | None:
+        return self.known.get(key)
+
+    def put(self, key: bytes, checked: Checked) -> None:
+        self.known[key] = checked
+
+    def covered(self) -> None:
+        pass
+
+    def save(self) -> None:
+        pass
+
+
+class _Uncached:
+    """An interface's cache, for ``pipeline._Interface``, when the session gives its memos."""
+
+    def feeds_memo(self) -> None:
+        return None
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _scratch:
+    """A folder beside the site, deleted afterwards: what is written there is renamed in."""
+
+    def __init__(self, site: Path):
+        self.site = site
+
+    def __enter__(self) -> Path:
+        self.path = Path(tempfile.mkdtemp(prefix=f"{self.site.name}.part-", dir=self.site.parent))
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _sync(new: Path, site: Path) -> bool:
+    """Rename each file of ``new`` over its namesake in ``site`` where they differ; whether a
+    file was added."""
+    added = False
+    for folder, _, names in os.walk(new):
+        rel = os.path.relpath(folder, new)
+        for name in names:
+            source = os.path.join(folder, name)
+            target = site / rel / name
+            try:
+                same = target.read_bytes() == Path(source).read_bytes()
+            except FileNotFoundError:
+                same, added = False, True
+            if not same:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+    return added
+
+
+def _replace_folder(new: Path, old: Path) -> None:
+    """``new`` in place of ``old``, by renames (the old one is deleted afterwards)."""
+    gone = old.with_name(f"{old.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+    if old.exists():
+        os.rename(old, gone)
+    os.rename(new, old)
+    shutil.rmtree(gone, ignore_errors=True)
+
+
+__all__ = ["Session"]
