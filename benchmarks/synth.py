@@ -19,6 +19,17 @@ from pathlib import Path
 import yaml
 
 MIX = (("event", 0.55), ("quote", 0.20), ("list", 0.05), ("actor", 0.20))
+# Corpora of other proportions, to check that what is measured on one holds on another:
+# "dense" has more quotes, longer texts and more actors per event.
+SHAPES = {
+    "record": {"mix": MIX, "summary": (2, 6), "actors": (1, 3), "context": 2},
+    "dense": {
+        "mix": (("event", 0.35), ("quote", 0.40), ("list", 0.05), ("actor", 0.20)),
+        "summary": (6, 14),
+        "actors": (4, 10),
+        "context": 5,
+    },
+}
 FOLDER = {"event": "events", "quote": "quotes", "list": "lists", "actor": "actors"}
 
 TAGS = [
@@ -161,8 +172,8 @@ PUBLISHERS = [
 START, DAYS = date(2015, 1, 1), 365 * 11
 
 
-def counts(n: int) -> dict[str, int]:
-    out = {kind: int(n * share) for kind, share in MIX}
+def counts(n: int, mix: tuple[tuple[str, float], ...] = MIX) -> dict[str, int]:
+    out = {kind: int(n * share) for kind, share in mix}
     out["event"] += n - sum(out.values())
     return out
 
@@ -222,11 +233,13 @@ class _Writer:
         return out
 
 
-def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
-    """Write ``out_dir/entries/<kind>/<id>.yaml`` for n entries; returns the count per kind."""
+def generate(n: int, out_dir: Path, seed: int = 2025, shape: str = "record") -> dict[str, int]:
+    """Write ``out_dir/entries/<kind>/<id>.yaml`` for n entries, in the proportions of
+    ``shape`` (``SHAPES``); returns the count per kind."""
     rng = random.Random(seed)
     w = _Writer(rng)
-    per_kind = counts(n)
+    form = SHAPES[shape]
+    per_kind = counts(n, form["mix"])
     ids = {k: [f"{FOLDER[k][:-1]}-{i:05d}" for i in range(per_kind[k])] for k in per_kind}
     # An event's id starts with its date, as the validator requires.
     event_dates = [w.partial() for _ in ids["event"]]
@@ -261,9 +274,9 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
             "date": when,
         }
         sources = w.sources()
-        data["summary"] = w.paragraph(rng.randint(2, 6), cite=len(sources))
+        data["summary"] = w.paragraph(rng.randint(*form["summary"]), cite=len(sources))
         if actors:
-            data["actors"] = rng.sample(actors, min(len(actors), rng.randint(1, 3)))
+            data["actors"] = rng.sample(actors, min(len(actors), rng.randint(*form["actors"])))
         if rng.random() < 0.6:
             data["zh"] = {"title": w.zh(1).rstrip("。"), "summary": w.zh(rng.randint(2, 4))}
         data["tags"] = w.tags()
@@ -283,7 +296,7 @@ def generate(n: int, out_dir: Path, seed: int = 2025) -> dict[str, int]:
         data["speaker"] = rng.choice(actors)
         data["date"] = w.partial()
         data["platform"] = "Xiaohongshu"
-        data["context"] = w.paragraph(2)
+        data["context"] = w.paragraph(form["context"])
         if events and rng.random() < 0.5:
             data["event"] = rng.choice(events)
         data["tags"] = w.tags()
@@ -330,8 +343,9 @@ def main() -> None:
     parser.add_argument("n", type=int, help="how many entries")
     parser.add_argument("out_dir", type=Path, help="the folder to write entries/ into")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="record")
     args = parser.parse_args()
-    made = generate(args.n, args.out_dir, args.seed)
+    made = generate(args.n, args.out_dir, args.seed, args.shape)
     print(f"wrote {sum(made.values())} entries under {args.out_dir / 'entries'}: {made}")
 
 

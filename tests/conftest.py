@@ -181,3 +181,14 @@ def valid_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(VALID_ENTRIES, tmp_path / "entries")
     monkeypatch.chdir(tmp_path)
     return Path("entries")
+
+
+@pytest.fixture(autouse=True)
+def kinds_put_back() -> Iterator[None]:
+    """Every test leaves the kinds in use as it found them: a build or a preview's session
+    that kept its knowledge base's kinds would change what every later test validates."""
+    from generator.format import kinds
+
+    before = kinds.current()
+    yield
+    assert kinds.current() is before, "the kinds in use were not put back (a Session not closed?)"

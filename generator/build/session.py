@@ -3,6 +3,7 @@ what changed are rendered again and written in place, and the rest follows in th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -74,6 +75,7 @@ class Session:
         self.last = "site"  # what the last build did: "site" or "pages"
         self.rendered = 0  # the pages the last build rendered
         self.rerendered: set[str] = set()  # after an update, the pages whose key changed
+        self.timings: dict[str, float] = {}  # the last update's steps, in seconds
         # What the background's steps keep between builds (dicts as the build cache's memos).
         self._feeds: dict[str, dict[bytes, Any]] = {}
         self._data: dict[bytes, str] = {}
@@ -83,6 +85,9 @@ class Session:
         self._indexer: search.Indexer | None = None
         self._stop = threading.Event()
         self._env: Any = None  # the templates, compiled once per whole build
+        # Its kinds for as long as it runs, in every thread (kinds.using is not per thread).
+        self._using = contextlib.ExitStack()
+        self._using.enter_context(kinds.using(self.kinds))
 
     # --- the whole site -----------------------------------------------------------------------
 
@@ -120,14 +125,15 @@ class Session:
     def update(self, changed: Iterable[Path] = ()) -> str:
         """Show what changed in ``changed`` (paths; an empty list: anything may have): returns
         "pages" when only the pages that show it were written, "site" after a whole build."""
-        self.settle(cancel=True)
         paths = [Path(p).resolve() for p in changed]
         if not self.kept or not paths or not all(p.is_relative_to(self.entries_dir) for p in paths):
             self.build()
             return self.last
+        self._interrupt()  # the last save's search index is out of date: it stops
         start = time.monotonic()
         with kinds.using(self.kinds):
             corpus = self._validate()  # ValidationFailed: the site stays the last one
+            self.timings = {"validate": time.monotonic() - start}
             try:
                 done = self._pages(corpus)
             except BuildError as exc:  # the whole build says it again, or succeeds
@@ -137,15 +143,17 @@ class Session:
             self.build()
             return self.last
         log.info(
-            "Wrote %d pages in %.2f s; feeds, data and search follow",
+            "Wrote %d pages in %.2f s (%s); feeds, data and search follow",
             self.rendered,
             time.monotonic() - start,
+            ", ".join(f"{step} {seconds:.2f}" for step, seconds in self.timings.items()),
         )
         return self.last
 
     def _pages(self, corpus: Corpus) -> bool:
         """Render and write the pages that changed; False when only a whole build can."""
         assert self.corpus is not None
+        started = time.monotonic()
         changed = _changed_entries(self.corpus, corpus)
         plans: list[tuple[Kept, _Chooser, dict[str, str], dict[str, list[tuple[str, str]]]]] = []
         dates: dict[str, date] = {}
@@ -170,7 +178,10 @@ class Session:
                 if kept.texts.get(src) != pipeline.text_digest(text)
             }
             plans.append((kept, chooser, pages, {s: links[s] for s in pages if s in links}))
+        self.timings["render"] = time.monotonic() - started
+        started = time.monotonic()
         written: list[dict[str, str]] = []
+        done = False
         try:
             for kept, _, pages, links in plans:
                 with i18n.interface(kept.language) if kept.root else _nothing():
@@ -179,15 +190,17 @@ class Session:
                 if out is None:
                     return False
                 written.append(out)
-        except BaseException:
-            for out in written:
-                for path in out.values():
-                    Path(path).unlink(missing_ok=True)
-            raise
+            done = True
+        finally:
+            if not done:
+                for out in written:
+                    for path in out.values():
+                        Path(path).unlink(missing_ok=True)
         for out in written:  # every page rendered: now into place, each by a rename
             for path in out.values():
                 os.replace(path, path.removesuffix(".new"))
-        for kept, chooser, pages, _ in plans:
+        self.timings["engine"] = time.monotonic() - started
+        for kept, chooser, pages, links in plans:
             for src in pages:
                 kept.links.pop(src, None)
             kept.links.update(links)
@@ -199,6 +212,7 @@ class Session:
         self.rerendered = {
             kept.root + src for kept, chooser, _, _ in plans for src in chooser.rerender
         }
+        self.settle()  # the last save's, interrupted: it writes nothing more
         self._start(self._rest_of_site, corpus, dates)
         return True
 
@@ -211,16 +225,22 @@ class Session:
         if thread is None:
             return
         if cancel:
-            self._stop.set()
-            indexer = self._indexer
-            if indexer is not None:
-                indexer.cancel()
+            self._interrupt()
         thread.join()
         self._rest = None
         self._stop.clear()
 
+    def _interrupt(self) -> None:
+        """Ask the background's work to stop where it can: its search index at once."""
+        self._stop.set()
+        indexer = self._indexer
+        if indexer is not None:
+            indexer.cancel()
+
     def close(self) -> None:
+        """Stop the background's work; the kinds in use before come back."""
         self.settle(cancel=True)
+        self._using.close()
 
     def _start(self, work: Any, *args: Any) -> None:
         def run() -> None:
@@ -230,7 +250,7 @@ class Session:
             except Exception as exc:  # the next save builds the whole site again
                 if not self._stop.is_set():
                     log.warning("Could not update the preview's feeds, data or search: %s", exc)
-                self.kept = []
+                    self.kept = []
 
         self._rest = threading.Thread(target=run, name="preview-rest", daemon=True)
         self._rest.start()
@@ -243,6 +263,7 @@ class Session:
     def _rest_of_site(self, corpus: Corpus, dates: dict[str, date]) -> None:
         """The feeds, data and sitemaps, written where they differ; then the search index."""
         config, site = self.config, self.site_dir
+        started = time.monotonic()
         first, *rest = self.kept
         others = [
             pipeline._Interface(
@@ -263,6 +284,7 @@ class Session:
                 self._data,
             )
             files = _sync(scratch, site)
+        log.debug("The preview's feeds, data and sitemaps in %.2f s", time.monotonic() - started)
         if self._stop.is_set():
             return
         records, key = search.keyed_records(corpus, self._records, config.interfaces[1:])
@@ -277,6 +299,7 @@ class Session:
             self._indexer = None
             self._search_key = key
             files = True
+            log.debug("The preview's search index in %.2f s", time.monotonic() - started)
         if files:  # the list of what the site holds, for the next whole build
             (site / MANIFEST).unlink(missing_ok=True)
             write_manifest(site)

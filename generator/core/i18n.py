@@ -6,6 +6,7 @@ import functools
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from babel import Locale
@@ -20,7 +21,9 @@ from generator.core.dates import PartialDate, display_range
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
 
-_current = "en"  # the interface being rendered: forked workers inherit it
+# The interface being rendered, per thread (a preview renders pages while its feeds are
+# written in another); forked workers inherit it.
+_current: ContextVar[str] = ContextVar("interface", default="en")
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
@@ -79,33 +82,32 @@ def babel_locale(language: str) -> str:
 
 def current() -> str:
     """The interface language pages are being rendered in."""
-    return _current
+    return _current.get()
 
 
 @contextmanager
 def interface(language: str) -> Iterator[None]:
     """Render in ``language`` until the block ends."""
-    global _current
-    saved, _current = _current, language
+    token = _current.set(language)
     try:
         yield
     finally:
-        _current = saved
+        _current.reset(token)
 
 
 def gettext(message: str) -> str:
     """``message`` in the current interface's language."""
-    return translations(_current).ugettext(message)
+    return translations(_current.get()).ugettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message, as the current language counts ``n``."""
-    return translations(_current).ungettext(singular, plural, n)
+    return translations(_current.get()).ungettext(singular, plural, n)
 
 
 def number(n: int | float) -> str:
     """``n`` with the current language's digit grouping: 1,234."""
-    return _number(n, _current)
+    return _number(n, _current.get())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -114,12 +116,12 @@ def _number(n: int | float, language: str) -> str:
 
 
 def is_english() -> bool:
-    return _current.split("-")[0] == "en"
+    return _current.get().split("-")[0] == "en"
 
 
 def in_interface(language: str | None) -> bool:
     """Whether text in ``language`` is in the interface's language (``zh-Hans`` in ``zh``)."""
-    return bool(language) and language.split("-")[0].lower() == _current.split("-")[0].lower()
+    return bool(language) and language.split("-")[0].lower() == _current.get().split("-")[0].lower()
 
 
 # Dates at their precision, in the reader's language: ``format_date`` skeletons keep
@@ -129,14 +131,14 @@ _SKELETONS = {"year": "y", "month": "yMMMM", "day": "yMMMMd"}
 
 def when(d: PartialDate) -> str:
     """A date at its precision in the current language; English as ``PartialDate.display``."""
-    return d.display() if is_english() else _when(d, _current)
+    return d.display() if is_english() else _when(d, _current.get())
 
 
 def when_range(start: PartialDate, end: PartialDate | None) -> str:
     """A date or a range in the current language, as CLDR writes it: "2025年1月10日 – 17日"."""
     if is_english():
         return display_range(start, end)
-    return _when_range(start, end, _current)
+    return _when_range(start, end, _current.get())
 
 
 # Babel reads CLDR's patterns on each call, and a timeline writes the same dates many times.

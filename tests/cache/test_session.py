@@ -170,3 +170,16 @@ def test_a_new_entry_builds_the_whole_site(session: Session, tmp_path: Path) -> 
     assert session.update([copy]) == "site"
     assert not (session.site_dir / "events" / copy.stem).exists()
     _same_as_cold(session, tmp_path)
+
+
+@pytest.mark.slow
+def test_saves_in_quick_succession_end_in_a_cold_builds_site(
+    session: Session, tmp_path: Path
+) -> None:
+    """A save while the last one's feeds and search are still being written: those stop, and
+    the second save's are written instead."""
+    path = session.entries_dir / EVENT
+    for words in ("First: ", "Second: ", "Third: "):
+        _summary_edit(session.entries_dir, words)
+        assert session.update([path]) == "pages"
+    _same_as_cold(session, tmp_path)
