@@ -224,6 +224,7 @@ def _serve(entries: Path, work: Path, saves: int = 5) -> float:
         before, seconds = _cpu_seconds(process.pid), 10.0
         time.sleep(seconds)
         EXTRA["idle_percent"] = 100 * (_cpu_seconds(process.pid) - before) / seconds
+        EXTRA["idle_tree_mb"] = _tree_pss_kib(process.pid) / 1024  # what it keeps between saves
         (site,) = scratch.glob("*-serve-*/site")
         latencies = []
         for _ in range(saves):
@@ -542,8 +543,11 @@ def table(results: list[dict]) -> str:
         ),
     )
     row(
-        "serve: idle (% of a core) / first build (s)",
-        lambda r: f"{r['serve']['idle_percent']:.1f} / {r['serve']['first_build_s']:.1f}",
+        "serve: idle (% of a core / MB held) / first build (s)",
+        lambda r: (
+            f"{r['serve']['idle_percent']:.1f} / {r['serve']['idle_tree_mb']:.0f}"
+            f" / {r['serve']['first_build_s']:.1f}"
+        ),
     )
     row(
         "search: what it adds to the build (s)",
