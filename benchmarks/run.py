@@ -199,7 +199,8 @@ def _serve(entries: Path, work: Path, saves: int = 5) -> float:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "generator", "serve", "--entries", str(entries)]
+    command = [sys.executable, "-X", "faulthandler", "-m", "generator", "serve"]
+    command += ["--entries", str(entries)]
     command += ["--config", str(CONFIG), "--cache-dir", str(work / "cache")]
     command += ["--dev-addr", f"127.0.0.1:{port}"]
     start = time.perf_counter()
@@ -207,8 +208,8 @@ def _serve(entries: Path, work: Path, saves: int = 5) -> float:
         command,
         cwd=ROOT,
         env={**os.environ, "TMPDIR": str(scratch)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=(work / "serve.log").open("w"),
+        stderr=subprocess.STDOUT,
     )
     edited: tuple[Path, str] | None = None
     try:
@@ -248,7 +249,11 @@ def _serve(entries: Path, work: Path, saves: int = 5) -> float:
         if edited:
             edited[0].write_text(edited[1], encoding="utf-8")
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # where it hangs, in serve.log
+            process.send_signal(signal.SIGABRT)
+            raise
         shutil.rmtree(scratch, ignore_errors=True)
 
 

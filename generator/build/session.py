@@ -115,9 +115,12 @@ class Session:
         self._start(self._search_only, corpus)  # the index's key, for the next update
         return dataclasses.replace(result, seconds=time.monotonic() - start)
 
-    def _validate(self) -> Corpus:
+    def _validate(self, keep: bool = True) -> Corpus:
+        """The corpus; ``keep``: write what the memo learnt into the build cache (a whole
+        build's; after a save the memo keeps it in memory until the next whole build)."""
         validated = collect(self.entries_dir, memo=self.memo)
-        self.memo.save()
+        if keep:
+            self.memo.save()
         return corpus_of(validated)
 
     # --- after a save -------------------------------------------------------------------------
@@ -132,7 +135,7 @@ class Session:
         self._interrupt()  # the last save's search index is out of date: it stops
         start = time.monotonic()
         with kinds.using(self.kinds):
-            corpus = self._validate()  # ValidationFailed: the site stays the last one
+            corpus = self._validate(keep=False)  # ValidationFailed: the site stays as it was
             self.timings = {"validate": time.monotonic() - start}
             try:
                 done = self._pages(corpus)
@@ -234,6 +237,7 @@ class Session:
                     log.warning("Could not update the preview's feeds, data or search: %s", exc)
                     self.kept = []
 
+        self._indexer = None
         self._rest = threading.Thread(target=run, name="preview-rest", daemon=True)
         self._rest.start()
 
@@ -272,6 +276,9 @@ class Session:
         records, key = search.keyed_records(corpus, self._records, config.interfaces[1:])
         if key != self._search_key:
             self._indexer = indexer = search.Indexer()
+            if self._stop.is_set():  # interrupted before it could be told (_interrupt)
+                indexer.cancel()
+                return
             indexer.index(records)
             with _scratch(site) as scratch:
                 indexer.write(scratch / search.OUTPUT)

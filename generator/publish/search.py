@@ -355,14 +355,22 @@ class Indexer:
                 "`pip install -e .` (the pagefind[extended] package)"
             ) from None
         loop, backend = asyncio.get_running_loop(), service._backend
+        task = asyncio.current_task()
 
         def kill() -> None:
             with contextlib.suppress(ProcessLookupError):  # it has ended already
                 backend.kill()
 
+        def kill_and_end() -> None:
+            kill()
+            # Answers the binary will never give are awaited no more (a preview interrupts
+            # an index of thousands of records halfway).
+            if task is not None:
+                task.cancel()
+
         def stop() -> None:
             with contextlib.suppress(RuntimeError):  # the loop is closed: the binary too
-                loop.call_soon_threadsafe(kill)
+                loop.call_soon_threadsafe(kill_and_end)
 
         self._stop, self.pid = stop, backend.pid
         if self._cancelled:  # before the binary had started
@@ -387,7 +395,8 @@ class Indexer:
                     raise RuntimeError(f"Pagefind stopped (exit status {status})") from None
                 raise
         finally:
-            await service.close()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(service.close(), timeout=5)
 
 
 __all__ = [
