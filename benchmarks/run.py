@@ -248,7 +248,9 @@ def _serve(entries: Path, work: Path, saves: int = 5) -> float:
     finally:
         if edited:
             edited[0].write_text(edited[1], encoding="utf-8")
-        process.send_signal(signal.SIGINT)
+        # SIGTERM, not Ctrl+C's SIGINT, which a shell's background job (and what it starts)
+        # ignores: serve stops the same way on either.
+        process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:  # where it hangs, in serve.log
