@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -138,11 +138,11 @@ class Session:
         if not self.kept or not paths or not all(p.is_relative_to(self.entries_dir) for p in paths):
             self.build()
             return self.last
-        self._interrupt()  # the last save's search index is out of date: it stops
         start = time.monotonic()
         with kinds.using(self.kinds):
             corpus = self._validate(keep=False)  # ValidationFailed: the site stays as it was
             self.timings = {"validate": time.monotonic() - start}
+            self._interrupt()  # the last save's feeds and search are out of date: they stop
             try:
                 done = self._pages(corpus)
             except BuildError as exc:  # the whole build says it again, or succeeds
@@ -176,7 +176,7 @@ class Session:
         done = False
         try:
             for kept, r in plans:
-                with i18n.interface(kept.language) if kept.root else _nothing():
+                with i18n.interface(kept.language) if kept.root else contextlib.nullcontext():
                     folder = self.site_dir / kept.root
                     out = engine.rebuild(kept.built, r.pages, r.links, folder, _linked(kept))
                 if out is None:
@@ -213,13 +213,12 @@ class Session:
         """Wait for the background's work (``cancel``: stop the search index first, which the
         next build makes again)."""
         thread = self._rest
-        if thread is None:
-            return
-        if cancel:
-            self._interrupt()
-        thread.join()
-        self._rest = None
-        self._stop.clear()
+        if thread is not None:
+            if cancel:
+                self._interrupt()
+            thread.join()
+            self._rest = None
+        self._stop.clear()  # also when nothing ran: an update asks before it knows
 
     def _interrupt(self) -> None:
         """Ask the background's work to stop where it can: its search index at once."""
@@ -275,7 +274,8 @@ class Session:
                 self._memo(first.language),
                 self._data,
             )
-            files = _sync(scratch, site)
+            if _sync(scratch, site):
+                _rewrite_manifest(site)
         log.debug("The preview's feeds, data and sitemaps in %.2f s", time.monotonic() - started)
         if self._stop.is_set():
             return
@@ -291,13 +291,10 @@ class Session:
                 if self._stop.is_set():
                     return
                 _replace_folder(scratch / search.OUTPUT, site / search.OUTPUT)
+                _rewrite_manifest(site)
             self._indexer = None
             self._search_key = key
-            files = True
             log.debug("The preview's search index in %.2f s", time.monotonic() - started)
-        if files:  # the list of what the site holds, for the next whole build
-            (site / MANIFEST).unlink(missing_ok=True)
-            write_manifest(site)
 
     def _memo(self, language: str) -> dict[bytes, Any]:
         return self._feeds.setdefault(language, {})
@@ -459,26 +456,12 @@ class _Uncached:
         return None
 
 
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-class _scratch:
-    """A folder beside the site, deleted afterwards: what is written there is renamed in."""
-
-    def __init__(self, site: Path):
-        self.site = site
-
-    def __enter__(self) -> Path:
-        self.path = Path(tempfile.mkdtemp(prefix=f"{self.site.name}.part-", dir=self.site.parent))
-        return self.path
-
-    def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+@contextlib.contextmanager
+def _scratch(site: Path) -> Iterator[Path]:
+    """A folder beside the site (on its file system), deleted afterwards: what is written
+    there is renamed into the site."""
+    with tempfile.TemporaryDirectory(prefix=f"{site.name}.part-", dir=site.parent) as folder:
+        yield Path(folder)
 
 
 def _sync(new: Path, site: Path) -> bool:
@@ -498,6 +481,12 @@ def _sync(new: Path, site: Path) -> bool:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(source, target)
     return added
+
+
+def _rewrite_manifest(site: Path) -> None:
+    """The list of what the site holds, again: what the next whole build may replace."""
+    (site / MANIFEST).unlink(missing_ok=True)
+    write_manifest(site)
 
 
 def _replace_folder(new: Path, old: Path) -> None:

@@ -183,3 +183,16 @@ def test_saves_in_quick_succession_end_in_a_cold_builds_site(
         _summary_edit(session.entries_dir, words)
         assert session.update([path]) == "pages"
     _same_as_cold(session, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_save_after_the_last_one_was_all_written_updates_search_too(
+    session: Session, tmp_path: Path
+) -> None:
+    """The background had finished when the save came: its search index is still made."""
+    path = _summary_edit(session.entries_dir, "First: ")
+    assert session.update([path]) == "pages"
+    session.settle()
+    _summary_edit(session.entries_dir, "Second: ")
+    assert session.update([path]) == "pages"
+    _same_as_cold(session, tmp_path)
