@@ -294,7 +294,7 @@ def _publish(
         work = new_work_folder(site_dir)
         track = keep is not None
         cached = Incremental(None, track)
-        others: list[_Interface] = []  # the other languages' builds, done
+        others: list[InterfaceBuild] = []  # the other languages' builds, done
         indexer = indexer or search.Indexer()
         try:
             mk = _mkdocs_config(config, work, site_url, _interface(config, config.interfaces[0]))
@@ -395,7 +395,7 @@ def write_rest(
     site: Path,
     first: dict[str, str],
     dates: dict[str, date],
-    others: list[_Interface],
+    others: list[InterfaceBuild],
     feeds_memo: dict[bytes, Any] | None = None,
     data_memo: dict[bytes, str] | None = None,
 ) -> None:
@@ -461,7 +461,7 @@ def _build_pages(
     )
 
 
-def _keep(cached: Incremental, others: list[_Interface], site_dir: Path) -> None:
+def _keep(cached: Incremental, others: list[InterfaceBuild], site_dir: Path) -> None:
     cached.keep(site_dir, search.OUTPUT)
     for other in others:
         other.cached.keep(site_dir / other.root, search.OUTPUT)
@@ -533,8 +533,8 @@ def _docs_root(config: SiteConfig) -> Path:
 def _alternates(
     config: SiteConfig,
     first: dict[str, str],
-    others: list[_Interface],
-    this: _Interface | None = None,
+    others: list[InterfaceBuild],
+    this: InterfaceBuild | None = None,
 ) -> dict[str, tuple[tuple[str, str], ...]]:
     """Each page's address in every language it has, for the sitemap of the interface
     ``this`` (None: the first); none on a site in one language."""
@@ -555,14 +555,13 @@ def _alternates(
     }
 
 
-class _Interface:
+class InterfaceBuild:
     """Another language's pages and feeds, built under ``<language>/`` in the new site."""
 
     def __init__(
         self,
         config: SiteConfig,
         language: str,
-        work: Path,
         cached: Incremental,
         built: Mapping[str, engine.BuiltPage],
         rebuilt: int,
@@ -606,7 +605,7 @@ def _publish_interface(
     jobs: int,
     cache_dir: Path | None,
     track: bool = False,
-) -> _Interface:
+) -> InterfaceBuild:
     """Build the pages of the interface in ``language`` into ``work/<language>/``: the same
     corpus, the hand-written pages of ``docs/<language>/``, and for each of the first
     interface's (``first_pages``) with no translation, a page that says so."""
@@ -656,7 +655,7 @@ def _publish_interface(
     )
     root = own.interface_root()
     kept = _kept(own, root, docs_pages, built, cached, pages, links) if track else None
-    return _Interface(own, language, work, cached, built, bar.done, kept)
+    return InterfaceBuild(own, language, cached, built, bar.done, kept)
 
 
 def _untranslated(path: Path, src: str, config: SiteConfig) -> str:

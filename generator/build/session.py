@@ -257,8 +257,8 @@ class Session:
         started = time.monotonic()
         first, *rest = self.kept
         others = [
-            pipeline._Interface(
-                k.config, k.language, site, _Uncached(), k.built, 0, k, self._memo(k.language)
+            pipeline.InterfaceBuild(
+                k.config, k.language, _Uncached(), k.built, 0, k, self._memo(k.language)
             )
             for k in rest
         ]
@@ -450,7 +450,7 @@ class _Memory:
 
 
 class _Uncached:
-    """An interface's cache, for ``pipeline._Interface``, when the session gives its memos."""
+    """An interface's cache, for ``pipeline.InterfaceBuild``, when the session gives its memos."""
 
     def feeds_memo(self) -> None:
         return None
