@@ -8,7 +8,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -357,7 +356,7 @@ def _publish(
                 )
 
             started = time.monotonic()
-            addresses = {src: page.url for src, page in built.items()}
+            addresses = built.addresses()
             memos = (cached.feeds_memo(), cached.data_memo())
             write_rest(corpus, config, work, addresses, dates, others, *memos)
             log.info("Wrote feeds, data and sitemaps in %.1f s", time.monotonic() - started)
@@ -563,7 +562,7 @@ class InterfaceBuild:
         config: SiteConfig,
         language: str,
         cached: Incremental,
-        built: Mapping[str, engine.BuiltPage],
+        built: engine.Built,
         rebuilt: int,
         kept: Kept | None = None,
         feeds_memo: dict[bytes, Any] | None = None,
@@ -572,7 +571,7 @@ class InterfaceBuild:
         self.root = config.interface_root(language)
         self.built = built
         self.rebuilt = rebuilt
-        self.addresses = {src: page.url for src, page in built.items()}
+        self.addresses = built.addresses()
         self.kept = kept
         self.feeds_memo = feeds_memo
 

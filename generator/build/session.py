@@ -21,7 +21,7 @@ from generator import engine
 from generator.build import pipeline
 from generator.build.pipeline import BuildResult, Kept
 from generator.cache import validcache
-from generator.cache.incremental import cache_folder
+from generator.cache.incremental import Incremental, cache_folder
 from generator.core import i18n
 from generator.core.config import load_config
 from generator.core.errors import BuildError
@@ -258,11 +258,11 @@ class Session:
         first, *rest = self.kept
         others = [
             pipeline.InterfaceBuild(
-                k.config, k.language, _Uncached(), k.built, 0, k, self._memo(k.language)
+                k.config, k.language, Incremental(None), k.built, 0, k, self._memo(k.language)
             )
             for k in rest
         ]
-        addresses = {src: page.url for src, page in first.built.items()}
+        addresses = first.built.addresses()
         with _scratch(site) as scratch:
             pipeline.write_rest(
                 corpus,
@@ -447,13 +447,6 @@ class _Memory:
 
     def save(self) -> None:
         pass
-
-
-class _Uncached:
-    """An interface's cache, for ``pipeline.InterfaceBuild``, when the session gives its memos."""
-
-    def feeds_memo(self) -> None:
-        return None
 
 
 @contextlib.contextmanager

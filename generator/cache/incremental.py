@@ -70,12 +70,11 @@ class Incremental:
             shows, structure = self.shows, fingerprint.site_key(site)
             self.structure = structure
         keys = fingerprint.page_keys(site, planned, self.base(), shows, structure)
+        self.keys.update((page.src, key) for page, key in zip(planned, keys, strict=True))
         if self.cache is None:
-            self.keys.update((page.src, key) for page, key in zip(planned, keys, strict=True))
             return set()
         kept = self.cache.index.pages
         for page, key in zip(planned, keys, strict=True):
-            self.keys[page.src] = key
             old = kept.get(page.src)
             if key is not None and old is not None and old.key == key:
                 if self.cache.intact(self.cache.page_path(key), old.stamp):

@@ -55,8 +55,9 @@ class LiveServer(LiveReloadServer):
         if path in self._watched_paths:
             return
         self._watched_paths[path] = 1
-        handler = _Changes(self, path if os.path.isfile(path) else None)
-        folder = os.path.dirname(path) if os.path.isfile(path) else path
+        one_file = os.path.isfile(path)
+        handler = _Changes(self, path if one_file else None)
+        folder = os.path.dirname(path) if one_file else path
         self._watch_refs[path] = self.observer.schedule(handler, folder, recursive=recursive)
 
     def changed(self, paths: list[str]) -> None:
@@ -110,12 +111,10 @@ class _Changes(watchdog.events.FileSystemEventHandler):
         self.server, self.only = server, only
 
     def on_any_event(self, event: watchdog.events.FileSystemEvent) -> None:
-        if (
-            event.event_type in ("opened", "closed_no_write")
-            or event.is_directory
-            and (event.event_type == "modified")
-        ):
-            return  # a file read, or a folder's times: nothing changed
+        if event.event_type in ("opened", "closed_no_write"):
+            return  # a file read: nothing changed
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's times: what changed in it has an event of its own
         paths = [os.fsdecode(p) for p in (event.src_path, event.dest_path) if p]
         if self.only is not None:
             paths = [p for p in paths if p == self.only]

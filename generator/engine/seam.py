@@ -194,6 +194,10 @@ class Built(dict[str, BuiltPage]):
         super().__init__(pages)
         self.live, self.plugin = live, plugin
 
+    def addresses(self) -> dict[str, str]:
+        """Each page's address, by source (relative to the site's: "events/x/")."""
+        return {src: page.url for src, page in self.items()}
+
 
 def build(
     setup: Setup,
