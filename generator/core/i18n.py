@@ -24,6 +24,11 @@ DOMAIN = "messages"
 # The interface being rendered, per thread (a preview renders pages while its feeds are
 # written in another); forked workers inherit it.
 _current: ContextVar[str] = ContextVar("interface", default="en")
+# Its catalogue, looked up once when the interface is entered: a page asks for hundreds of
+# words, and checking the catalogue's file for each took 7 of 22 s at 10,000 entries.
+# None outside ``interface``: the words as written.
+_catalogue: ContextVar[NullTranslations | None] = ContextVar("catalogue", default=None)
+_AS_WRITTEN = NullTranslations()
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
@@ -89,20 +94,22 @@ def current() -> str:
 def interface(language: str) -> Iterator[None]:
     """Render in ``language`` until the block ends."""
     token = _current.set(language)
+    catalogue = _catalogue.set(translations(language))
     try:
         yield
     finally:
+        _catalogue.reset(catalogue)
         _current.reset(token)
 
 
 def gettext(message: str) -> str:
     """``message`` in the current interface's language."""
-    return translations(_current.get()).ugettext(message)
+    return (_catalogue.get() or _AS_WRITTEN).ugettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message, as the current language counts ``n``."""
-    return translations(_current.get()).ungettext(singular, plural, n)
+    return (_catalogue.get() or _AS_WRITTEN).ungettext(singular, plural, n)
 
 
 def number(n: int | float) -> str:

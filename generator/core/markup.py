@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 import xml.etree.ElementTree as etree
 from functools import lru_cache
 
@@ -90,21 +91,23 @@ def yaml_quote(text: str) -> str:
     no character of the text can end the scalar, the line or the document, whatever YAML
     parser reads it: the front matter of a page always parses back to exactly ``text``.
     """
-    out = ['"']
-    for ch in text:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif 0x20 <= code < 0x7F:
-            out.append(ch)
-        elif code <= 0xFF:
-            out.append(f"\\x{code:02x}")
-        elif code <= 0xFFFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
+    return '"' + _YAML_ESCAPED_RE.sub(_yaml_escape, text) + '"'
+
+
+# What yaml_quote escapes: the quote, the backslash, and all but printable ASCII.
+_YAML_ESCAPED_RE = re.compile(r'["\\]|[^\x20-\x7e]')
+
+
+def _yaml_escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    if ch in '"\\':
+        return "\\" + ch
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
 
 
 # An absolute or protocol-relative address: a request to another site.
@@ -182,10 +185,24 @@ def _markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists"], output_format="html")
 
 
+# A page's address as citations link to it, when it needs no escaping in an attribute and
+# no ``rel`` (it is relative): converted once with a stand-in address put in its place after,
+# the text is not converted again for each page that shows it.
+_PLAIN_RELATIVE_RE = re.compile(r"(?!//)[A-Za-z0-9._~/%-]*")
+_STAND_IN = f"cite-{secrets.token_hex(16)}"
+
+
+def _render(text: str, citing: Citing | None = None) -> str:
+    if citing is None or not _PLAIN_RELATIVE_RE.fullmatch(citing[0]):
+        return _convert(text, citing)
+    out = _convert(text, (_STAND_IN, citing[1]))
+    return out.replace(f'href="{_STAND_IN}#', f'href="{citing[0]}#')
+
+
 # Sized for a whole corpus: every text is rendered for its page, the timeline, tag pages and
 # feeds; at 10,000 entries a 4,096 cache re-converted each text several times.
 @lru_cache(maxsize=65536)
-def _render(text: str, citing: Citing | None = None) -> str:
+def _convert(text: str, citing: Citing | None = None) -> str:
     md = _markdown()
     md.reset()
     md.inlinePatterns["citations"].citing = citing  # type: ignore[attr-defined]

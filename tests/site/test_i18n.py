@@ -218,6 +218,9 @@ def test_an_edited_catalogue_is_read_again(tmp_path: Path, monkeypatch: pytest.M
         assert i18n.gettext("Sources") == "来源"
         po.write_text('msgid ""\nmsgstr ""\n\nmsgid "Sources"\nmsgstr "出处"\n', encoding="utf-8")
         os.utime(po, ns=(po.stat().st_atime_ns, po.stat().st_mtime_ns + 10**9))
+        # A build reads the catalogue once, when it starts rendering in the language.
+        assert i18n.gettext("Sources") == "来源"
+    with i18n.interface("zh"):
         assert i18n.gettext("Sources") == "出处"
     monkeypatch.undo()
     assert i18n.LOCALE_DIR in watched_paths(tmp_path, tmp_path / "mkdocs.yml", tmp_path)
