@@ -16,10 +16,13 @@ _BLANK_WITH_SPACES_RE = re.compile(r"(?<=\n) +\n")
 
 _HEADING_RE = re.compile(r"(#{1,6}) +(\S.*?) *")
 # Heading text whose inline Markdown is only backslash escapes (of characters that need no
-# HTML escaping) and entities: what the `md` filter writes. Anything else falls back.
+# HTML escaping) and entities: what the `md` filter writes; and <span> tags with plain
+# attributes, which mark text in another language than the interface's. Anything else falls
+# back.
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _PLAIN_TEXT_RE = re.compile(
-    r"(?:\\[\\`*_{}\[\]()#+\-.!]|&(?:[a-zA-Z0-9]+|#[0-9]+|#[xX][0-9a-fA-F]+);|[^\\&<>*_`\[\]!{}#])+"
+    r"(?:\\[\\`*_{}\[\]()#+\-.!]|&(?:[a-zA-Z0-9]+|#[0-9]+|#[xX][0-9a-fA-F]+);"
+    r'|<span(?: [a-z-]+="[A-Za-z0-9 _-]*")*>|</span>|[^\\&<>*_`\[\]!{}#])+'
 )
 _ATTR_LIST_RE = re.compile(r" +\{:?([^}\n]*)\} *$")
 _ATTR_TOKEN_RE = re.compile(r'#([A-Za-z0-9_-]+)|([a-z][a-z0-9-]*)(?:="([A-Za-z0-9_.-]*)")?')

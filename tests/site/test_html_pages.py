@@ -74,14 +74,17 @@ def _assert_same(src: str, converted: html_pages.Converted, page: Page) -> None:
     ],
     ids=["golden", "xss", "xss-links", "control", "record"],
 )
+# In Chinese, an entry in English has its title marked as such in its heading (<span lang>).
+@pytest.mark.parametrize("interface", ["en", "zh"])
 def test_every_page_the_fast_path_takes_is_what_mkdocs_makes(
-    entries: Path, mkdocs_config: Any, site_config: SiteConfig
+    entries: Path, interface: str, mkdocs_config: Any, site_config: SiteConfig
 ) -> None:
     # The hostile corpora hold what validation refuses: render them as typed data.
     corpus = (
         typed_without_validation(entries) if "hostile" in entries.parts else load_corpus(entries)
     )
-    pages = pipeline.render_all(corpus, site_config, DOCS_PAGES)
+    config = site_config.for_interface(interface)
+    pages = pipeline.render_all(corpus, config, DOCS_PAGES)
     results = _both_ways(mkdocs_config, pages)
     taken = [src for src, (converted, _) in results.items() if converted is not None]
     for src in taken:
@@ -104,6 +107,7 @@ _TEXT = st.text(
 # Mostly the characters that matter to Markdown headings and to attr_list, so that the fast
 # path takes many of the examples (it declines most text of arbitrary characters).
 _PIECES = [*'aZ0 -_.#{}="\\&;*`!<>[]()\x0c\u3000好', "&amp;", "&#39;", "{ #i }", ' { k="v" }']
+_PIECES += ['<span lang="en" class="record-foreign">', "<span>", "</span>", '<span a="<">']
 _MARKUP = (
     st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12)
     .map("".join)
