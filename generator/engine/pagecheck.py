@@ -42,6 +42,10 @@ def front_matter_problem(
             f"{src}: generated front matter holds the character U+{ord(bad):04X}; entry text "
             "must reach front matter through the front_matter_text filter"
         )
+    if meta and not markdown.lstrip().startswith("---"):
+        # MkDocs parsed the block to a mapping with the same loader (mkdocs.utils.meta): parsing
+        # it again would give the same. The block is parsed again only to say what is wrong.
+        return None
     try:
         data = yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:

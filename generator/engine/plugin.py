@@ -34,6 +34,7 @@ class RecordPlugin(BasePlugin):
         self.links = links
         self.reused = reused
         self.bytecode_cache = bytecode_cache
+        self.files: Files | None = None
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         if config.extra.get("interface"):  # a site in several languages: the switch's style
@@ -71,18 +72,23 @@ class RecordPlugin(BasePlugin):
         return mark_chinese(output)
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
-        # Every page has been read and converted by now, so every anchor is known.
-        for src, links in self.links.items():
-            for to_src, anchor in links:
-                problem = link_problem(files, to_src, anchor)
-                if problem:
-                    raise BuildError(f"the generated page {src} links to {problem}")
+        self.files = files  # for on_post_build
         if self.bytecode_cache is not None:  # the theme's templates, compiled once
             env.bytecode_cache = self.bytecode_cache
         # The theme's own words (partials/header.html) in the interface's language.
         env.add_extension("jinja2.ext.i18n")
         install_gettext(env)
         return env
+
+    def on_post_build(self, *, config: Any) -> None:
+        # Every page has been read and converted by now (most of them in the workers that put
+        # them through the theme: engine.stepwise), so every anchor is known.
+        assert self.files is not None
+        for src, links in self.links.items():
+            for to_src, anchor in links:
+                problem = link_problem(self.files, to_src, anchor)
+                if problem:
+                    raise BuildError(f"the generated page {src} links to {problem}")
 
 
 def link_problem(files: Files, to_src: str, anchor: str) -> str | None:

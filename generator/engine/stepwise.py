@@ -23,17 +23,33 @@ from generator.engine import choice
 log = logging.getLogger(f"{choice.LOGGER}.commands.build")
 
 
+# What the build keeps of a page read in a worker: its anchors, and the anchors it links to
+# by source (``Page.links_to_anchors``, whose keys are files: the worker's are copies).
+_Read = tuple[set[str] | None, dict[str, dict[str, str]] | None]
+
+
 class _Theme:
-    """What a worker needs to put one page through the theme, set before the workers fork."""
+    """What a worker needs to read a page not in the navigation and put it through the theme,
+    set before the workers fork."""
 
-    def __init__(self, config: Any, doc_files: Any, nav: Any, env: Any):
-        self.config, self.doc_files, self.nav, self.env = config, doc_files, nav, env
+    def __init__(self, config: Any, files: Files, doc_files: Any, nav: Any, env: Any):
+        self.config, self.files, self.doc_files = config, files, doc_files
+        self.nav, self.env = nav, env
 
-    def __call__(self, file: File) -> None:
-        assert file.page is not None
+    def __call__(self, item: tuple[File, bool]) -> _Read:
+        file, read = item
+        page = file.page
+        assert page is not None
+        if read:
+            mkdocs_build._populate_page(page, self.config, self.files, False)
         mkdocs_build._build_page(
-            file.page, self.config, self.doc_files, self.nav, self.env, False, excluded=False
+            page, self.config, self.doc_files, self.nav, self.env, False, excluded=False
         )
+        if not read:
+            return None, None
+        linked = page.links_to_anchors
+        by_src = {f.src_uri: dict(a) for f, a in linked.items()} if linked is not None else None
+        return page.present_anchor_ids, by_src
 
 
 def _add_files_from_theme(files: Files, config: Any) -> None:
@@ -101,15 +117,22 @@ def run(
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
 
+        # The pages in the navigation are read here: every page shows their titles. The others
+        # are read where they are put through the theme, on every core.
+        in_nav = {id(page) for page in nav.pages}
+        later: set[str] = set()
         for file in files.documentation_pages(inclusion=inclusion):
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
             assert file.page is not None
             if file.src_uri in reuse:  # for the anchor checks: the page itself is not needed
                 file.page.present_anchor_ids = set(reuse[file.src_uri][1])
-            else:
+            elif id(file.page) in in_nav:
                 mkdocs_build._populate_page(file.page, config, files, False)
+            else:
+                later.add(file.src_uri)
 
+        log.debug("Read the pages in the navigation in %.1f s", time.monotonic() - start)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(dirty=False, inclusion=inclusion)
         for template in config.theme.static_templates:
@@ -124,8 +147,18 @@ def run(
                 assert place is not None
                 place(reuse[file.src_uri][0], file.abs_dest_path)
         counters = [warning_counter] if config.strict else []
-        theme = _Theme(config, doc_files, nav, env)
-        parallel.map_ordered(theme, todo, jobs=jobs, done=done, counters=counters)
+        theme = _Theme(config, files, doc_files, nav, env)
+        themed = time.monotonic()
+        work = [(file, file.src_uri in later) for file in todo]
+        read = parallel.map_ordered(theme, work, jobs=jobs, done=done, counters=counters)
+        for file, (anchors, linked) in zip(todo, read, strict=True):
+            if file.src_uri in later:
+                assert file.page is not None
+                file.page.present_anchor_ids = anchors
+                file.page.links_to_anchors = (
+                    None if linked is None else {files.src_uris[s]: a for s, a in linked.items()}
+                )
+        log.debug("Read the other pages and built them all in %.1f s", time.monotonic() - themed)
 
         log_level = config.validation.links.anchors
         for file in doc_files:
