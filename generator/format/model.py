@@ -9,7 +9,7 @@ import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
@@ -124,7 +124,7 @@ class Entry:
         feeds keep as its id so that a rename is not announced as a new entry."""
         return next((a for a in self.aliases if "/" not in a), self.id)
 
-    @property
+    @cached_property  # the feeds sort every entry by it, the sitemaps date pages
     def last_modified(self) -> date:
         """The later of ``updated`` and the last correction; ``added`` when neither exists."""
         dates = [self.added]
