@@ -41,7 +41,7 @@ from generator.publish.sitedir import (
     swap,
     write_manifest,
 )
-from generator.site import render, share
+from generator.site import render, share, structure
 from generator.validate.record import collect, corpus_of
 
 log = logging.getLogger(__name__)
@@ -131,9 +131,10 @@ def render_all(
     bytecode_cache: Any = None,
     dates: dict[str, date] | None = None,
     env: Any = None,
+    plan: structure.Plan | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page: entries and listings, then Subscribe and Data
-    (``reuse``, ``dates``: see render.render_pages; ``bytecode_cache``:
+    (``reuse``, ``dates``, ``plan``: see render.render_pages; ``bytecode_cache``:
     render.make_environment; ``env``: an environment made by it, with its compiled
     templates)."""
     env = env or render.make_environment(bytecode_cache)
@@ -146,6 +147,7 @@ def render_all(
         links=links,
         reuse=reuse,
         dates=dates,
+        plan=plan,
     )
     for src, text in feeds.subscribe_and_data_pages(corpus, config, env).items():
         if src in pages or src in docs_pages:
@@ -317,6 +319,7 @@ def _publish(
             links: dict[str, list[tuple[str, str]]] = {}
             dates: dict[str, date] = {}
             bytecode = cached.bytecode_cache()
+            plan = structure.Plan.of(corpus, config)  # every interface's
             pages = render_all(
                 corpus,
                 config,
@@ -326,6 +329,7 @@ def _publish(
                 reuse=cached.choose,
                 bytecode_cache=bytecode,
                 dates=dates,
+                plan=plan,
             )
             links.update(cached.links())
             log.info(
@@ -351,7 +355,16 @@ def _publish(
             for language in config.interfaces[1:]:
                 others.append(
                     _publish_interface(
-                        corpus, config, language, work, site_url, docs_pages, jobs, cache_dir, track
+                        corpus,
+                        config,
+                        language,
+                        work,
+                        site_url,
+                        docs_pages,
+                        jobs,
+                        cache_dir,
+                        track,
+                        plan,
                     )
                 )
 
@@ -604,6 +617,7 @@ def _publish_interface(
     jobs: int,
     cache_dir: Path | None,
     track: bool = False,
+    plan: structure.Plan | None = None,
 ) -> InterfaceBuild:
     """Build the pages of the interface in ``language`` into ``work/<language>/``: the same
     corpus, the hand-written pages of ``docs/<language>/``, and for each of the first
@@ -633,6 +647,7 @@ def _publish_interface(
                 links=links,
                 reuse=cached.choose,
                 bytecode_cache=bytecode,
+                plan=plan,
             )
             with i18n.interface(language):
                 for src in first_pages:

@@ -13,7 +13,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from generator.build.pipeline import BuildResult, Kept
 from generator.cache import validcache
 from generator.cache.incremental import Incremental, cache_folder
 from generator.core import i18n
-from generator.core.config import load_config
+from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildError
 from generator.core.paging import Page
 from generator.format import kinds
@@ -32,8 +31,7 @@ from generator.format.digest import entry_digest
 from generator.kinds import configured as configured_kinds
 from generator.publish import search
 from generator.publish.sitedir import MANIFEST, site_path, write_manifest
-from generator.site import fingerprint, render
-from generator.site.structure import Site
+from generator.site import fingerprint, render, structure
 from generator.validate.record import Checked, collect, corpus_of
 
 log = logging.getLogger(__name__)
@@ -163,7 +161,7 @@ class Session:
         """Render and write the pages that changed; False when only a whole build can."""
         assert self.corpus is not None
         started = time.monotonic()
-        render = _Render(corpus, _changed_entries(self.corpus, corpus), self._env)
+        render = _Render(corpus, self.config, _changed_entries(self.corpus, corpus), self._env)
         # In this process: forking it for the second interface saved nothing at 10,000 entries
         # (1.6-4.9 s against 2.6-3.4 s), copying the page tables of a process of 1.2 GB.
         rendered = [render(kept) for kept in self.kept]
@@ -204,7 +202,7 @@ class Session:
         self.last, self.rendered = "pages", sum(len(r.pages) for _, r in plans)
         self.rerendered = {kept.root + src for kept, r in plans for src in r.rerender}
         self.settle()  # the last save's, interrupted: it writes nothing more
-        self._start(self._rest_of_site, corpus, plans[0][1].dates)
+        self._start(self._rest_of_site, corpus, render.plan)
         return True
 
     # --- the background -----------------------------------------------------------------------
@@ -251,10 +249,11 @@ class Session:
             corpus, self._records, self.config.interfaces[1:]
         )
 
-    def _rest_of_site(self, corpus: Corpus, dates: dict[str, date]) -> None:
+    def _rest_of_site(self, corpus: Corpus, plan: structure.Plan) -> None:
         """The feeds, data and sitemaps, written where they differ; then the search index."""
         config, site = self.config, self.site_dir
         started = time.monotonic()
+        dates = structure.page_dates(plan.site, plan.pages)
         first, *rest = self.kept
         others = [
             pipeline.InterfaceBuild(
@@ -312,28 +311,28 @@ class _Rendered:
     shows: dict[str, frozenset[str]]
     rerender: set[str]  # the pages whose key changed
     structure: bytes
-    dates: dict[str, date]  # the first interface's: when what each page shows changed
 
 
 class _Render:
     """Renders one interface's pages whose key changed; None when the pages are not the same
-    pages any more (then only a whole build will do)."""
+    pages any more (then only a whole build will do). The plan is made once for every
+    interface, and so what its pages hold is hashed once (``fingerprint.page_keys``)."""
 
-    def __init__(self, corpus: Corpus, changed: set[str], env: Any):
+    def __init__(self, corpus: Corpus, config: SiteConfig, changed: set[str], env: Any):
         self.corpus, self.changed, self.env = corpus, changed, env
+        self.plan = structure.Plan.of(corpus, config)
 
     def __call__(self, kept: Kept) -> _Rendered | None:
         chooser = _Chooser(kept, self.changed)
         links: dict[str, list[tuple[str, str]]] = {}
-        dates: dict[str, date] = {}
         pages = pipeline.render_all(
             self.corpus,
             kept.config,
             kept.docs_pages,
             links=links,
             reuse=chooser,
-            dates=None if kept.root else dates,
             env=self.env,
+            plan=self.plan,
         )
         if chooser.whole:
             return None
@@ -350,7 +349,6 @@ class _Render:
             chooser.shows,
             chooser.rerender,
             chooser.structure,
-            dates,
         )
 
 
@@ -366,23 +364,23 @@ class _Chooser:
         self.shows: dict[str, frozenset[str]] = {}
         self.structure = kept.structure
 
-    def __call__(self, site: Site, planned: list[Page]) -> set[str]:
+    def __call__(self, site: structure.Site, planned: list[Page]) -> set[str]:
         kept = self.kept
         srcs = {page.src for page in planned}
         if srcs != kept.keys.keys():
             self.whole = True
             return srcs
-        structure = fingerprint.site_key(site)
-        if structure != kept.structure:  # the order, counts or references: every page's key
+        site_key = fingerprint.site_key(site)
+        if site_key != kept.structure:  # the order, counts or references: every page's key
             candidates = planned
         else:
             candidates = [page for page in planned if self._may_change(page)]
-        keys = fingerprint.page_keys(site, candidates, kept.base, self.shows, structure)
+        keys = fingerprint.page_keys(site, candidates, kept.base, self.shows)
         for page, key in zip(candidates, keys, strict=True):
             self.keys[page.src] = key
             if key is None or key != kept.keys[page.src]:
                 self.rerender.add(page.src)
-        self.structure = structure
+        self.structure = site_key
         return srcs - self.rerender
 
     def _may_change(self, page: Page) -> bool:

@@ -65,11 +65,9 @@ class Incremental:
         if self.cache is None and not self.track:
             return set()
         shows = None
-        structure = None
         if self.track:
-            shows, structure = self.shows, fingerprint.site_key(site)
-            self.structure = structure
-        keys = fingerprint.page_keys(site, planned, self.base(), shows, structure)
+            shows, self.structure = self.shows, fingerprint.site_key(site)
+        keys = fingerprint.page_keys(site, planned, self.base(), shows)
         self.keys.update((page.src, key) for page, key in zip(planned, keys, strict=True))
         if self.cache is None:
             return set()

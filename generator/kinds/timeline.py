@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -308,7 +308,7 @@ class Timeline:
         yield Page(
             FILTER_INDEX.src(),
             kind.template("events.json.j2"),
-            {"rows": [_filter_row(e) for e in self.events], "actor_names": shared["actor_names"]},
+            {"rows": FilterRows(self.events), "actor_names": shared["actor_names"]},
         )
         yield Page(
             FILTER_OPTIONS.src(),
@@ -394,6 +394,17 @@ def _filters(corpus: Corpus, events: Iterable[Any]) -> dict[str, Any]:
         "filter_actors": people,
         "actor_names": {a.id: a.title for a in people},
     }
+
+
+@dataclass(frozen=True)
+class FilterRows:
+    """The events as the filter reads them (``timeline/events.json``), made as the page is
+    rendered, in its interface's language: the plan of pages is the same in every language."""
+
+    events: Sequence[Any]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (_filter_row(e) for e in self.events)
 
 
 def _filter_row(e: Any) -> dict[str, Any]:

@@ -163,7 +163,14 @@ def _printed(value: Any, h: Any) -> None:
 
 
 def site_key(site: Site) -> bytes:
-    """The structure every page may read beyond its context."""
+    """The structure every page may read beyond its context (worked out once per site)."""
+    known = site.memo.get("site_key")
+    if known is None:
+        known = site.memo["site_key"] = _site_key(site)
+    return known
+
+
+def _site_key(site: Site) -> bytes:
     walker = _Walker(by_id=True)
     corpus = site.corpus
     h = hashing.Key("structure")
@@ -181,13 +188,14 @@ def page_keys(
     pages: list[Page],
     base: bytes,
     shows: dict[str, frozenset[str]] | None = None,
-    structure: bytes | None = None,
 ) -> list[str | None]:
     """Each page's key (hex), or None for a page that must always be rendered; ``shows``, if
-    given, receives the ids of the entries whose content each keyed page's key covers.
-    ``structure``: ``site_key(site)``, if known."""
-    walker = _Walker(by_id=False)
-    structure = base + (structure if structure is not None else site_key(site))
+    given, receives the ids of the entries whose content each keyed page's key covers. What
+    the site's pages hold is walked once per site, however many interfaces ask."""
+    walker = site.memo.get("walker")
+    if walker is None:
+        walker = site.memo["walker"] = _Walker(by_id=False)
+    structure = base + site_key(site)
     entries = site.corpus.entries
     keys: list[str | None] = []
     for page in pages:

@@ -335,6 +335,7 @@ def render_pages(
     links: dict[str, list[tuple[str, str]]] | None = None,
     reuse: Callable[[structure.Site, list[Page]], set[str]] | None = None,
     dates: dict[str, date] | None = None,
+    plan: structure.Plan | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its docs-relative path, in a stable order.
 
@@ -345,10 +346,12 @@ def render_pages(
     ``reuse``, given the site and every planned page, says which pages need not be rendered
     (an incremental build has them already); those are left out of the result. ``dates``, if
     given, receives when what each planned page shows last changed, reused pages included
-    (``structure.page_dates``: the sitemap's dates).
+    (``structure.page_dates``: the sitemap's dates). ``plan``: the corpus's, if made already
+    (for another interface language, say).
     """
+    plan = plan or structure.Plan.of(corpus, config)
     with i18n.interface(config.interface):
-        return _render_pages(corpus, config, env, docs_pages, jobs, links, reuse, dates)
+        return _render_pages(corpus, config, env, docs_pages, jobs, links, reuse, dates, plan)
 
 
 def _render_pages(
@@ -360,16 +363,17 @@ def _render_pages(
     links: dict[str, list[tuple[str, str]]] | None,
     reuse: Callable[[structure.Site, list[Page]], set[str]] | None,
     dates: dict[str, date] | None,
+    plan: structure.Plan,
 ) -> dict[str, str]:
     env = env or make_environment()
-    the_site = structure.Site.of(corpus, config)
+    the_site = plan.site
     docs = frozenset(docs_pages)
     shared = {"site": the_site, "corpus": corpus, "config": config, "docs_pages": docs}
     planned: list[Page] = []
     published: dict[str, str] = {
         urls.page_url(src): src for src in sorted(docs) if src.endswith(".md")
     }
-    for page in structure.plan(the_site):
+    for page in plan.pages:
         # A page is Markdown; any other file (the timeline's JSON) is published as it is.
         url = urls.page_url(page.src) if page.src.endswith(".md") else page.src
         if url in published:

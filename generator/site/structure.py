@@ -32,6 +32,8 @@ class Site:
     referrers: dict[str, dict[str, list[tuple[Entry, str]]]]
     counts: dict[str, int] = field(default_factory=dict)
     indexes: dict[str, Any] = field(default_factory=dict)  # kind → what Kind.index made
+    # What is worked out from the site once for every interface (generator.site.fingerprint).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, corpus: Corpus, config: SiteConfig) -> Site:
@@ -62,6 +64,20 @@ class Site:
 
     def referrer_count(self, entry: Entry) -> int:
         return sum(len(v) for v in self.referrers.get(entry.id, {}).values())
+
+
+@dataclass
+class Plan:
+    """The site's indexes and every page to render: the same in every interface language
+    (what a page says in its language is made as it is rendered), so made once for all."""
+
+    site: Site
+    pages: list[Page]
+
+    @classmethod
+    def of(cls, corpus: Corpus, config: SiteConfig) -> Plan:
+        site = Site.of(corpus, config)
+        return cls(site, list(plan(site)))
 
 
 def plan(site: Site) -> Iterator[Page]:
