@@ -8,6 +8,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -410,14 +411,20 @@ def write_rest(
     others: list[InterfaceBuild],
     feeds_memo: dict[bytes, Any] | None = None,
     data_memo: dict[bytes, str] | None = None,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> None:
     """Every interface's feeds and sitemaps, and the open data, into ``site``, the site's
-    root, once every interface's pages are built (``first``: the first's page addresses)."""
+    root, once every interface's pages are built (``first``: the first's page addresses).
+    ``stopped()``, asked between steps, ends it early: what it wrote is then incomplete."""
     feeds.write_feeds(corpus, config, site, memo=feeds_memo)
+    if stopped():
+        return
     data.write_data(corpus, config, site, data_memo)
     alternates = _alternates(config, first, others)
     sitemap.write_sitemaps(corpus, config, site, first, dates, alternates=alternates)
     for other in others:
+        if stopped():
+            return
         other.finish(corpus, dates, _alternates(config, first, others, other), site)
 
 

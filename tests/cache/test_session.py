@@ -13,6 +13,7 @@ from helpers import comparable_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.build import pipeline
 from generator.build.pipeline import build_site
 from generator.build.session import Session
 from generator.core.config import load_config
@@ -195,4 +196,32 @@ def test_a_save_after_the_last_one_was_all_written_updates_search_too(
     session.settle()
     _summary_edit(session.entries_dir, "Second: ")
     assert session.update([path]) == "pages"
+    _same_as_cold(session, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_broken_save_lets_the_last_saves_feeds_and_search_finish(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save stops the last one's background work before it validates (the two would take
+    turns for the interpreter); when the save turns out broken, that work is done again."""
+    real, calls = pipeline.write_rest, []
+
+    def held(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        if len(calls) == 1:  # the good save's, until the broken save interrupts it
+            assert session._stop.wait(timeout=60)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "write_rest", held)
+    path = _summary_edit(session.entries_dir, "Good: ")
+    assert session.update([path]) == "pages"
+    good = path.read_bytes()
+    path.write_text("title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        session.update([path])
+    session.settle()
+    assert len(calls) == 2  # interrupted, then written again in full
+    path.write_bytes(good)
+    monkeypatch.setattr(pipeline, "write_rest", real)
     _same_as_cold(session, tmp_path)
