@@ -58,7 +58,9 @@ class LiveServer(LiveReloadServer):
         one_file = os.path.isfile(path)
         handler = _Changes(self, path if one_file else None)
         folder = os.path.dirname(path) if one_file else path
-        self._watch_refs[path] = self.observer.schedule(handler, folder, recursive=recursive)
+        self._watch_refs[path] = self.observer.schedule(
+            handler, folder, recursive=recursive and not one_file, event_filter=_CHANGES
+        )
 
     def changed(self, paths: list[str]) -> None:
         """``paths`` changed: ask for a build (MkDocs' loop waits for the saves to stop)."""
@@ -102,6 +104,22 @@ class LiveServer(LiveReloadServer):
         ]
         start_response("200 OK", headers)
         return [content]
+
+
+# The events that say something changed. Without this list inotify also reports every file
+# opened and closed after reading: a save's validation reads every entry file, and at 10,000
+# entries the watcher's threads then handled 20,000 events, taking turns with the save for the
+# interpreter (its validation took 1.1-1.8 s instead of 0.4 s).
+_CHANGES: list[type[watchdog.events.FileSystemEvent]] = [
+    watchdog.events.FileCreatedEvent,
+    watchdog.events.FileDeletedEvent,
+    watchdog.events.FileMovedEvent,
+    watchdog.events.FileModifiedEvent,
+    watchdog.events.FileClosedEvent,
+    watchdog.events.DirCreatedEvent,
+    watchdog.events.DirDeletedEvent,
+    watchdog.events.DirMovedEvent,
+]
 
 
 class _Changes(watchdog.events.FileSystemEventHandler):

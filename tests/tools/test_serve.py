@@ -213,6 +213,54 @@ def test_the_watcher_is_told_by_the_system_not_polling(tmp_path: Path) -> None:
         preview.server_close()
 
 
+def test_the_watcher_hears_only_of_changes_to_what_it_watches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a file makes no event: a save's validation reads every entry file, and at
+    10,000 entries the watcher's threads took turns with it for the interpreter over 20,000
+    events. Nor does a change in a folder beside a watched file (the repository's root holds
+    the config and the built site)."""
+    from generator.engine import preview as preview_module
+
+    heard: list[tuple[str, str]] = []
+    real = preview_module._Changes.on_any_event
+
+    def hear(self: object, event: Any) -> None:
+        heard.append((event.event_type, os.fsdecode(event.src_path)))
+        real(self, event)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(preview_module._Changes, "on_any_event", hear)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\n", encoding="utf-8")
+    entries, beside = tmp_path / "entries", tmp_path / "site"
+    entries.mkdir()
+    beside.mkdir()
+    read = entries / "a.yaml"
+    read.write_text("id: a\n", encoding="utf-8")
+    preview = PreviewServer(lambda changed: None, "127.0.0.1", 0, tmp_path / "out")
+    try:
+        preview.watch(str(entries))
+        preview.watch(str(config))
+        preview.observer.start()
+        for _ in range(20):
+            read.read_bytes()
+        (beside / "index.html").write_text("built\n", encoding="utf-8")
+        saved = entries / "b.yaml"  # after those, in the same watches: heard last
+        saved.write_text("id: b\n", encoding="utf-8")
+        config.write_text("site_name: y\n", encoding="utf-8")
+        deadline = time.monotonic() + TIMEOUT
+        seen: set[str] = set()
+        while not {str(saved), str(config)} <= seen:
+            assert time.monotonic() < deadline, seen
+            time.sleep(0.05)
+            seen |= preview.changes()
+    finally:
+        preview.observer.stop()
+        preview.server_close()
+    assert [kind for kind, _ in heard if kind in ("opened", "closed_no_write")] == []
+    assert [path for _, path in heard if path.startswith(str(beside))] == []
+
+
 def test_a_failed_builds_changes_are_given_again(tmp_path: Path) -> None:
     """A save that failed may have been a template's: the next build is still told of it."""
     given: list[set[str] | None] = []
