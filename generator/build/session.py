@@ -142,7 +142,7 @@ class Session:
         start = time.monotonic()
         with kinds.using(self.kinds):
             # The last save's feeds and search stop first: in this process, they would take
-            # turns with this save for the interpreter (validation took 3-5 times as long).
+            # turns with this save for the interpreter.
             self._interrupt()
             try:
                 corpus = self._validate(keep=False)

@@ -183,6 +183,17 @@ def test_a_port_in_use_is_an_error_message() -> None:
             busy.server_close()
 
 
+def _heard(preview: PreviewServer, paths: set[str]) -> set[str]:
+    """The changes the preview reports until it has reported ``paths``."""
+    deadline = time.monotonic() + TIMEOUT
+    seen: set[str] = set()
+    while not paths <= seen:
+        assert time.monotonic() < deadline, seen
+        time.sleep(0.05)
+        seen |= preview.changes()
+    return seen
+
+
 def test_the_watcher_is_told_by_the_system_not_polling(tmp_path: Path) -> None:
     """MkDocs polls every half second (a third of a core at 10,000 entries, doing nothing);
     the preview waits for the kernel's notifications, and says which files changed."""
@@ -201,12 +212,7 @@ def test_the_watcher_is_told_by_the_system_not_polling(tmp_path: Path) -> None:
         saved.write_text("id: a\n", encoding="utf-8")
         (tmp_path / "other.txt").write_text("not watched\n", encoding="utf-8")
         config.write_text("site_name: y\n", encoding="utf-8")
-        deadline = time.monotonic() + TIMEOUT
-        seen: set[str] = set()
-        while not {str(saved), str(config)} <= seen:
-            assert time.monotonic() < deadline, seen
-            time.sleep(0.05)
-            seen |= preview.changes()
+        seen = _heard(preview, {str(saved), str(config)})
         assert str(tmp_path / "other.txt") not in seen  # a file beside the config is not
     finally:
         preview.observer.stop()
@@ -248,12 +254,7 @@ def test_the_watcher_hears_only_of_changes_to_what_it_watches(
         saved = entries / "b.yaml"  # after those, in the same watches: heard last
         saved.write_text("id: b\n", encoding="utf-8")
         config.write_text("site_name: y\n", encoding="utf-8")
-        deadline = time.monotonic() + TIMEOUT
-        seen: set[str] = set()
-        while not {str(saved), str(config)} <= seen:
-            assert time.monotonic() < deadline, seen
-            time.sleep(0.05)
-            seen |= preview.changes()
+        _heard(preview, {str(saved), str(config)})
     finally:
         preview.observer.stop()
         preview.server_close()
