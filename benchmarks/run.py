@@ -34,7 +34,7 @@ SEARCH_WORDS = ("refugee", "难民")  # in synth.EN_WORDS and synth.ZH_PHRASES: 
 TARGETS = {
     "own_work_vs_floor": 2.0,
     "validate_vs_floor": 1.5,  # issue 17
-    "build_seconds": 30.0,  # issue 17 (60 s before it)
+    "build_seconds": 20.0,  # issue 32 (30 s in issue 17, 60 s before it)
     "build_peak_mb": 1024.0,  # issue 17 (1.5 GB before it): the process tree's PSS
     "rebuild_seconds": 3.0,  # issue 17: after one edit, with the cache (1 s at 1,000)
     "serve_seconds": 1.0,  # issue 32: save → the new page written by `serve` (0.5 s at 1,000)
@@ -613,7 +613,12 @@ def verdicts(r: dict) -> list[str]:
             TARGETS["validate_vs_floor"],
             "×",
         ),
-        ("cold full build within 30 s", r["build"]["wall"], TARGETS["build_seconds"], " s"),
+        (
+            f"cold full build within {TARGETS['build_seconds']:.0f} s",
+            r["build"]["wall"],
+            TARGETS["build_seconds"],
+            " s",
+        ),
         ("full build within 1 GB", r["build"]["peak_tree_mb"], TARGETS["build_peak_mb"], " MB"),
         (
             "rebuild after one edit",
