@@ -174,7 +174,8 @@ class Session:
         self.timings["plan"] = time.monotonic() - started
         started = time.monotonic()
         # In this process: forking it for the second interface saved nothing at 10,000 entries
-        # (1.6-4.9 s against 2.6-3.4 s), copying the page tables of a process of 1.2 GB.
+        # (1.6-4.9 s against 2.6-3.4 s), copying the page tables of a process of 1.2 GB. That
+        # was measured while the watcher still heard every file read (engine.preview).
         rendered = [render(kept) for kept in self.kept]
         if any(r is None for r in rendered):
             return False
