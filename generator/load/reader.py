@@ -325,45 +325,53 @@ def discover(entries_dir: Path) -> tuple[list[tuple[Kind, Path]], list[Problem]]
     """Every entry file as (kind, path), and problems with files in the wrong place."""
     found: list[tuple[Kind, Path]] = []
     problems: list[Problem] = []
-    registry = kinds.current()
-    folders = [f"{k.folder}/" for k in registry]
-    if not entries_dir.is_dir():
-        problems.append(
-            Problem(
-                display_path(entries_dir),
-                1,
-                1,
-                "no such folder; expected the entries folder "
-                f"with {', '.join(folders[:-1])} and {folders[-1]}",
-            )
-        )
-        return found, problems
-    top = len(entries_dir.parts)
-    for path in sorted(entries_dir.rglob("*")):
-        rel, suffix = path.parts[top:], path.suffix  # rglob's paths start with entries_dir's
-        if any(part.startswith(".") for part in rel) or path.is_dir():
-            continue  # hidden: .gitkeep, .DS_Store, an editor's swap file
-        if suffix.lower() not in (".yml", ".yaml"):  # never skipped in silence
-            problems.append(Problem(display_path(path), 1, 1, _not_an_entry(path)))
-            continue
-        folder = rel[0] if len(rel) > 1 else None
-        if suffix != ".yaml":
-            problems.append(
-                Problem(
-                    display_path(path),
-                    1,
-                    1,
-                    f"entry files end in .yaml, not {suffix}: rename the file",
-                )
-            )
-            continue
-        kind = registry.by_folder(folder)
-        if kind is None:
-            message = f"entry is not in a kind's folder: move it under one of {', '.join(folders)}"
-            problems.append(Problem(display_path(path), 1, 1, message))
-            continue
-        found.append((kind, path))
+    for path, (kind, problem) in placed(entries_dir).items():
+        if kind is not None:
+            found.append((kind, path))
+        if problem is not None:
+            problems.append(problem)
     return found, problems
+
+
+def placed(entries_dir: Path) -> dict[Path, tuple[Kind | None, Problem | None]]:
+    """``place`` for every path under ``entries_dir`` it does not pass over, in ``discover``'s
+    order; when ``entries_dir`` is not a folder, it alone, with that problem."""
+    registry = kinds.current()
+    if not entries_dir.is_dir():
+        folders = [f"{k.folder}/" for k in registry]
+        message = (
+            "no such folder; expected the entries folder "
+            f"with {', '.join(folders[:-1])} and {folders[-1]}"
+        )
+        return {entries_dir: (None, Problem(display_path(entries_dir), 1, 1, message))}
+    found = {}
+    for path in sorted(entries_dir.rglob("*")):
+        where = place(entries_dir, path, registry)
+        if where is not None:
+            found[path] = where
+    return found
+
+
+def place(
+    entries_dir: Path, path: Path, registry: kinds.Registry | None = None
+) -> tuple[Kind | None, Problem | None] | None:
+    """What ``discover`` makes of one path under ``entries_dir``: None for what it passes over
+    (a folder, a hidden file), else the entry's kind, or the problem with its place."""
+    registry = registry or kinds.current()
+    rel, suffix = path.parts[len(entries_dir.parts) :], path.suffix
+    if any(part.startswith(".") for part in rel) or path.is_dir():
+        return None  # hidden: .gitkeep, .DS_Store, an editor's swap file
+    if suffix.lower() not in (".yml", ".yaml"):  # never skipped in silence
+        return None, Problem(display_path(path), 1, 1, _not_an_entry(path))
+    if suffix != ".yaml":
+        message = f"entry files end in .yaml, not {suffix}: rename the file"
+        return None, Problem(display_path(path), 1, 1, message)
+    kind = registry.by_folder(rel[0] if len(rel) > 1 else None)
+    if kind is None:
+        folders = ", ".join(f"{k.folder}/" for k in registry)
+        message = f"entry is not in a kind's folder: move it under one of {folders}"
+        return None, Problem(display_path(path), 1, 1, message)
+    return kind, None
 
 
 def _not_an_entry(path: Path) -> str:

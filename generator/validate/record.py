@@ -6,7 +6,7 @@ import difflib
 import gc
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -73,8 +73,87 @@ def collect(
     adds more than NEW_TAGS_MAX distinct new tags is a problem. With ``memo``, a file whose
     own checks passed before is not parsed again: the result is the same.
     """
-    with collector_paused():
-        return _collect(entries_dir, base_tags, memo)
+    return Folder(entries_dir, memo).collect(base_tags=base_tags)
+
+
+class Folder:
+    """A folder validated again and again, as ``collect`` does: after the first time, only the
+    files said to have changed are looked at again (the preview's watcher says which)."""
+
+    def __init__(self, entries_dir: Path, memo: Memo | None = None):
+        self.entries_dir, self.memo = entries_dir, memo
+        # What discover found, in its order: each path's kind, or the problem with its place.
+        self._placed: dict[Path, tuple[Kind | None, Problem | None]] | None = None
+        # Each entry file's own checks, once per change of the file.
+        self._checked: dict[Path, tuple[_Own | None, list[Problem]]] = {}
+
+    def collect(
+        self, changed: Iterable[Path] | None = None, base_tags: set[str] | None = None
+    ) -> Result:
+        """``collect``'s result for the folder; ``changed``: the paths changed since the last
+        call (files or folders, added, changed or removed; None: any)."""
+        with collector_paused():
+            whole = changed is None or self._placed is None or not self._update(changed)
+            if whole:
+                self._placed, self._checked = reader.placed(self.entries_dir), {}
+            return self._result(base_tags, whole)
+
+    def _update(self, changed: Iterable[Path]) -> bool:
+        """Take in what changed; False when only a new look at the whole folder will do."""
+        assert self._placed is not None
+        placed, top = self._placed, self.entries_dir
+        if top in placed:  # it was no folder
+            return False
+        added = False
+        for path in changed:
+            if not path.is_relative_to(top) or any(
+                part.startswith(".") for part in path.relative_to(top).parts
+            ):
+                continue  # outside, or hidden: discover passes over it
+            self._checked.pop(path, None)
+            if path.is_dir() or (path not in placed and not path.exists()):
+                return False  # a folder, or what was one: what it holds is not known here
+            where = reader.place(top, path) if path.exists() else None
+            if where is None:
+                placed.pop(path, None)
+            else:
+                added = added or path not in placed
+                placed[path] = where
+        if added:
+            self._placed = dict(sorted(placed.items()))
+        return True
+
+    def _result(self, base_tags: set[str] | None, whole: bool) -> Result:
+        assert self._placed is not None
+        files: list[tuple[Kind, Path]] = []
+        problems: list[Problem] = []
+        for path, (kind, problem) in self._placed.items():
+            if kind is not None:
+                files.append((kind, path))
+            if problem is not None:
+                problems.append(problem)
+        own: list[_Own] = []
+        for kind, path in files:
+            checked = self._checked.get(path)
+            if checked is None:
+                checked = self._checked[path] = _own_checks(kind, path, self.memo)
+            item, file_problems = checked
+            problems.extend(file_problems)
+            if item is not None:
+                own.append(item)
+        if whole and self.memo is not None:
+            self.memo.covered()
+        entries, across = _across(files, own)
+        problems.extend(across)
+        if base_tags is not None:
+            problems.extend(check_new_tags([(o.kind, o.file()) for o in own], base_tags))
+        for item in own:  # kept without the parsed file, read again only to point at a line
+            item.loaded = None
+        problems = sorted(set(problems), key=_problem_order)
+        corpus = None if problems else Corpus(entries)
+        log.debug("validated %d files: %d problems", len(files), len(problems))
+        examples = [o.path for o in own if o.example]
+        return Result(problems=problems, corpus=corpus, files=len(files), examples=examples)
 
 
 @contextmanager
@@ -93,27 +172,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _collect(entries_dir: Path, base_tags: set[str] | None, memo: Memo | None) -> Result:
-    files, problems = reader.discover(entries_dir)
-    own: list[_Own] = []
-    for kind, path in files:
-        item, file_problems = _own_checks(kind, path, memo)
-        problems.extend(file_problems)
-        if item is not None:
-            own.append(item)
-    if memo is not None:
-        memo.covered()
-    entries, across = _across(files, own)
-    problems.extend(across)
-    if base_tags is not None:
-        problems.extend(check_new_tags([(o.kind, o.file()) for o in own], base_tags))
-    problems = sorted(set(problems), key=_problem_order)
-    corpus = None if problems else Corpus(entries)
-    log.debug("validated %d files: %d problems", len(files), len(problems))
-    examples = [o.path for o in own if o.example]
-    return Result(problems=problems, corpus=corpus, files=len(files), examples=examples)
 
 
 @dataclass
@@ -418,6 +476,7 @@ def _suggest_id(text: str) -> str:
 
 
 __all__ = [
+    "Folder",
     "Result",
     "Suggester",
     "build_entry",
