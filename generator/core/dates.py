@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,6 +16,12 @@ _DATETIME_RE = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
     r"(Z|[+-][0-9]{2}:[0-9]{2})"
 )
+
+# The months' names in English, what ``display`` writes: calendar.month_name would follow the
+# process's locale, and asks the C library for each name every time (strftime, a tenth of a
+# second of a preview's save at 10,000 entries).
+MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August")
+MONTHS += ("September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -53,9 +60,7 @@ class PartialDate:
             d = int(day)
             last = calendar.monthrange(year, mon)[1]
             if not 1 <= d <= last:
-                raise ValueError(
-                    f"{text} is not a real date: {calendar.month_name[mon]} {year} has {last} days"
-                )
+                raise ValueError(f"{text} is not a real date: {MONTHS[mon]} {year} has {last} days")
             return cls(year, mon, d, text=text)
         m = _DATETIME_RE.fullmatch(text)
         if m:
@@ -104,7 +109,7 @@ class PartialDate:
             return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return date(self.year, 12, 31)
 
-    @property
+    @functools.cached_property  # frozen, so worked out once: corpora are sorted by it often
     def sort_key(self) -> tuple:
         """Chronological order; a coarser date sorts before finer ones that start with it."""
         instant = self.moment.astimezone(UTC).replace(tzinfo=None) if self.moment else None
@@ -114,7 +119,7 @@ class PartialDate:
         """Text at the date's real precision: ``2024``, ``April 2024``, ``19 January 2025``."""
         if self.month is None:
             return str(self.year)
-        month = calendar.month_name[self.month]
+        month = MONTHS[self.month]
         if self.day is None:
             return f"{month} {self.year}"
         text = f"{self.day} {month} {self.year}"
@@ -143,12 +148,12 @@ def display_range(start: PartialDate, end: PartialDate | None) -> str:
     same_precision = start.precision == end.precision and start.precision in ("month", "day")
     if same_precision and start.year == end.year:
         if start.precision == "day" and start.month == end.month:
-            return f"{start.day}–{end.day} {calendar.month_name[start.month or 1]} {start.year}"
+            return f"{start.day}–{end.day} {MONTHS[start.month or 1]} {start.year}"
         if start.precision == "day":
             return (
-                f"{start.day} {calendar.month_name[start.month or 1]} – "
-                f"{end.day} {calendar.month_name[end.month or 1]} {start.year}"
+                f"{start.day} {MONTHS[start.month or 1]} – "
+                f"{end.day} {MONTHS[end.month or 1]} {start.year}"
             )
-        first, last = calendar.month_name[start.month or 1], calendar.month_name[end.month or 1]
+        first, last = MONTHS[start.month or 1], MONTHS[end.month or 1]
         return f"{first}–{last} {start.year}"
     return f"{start.display()} – {end.display()}"

@@ -35,7 +35,11 @@ class Corpus:
 
     def sorted(self) -> list[Entry]:
         """Every entry in a stable order: by kind, then by date where they have one, then id."""
-        return sorted(self.entries.values(), key=_order_key)
+        order = kinds.current().names  # sorted once per order of the kinds
+        known = self.__dict__.get("_sorted")
+        if known is None or known[0] != order:
+            known = self._sorted = (order, tuple(sorted(self.entries.values(), key=_order_key)))
+        return list(known[1])
 
     def of(self, kind: str) -> list[Any]:
         """The entries of one kind, in order (a new list each call)."""

@@ -136,9 +136,12 @@ def _catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
     # An empty feed (a tag only actors carry) is dated by the newest entry of the corpus.
     fallback = max((e.last_modified for e in news), default=EPOCH)
     site = config.site_name
+    # Each feed's entries in the order of all of them (a total order: the same as sorting
+    # each feed's own), sorted once: 89 sorts took a tenth of a second at 10,000 entries.
+    rank = {e.id: i for i, e in enumerate(newest_first(news))}
 
     def make(path: str, title: str, description: str, page: str, chosen: list[Entry]) -> Feed:
-        ordered = newest_first(chosen)
+        ordered = sorted(chosen, key=lambda e: rank[e.id])
         updated = ordered[0].last_modified if ordered else fallback
         kept = tuple(ordered[:limit])
         everything = path == urls.FEED_ALL.src()
