@@ -87,6 +87,7 @@ class Session:
         self._indexer: search.Indexer | None = None
         self._stop = threading.Event()
         self._env: Any = None  # the templates, compiled once per whole build
+        self._lasting = fingerprint.Lasting()  # what the pages' keys kept between saves
         # Its kinds for as long as it runs, in every thread (kinds.using is not per thread).
         self._using = contextlib.ExitStack()
         self._using.enter_context(kinds.using(self.kinds))
@@ -100,6 +101,7 @@ class Session:
         gc.unfreeze()  # the last build's structures may go now
         self.kept, self.corpus = [], None  # until this build is in place
         self._feeds, self._data, self._search_key = {}, {}, None
+        self._lasting = fingerprint.Lasting()
         start = time.monotonic()
         with kinds.using(self.kinds):
             corpus = self._validate()
@@ -120,7 +122,7 @@ class Session:
         gc.collect()
         gc.freeze()
         self.last, self.rendered = "site", result.rebuilt
-        self._start(self._search_only, corpus)  # the index's key, for the next update
+        self._start(self._after_build, corpus)
         return dataclasses.replace(result, seconds=time.monotonic() - start)
 
     def _validate(self, changed: list[Path] | None = None) -> Corpus:
@@ -174,7 +176,8 @@ class Session:
         """Render and write the pages that changed; False when only a whole build can."""
         assert self.corpus is not None
         started = time.monotonic()
-        render = _Render(corpus, self.config, _changed_entries(self.corpus, corpus), self._env)
+        changed = _changed_entries(self.corpus, corpus)
+        render = _Render(corpus, self.config, changed, self._env, self._lasting)
         self.timings["plan"] = time.monotonic() - started
         started = time.monotonic()
         # In this process: forking it for the second interface saved nothing at 10,000 entries
@@ -267,10 +270,17 @@ class Session:
         self._rest = threading.Thread(target=run, name="preview-rest", daemon=True)
         self._rest.start()
 
-    def _search_only(self, corpus: Corpus) -> None:
+    def _after_build(self, corpus: Corpus) -> None:
+        """What the first save would otherwise work out: the search records' key, and what
+        the pages' keys hold (``fingerprint.Lasting``)."""
         _, self._search_key = search.keyed_records(
             corpus, self._records, self.config.interfaces[1:]
         )
+        render = _Render(corpus, self.config, set(), self._env, self._lasting)
+        for kept in self.kept:
+            if self._stop.is_set():
+                return
+            _Chooser(kept, set())(render.plan.site, render.plan.pages)
 
     def _rest_of_site(self, corpus: Corpus, plan: structure.Plan) -> None:
         """The feeds, data and sitemaps, written where they differ; then the search index."""
@@ -348,9 +358,18 @@ class _Render:
     pages any more (then only a whole build will do). The plan is made once for every
     interface, and so what its pages hold is hashed once (``fingerprint.page_keys``)."""
 
-    def __init__(self, corpus: Corpus, config: SiteConfig, changed: set[str], env: Any):
+    def __init__(
+        self,
+        corpus: Corpus,
+        config: SiteConfig,
+        changed: set[str],
+        env: Any,
+        lasting: fingerprint.Lasting,
+    ):
         self.corpus, self.changed, self.env = corpus, changed, env
         self.plan = structure.Plan.of(corpus, config)
+        lasting.next_plan()
+        fingerprint.keep_between(self.plan.site, lasting)
 
     def __call__(self, kept: Kept) -> _Rendered | None:
         chooser = _Chooser(kept, self.changed)

@@ -30,8 +30,9 @@ class Unhashable(Exception):
 class _Walker:
     """Feeds a value's content to a hash; shared containers are walked once per walker."""
 
-    def __init__(self, by_id: bool):
+    def __init__(self, by_id: bool, lasting: Lasting | None = None):
         self.by_id = by_id  # entries by id only (the structure), or by content
+        self.lasting = lasting
         self.entries: set[str] = set()  # ids of the entries met, by content
         self.named: set[str] = set()  # ids those entries refer to
         self._memo: dict[tuple[int, bool], tuple[bytes, frozenset[str], frozenset[str]]] = {}
@@ -127,20 +128,84 @@ class _Walker:
         h.update(b"]")
 
     def _shared(self, value: Any) -> bytes:
-        """The digest of a container, computed once however many pages hold it."""
+        """The digest of a container, computed once however many pages hold it (and, with a
+        ``Lasting``, once for as long as it holds the same things)."""
         key = (id(value), self.by_id)
         if key not in self._memo:
-            outer, self.entries = self.entries, set()
-            outer_named, self.named = self.named, set()
-            h = hashing.Key("shared")
-            self._items(value, h)
-            self._memo[key] = (h.digest(), frozenset(self.entries), frozenset(self.named))
+            lasting = self.lasting
+            same = lasting.key(value, self.by_id) if lasting is not None else None
+            known = lasting.get(same) if lasting is not None and same is not None else None
+            if known is None:
+                outer, self.entries = self.entries, set()
+                outer_named, self.named = self.named, set()
+                h = hashing.Key("shared")
+                self._items(value, h)
+                known = (h.digest(), frozenset(self.entries), frozenset(self.named))
+                self.entries, self.named = outer, outer_named
+                if lasting is not None and same is not None:
+                    lasting.put(same, known, value)
+            self._memo[key] = known
             self._keep.append(value)
-            self.entries, self.named = outer, outer_named
         digest, inside, named = self._memo[key]
         self.entries |= inside
         self.named |= named
         return digest
+
+
+# What a container may hold for ``Lasting`` to know it by what it holds: values that never
+# change (an entry is frozen, and its content hashed once: ``entry_digest``).
+_UNCHANGING = (str, int, float, bool, bytes, type(None), dt.date, Enum, Entry)
+
+
+class Lasting:
+    """Containers' digests kept from one plan of pages to the next (a preview's saves): a
+    list of entries is made anew by each plan, but holds the same entries, the same objects,
+    where no entry in it changed; found by those objects' identities, which the container
+    it was computed for keeps alive. What one plan does not meet is dropped at the next."""
+
+    def __init__(self) -> None:
+        self._now: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._before: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._kinds: dict[type, bool] = {}
+        self.hits = 0  # containers not walked again
+
+    def next_plan(self) -> None:
+        """A new plan's keys begin: what the last one met is kept for it, the rest goes."""
+        self._before, self._now = self._now, {}
+
+    def key(self, value: Any, by_id: bool) -> tuple[Any, ...] | None:
+        """What ``value`` holds, by identity; None unless it is a list, tuple or dict of
+        values that never change."""
+        if isinstance(value, dict):
+            held: list[Any] = [*value, *value.values()]
+        elif isinstance(value, (list, tuple)):
+            held = value  # type: ignore[assignment]
+        else:
+            return None
+        kinds = self._kinds
+        for kind in {type(v) for v in held}:
+            unchanging = kinds.get(kind)
+            if unchanging is None:
+                unchanging = kinds[kind] = issubclass(kind, _UNCHANGING)
+            if not unchanging:
+                return None
+        return (by_id, type(value), len(value), *map(id, held))
+
+    def get(self, key: tuple[Any, ...]) -> tuple[bytes, frozenset[str], frozenset[str]] | None:
+        known = self._now.get(key) or self._before.get(key)
+        if known is None:
+            return None
+        self._now[key] = known
+        self.hits += 1
+        return known[0]  # type: ignore[no-any-return]
+
+    def put(self, key: tuple[Any, ...], digest: tuple[Any, ...], value: Any) -> None:
+        self._now[key] = (digest, value)  # the value: its objects' ids are not reused
+
+
+def keep_between(site: Site, lasting: Lasting) -> None:
+    """Let the keys of ``site``'s pages reuse what ``lasting`` kept from earlier plans."""
+    site.memo["lasting"] = lasting
 
 
 def named_digest(entry: Entry, entries: dict[str, Entry]) -> bytes:
@@ -171,16 +236,29 @@ def site_key(site: Site) -> bytes:
 
 
 def _site_key(site: Site) -> bytes:
-    walker = _Walker(by_id=True)
+    walker = _Walker(by_id=True, lasting=site.memo.get("lasting"))
     corpus = site.corpus
     h = hashing.Key("structure")
     for entry in corpus.sorted():
-        walker.feed(entry, h)
-        h.update(repr((entry.tags, sorted(entry.references()))).encode())
+        h.update(_shape(entry))
     walker.feed(site.referrers, h)
     walker.feed(site.counts, h)
     walker.feed(site.indexes, h)
     return h.digest()
+
+
+def _shape(entry: Entry) -> bytes:
+    """What the site's structure takes from one entry: its kind, id, tags and references
+    (kept on the entry, whose fields never change, as ``entry_digest`` is)."""
+    known = entry.__dict__.get(_SHAPE)
+    if known is None:
+        known = f"entry:{entry.KIND.name}:{entry.id};".encode()
+        known += repr((entry.tags, sorted(entry.references()))).encode()
+        object.__setattr__(entry, _SHAPE, known)
+    return known  # type: ignore[no-any-return]
+
+
+_SHAPE = "_structure_shape"
 
 
 def page_keys(
@@ -194,7 +272,7 @@ def page_keys(
     the site's pages hold is walked once per site, however many interfaces ask."""
     walker = site.memo.get("walker")
     if walker is None:
-        walker = site.memo["walker"] = _Walker(by_id=False)
+        walker = site.memo["walker"] = _Walker(by_id=False, lasting=site.memo.get("lasting"))
     structure = base + site_key(site)
     entries = site.corpus.entries
     keys: list[str | None] = []
