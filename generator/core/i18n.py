@@ -45,7 +45,7 @@ def translations(language: str) -> NullTranslations:
     try:
         changed = po.stat().st_mtime_ns
     except OSError:
-        return NullTranslations()
+        return _AS_WRITTEN
     return _compiled(po, language, changed)
 
 
@@ -103,6 +103,11 @@ def interface(language: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def catalogue() -> NullTranslations | None:
+    """The catalogue in use (``interface``); None outside one: the words as written."""
+    return _catalogue.get()
+
+
 def gettext(message: str) -> str:
     """``message`` in the current interface's language."""
     return (_catalogue.get() or _AS_WRITTEN).ugettext(message)
@@ -146,7 +151,7 @@ def when_range(start: PartialDate, end: PartialDate | None) -> str:
     """A date or a range in the current language, as CLDR writes it: "2025年1月10日 – 17日"."""
     if is_english():
         return display_range(start, end)
-    return _when_range(start, end, _current.get())
+    return _when_range(start, end, _current.get(), _catalogue.get() or _AS_WRITTEN)
 
 
 # Babel reads CLDR's patterns on each call, and a timeline writes the same dates many times.
@@ -161,15 +166,16 @@ def _when(d: PartialDate, language: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=16384)
-def _when_range(start: PartialDate, end: PartialDate | None, language: str) -> str:
+@functools.lru_cache(maxsize=16384)  # per catalogue too: `serve` reads an edited one
+def _when_range(
+    start: PartialDate, end: PartialDate | None, language: str, catalogue: NullTranslations
+) -> str:
     if end is None or end.text == start.text:
         return _when(start, language)
     if start.precision == end.precision and start.precision in ("year", "month", "day"):
         skeleton = _SKELETONS[start.precision]
         return format_interval(start.start, end.end, skeleton, locale=babel_locale(language))
-    with interface(language):
-        return gettext("%(start)s – %(end)s") % {
-            "start": _when(start, language),
-            "end": _when(end, language),
-        }
+    return catalogue.ugettext(N_("%(start)s – %(end)s")) % {
+        "start": _when(start, language),
+        "end": _when(end, language),
+    }

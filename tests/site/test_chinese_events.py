@@ -4,6 +4,7 @@ no English left in the timeline's own words (its rail, filter, headings and char
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -193,3 +194,31 @@ def test_a_feed_item_is_titled_and_told_in_chinese(corpus: Corpus) -> None:
     assert html.index("该应用成为下载量最高的免费应用。") < html.index('<div lang="en"')
     assert "中文为本记录的翻译" in html
     assert EVENTS.feed_title(entry, corpus) == "13 January 2025: English title of " + MAIN
+
+
+def test_the_filters_rows_are_made_again_in_another_language_or_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each event keeps its row per interface language and catalogue: a preview's save makes
+    # the whole list again, and a translator may edit the catalogue while it runs.
+    from generator.kinds.timeline import FilterRows
+
+    dated = event(id="2025-01-10-a-range", date="2025-01-10", title="A range")
+    dated = dataclasses.replace(dated, end_date=PartialDate.parse("2025-02"))
+    rows = FilterRows([dated])
+    with i18n.interface("en"):
+        english = list(rows)
+        assert list(rows)[0] is english[0]  # kept
+    with i18n.interface("zh"):
+        chinese = list(rows)[0]["when"]
+    po = tmp_path / "zh" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n\nmsgid "%(start)s – %(end)s"\nmsgstr "%(start)s到%(end)s"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    with i18n.interface("zh"):
+        edited = list(rows)[0]["when"]
+    assert english[0]["when"] != chinese != edited
+    assert "到" in edited
