@@ -85,7 +85,7 @@ class Session:
         # What the background is making the rest of the site from, until it has made it.
         self._unfinished: tuple[Corpus, structure.Plan] | None = None
         self._indexer: search.Indexer | None = None
-        self._stop = threading.Event()
+        self._stop = threading.Event()  # the background's latest work: asks it to stop
         self._env: Any = None  # the templates, compiled once per whole build
         self._lasting = fingerprint.Lasting()  # what the pages' keys kept between saves
         # Its kinds for as long as it runs, in every thread (kinds.using is not per thread).
@@ -220,7 +220,8 @@ class Session:
         self.corpus = corpus
         self.last, self.rendered = "pages", sum(len(r.pages) for _, r in plans)
         self.rerendered = {kept.root + src for kept, r in plans for src in r.rerender}
-        self.settle()  # the last save's, interrupted: it writes nothing more
+        # The last save's work was told to stop: this save's starts once it has (_start), and
+        # the browsers reload now, not after it.
         self._start(self._rest_of_site, corpus, render.plan)
         return True
 
@@ -233,9 +234,8 @@ class Session:
         if thread is not None:
             if cancel:
                 self._interrupt()
-            thread.join()
+            thread.join()  # and so the work it waited for
             self._rest = None
-        self._stop.clear()  # also when nothing ran: an update asks before it knows
 
     def _resume(self) -> None:
         """Finish the last save's feeds, data and search, if they were interrupted."""
@@ -256,21 +256,27 @@ class Session:
         self._using.close()
 
     def _start(self, work: Any, *args: Any) -> None:
+        """Run ``work(stop, *args)`` in a thread once the work before it has ended (it was told
+        to stop); ``stop`` is set when a save or build wants it to end."""
+        previous, stop = self._rest, threading.Event()
+
         def run() -> None:
+            if previous is not None:
+                previous.join()  # it writes nothing once told to stop, but it may be writing
             try:
                 with kinds.using(self.kinds):
-                    work(*args)
+                    work(stop, *args)
             except Exception as exc:  # the next save builds the whole site again
                 self._unfinished = None
-                if not self._stop.is_set():
+                if not stop.is_set():
                     log.warning("Could not update the preview's feeds, data or search: %s", exc)
                     self.kept = []
 
-        self._indexer = None
+        self._stop, self._indexer = stop, None
         self._rest = threading.Thread(target=run, name="preview-rest", daemon=True)
         self._rest.start()
 
-    def _after_build(self, corpus: Corpus) -> None:
+    def _after_build(self, stop: threading.Event, corpus: Corpus) -> None:
         """What the first save would otherwise work out: the search records' key, and what
         the pages' keys hold (``fingerprint.Lasting``)."""
         _, self._search_key = search.keyed_records(
@@ -278,11 +284,11 @@ class Session:
         )
         render = _Render(corpus, self.config, set(), self._env, self._lasting)
         for kept in self.kept:
-            if self._stop.is_set():
+            if stop.is_set():
                 return
             _Chooser(kept, set())(render.plan.site, render.plan.pages)
 
-    def _rest_of_site(self, corpus: Corpus, plan: structure.Plan) -> None:
+    def _rest_of_site(self, stop: threading.Event, corpus: Corpus, plan: structure.Plan) -> None:
         """The feeds, data and sitemaps, written where they differ; then the search index."""
         self._unfinished = (corpus, plan)
         config, site = self.config, self.site_dir
@@ -306,27 +312,27 @@ class Session:
                 others,
                 self._memo(first.language),
                 self._data,
-                self._stop.is_set,
+                stop.is_set,
             )
-            if self._stop.is_set():
+            if stop.is_set():
                 return
             if _sync(scratch, site):
                 _rewrite_manifest(site)
         log.debug("The preview's feeds, data and sitemaps in %.2f s", time.monotonic() - started)
-        if self._stop.is_set():
+        if stop.is_set():
             return
         records, key = search.keyed_records(corpus, self._records, config.interfaces[1:])
         if key == self._search_key:
             self._unfinished = None
         else:
             self._indexer = indexer = search.Indexer()
-            if self._stop.is_set():  # interrupted before it could be told (_interrupt)
+            if stop.is_set():  # interrupted before it could be told (_interrupt)
                 indexer.cancel()
                 return
             indexer.index(records)
             with _scratch(site) as scratch:
                 indexer.write(scratch / search.OUTPUT)
-                if self._stop.is_set():
+                if stop.is_set():
                     return
                 _replace_folder(scratch / search.OUTPUT, site / search.OUTPUT)
                 _rewrite_manifest(site)

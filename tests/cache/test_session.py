@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -223,5 +225,38 @@ def test_a_broken_save_lets_the_last_saves_feeds_and_search_finish(
     session.settle()
     assert len(calls) == 2  # interrupted, then written again in full
     path.write_bytes(good)
+    monkeypatch.setattr(pipeline, "write_rest", real)
+    _same_as_cold(session, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_save_does_not_wait_for_the_last_saves_feeds_and_search_to_end(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save's pages are written, and the browsers reload, while the last save's background
+    work is still ending: told to stop, it ends before this save's own starts."""
+    real, holding, release, calls = pipeline.write_rest, threading.Event(), threading.Event(), []
+
+    def held(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        if len(calls) == 1:  # the first save's, until the test lets it go
+            holding.set()
+            release.wait(timeout=60)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "write_rest", held)
+    path = _summary_edit(session.entries_dir, "First: ")
+    assert session.update([path]) == "pages"
+    assert holding.wait(timeout=60)
+    _summary_edit(session.entries_dir, "Second: ")
+    started = time.monotonic()
+    assert session.update([path]) == "pages"
+    assert time.monotonic() - started < 30  # not the 60 s the first save's work is held
+    page = session.site_dir / "events" / Path(EVENT).stem / "index.html"
+    assert "Second: " in page.read_text(encoding="utf-8")
+    assert len(calls) == 1  # the second save's waits for the first's to end
+    release.set()
+    session.settle()
+    assert len(calls) == 2
     monkeypatch.setattr(pipeline, "write_rest", real)
     _same_as_cold(session, tmp_path)
