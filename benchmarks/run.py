@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -232,11 +233,12 @@ def _serve(entries: Path, work: Path, saves: int = 5) -> float:
                 break
         EXTRA["idle_tree_mb"] = _tree_pss_kib(process.pid) / 1024  # what it keeps between saves
         (site,) = scratch.glob("*-serve-*/site")
-        latencies = []
+        latencies, reloads = [], []
         for _ in range(saves):
             # An editor saves, looks, edits: the last save's feeds and search index are
             # written meanwhile (at 10,000 entries they take about 8 s).
             time.sleep(8)
+            reloaded = _Reload(port)
             path, text, sentence = _add_sentence(entries)
             edited = edited or (path, text)
             saved = time.perf_counter()
@@ -250,7 +252,11 @@ def _serve(entries: Path, work: Path, saves: int = 5) -> float:
                 assert time.perf_counter() - saved < 120, "the edit was never shown"
                 time.sleep(0.005)
             latencies.append(time.perf_counter() - saved)
+            reloaded.join(timeout=120)
+            reloads.append(reloaded.at - saved)
         EXTRA.update({f"save_{i + 1}_s": s for i, s in enumerate(latencies)})
+        EXTRA.update({f"reload_{i + 1}_s": s for i, s in enumerate(reloads)})
+        EXTRA["reload_s"] = statistics.median(reloads)
         return statistics.median(latencies)
     finally:
         if edited:
@@ -264,6 +270,25 @@ def _serve(entries: Path, work: Path, saves: int = 5) -> float:
             process.send_signal(signal.SIGABRT)
             raise
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+class _Reload(threading.Thread):
+    """Waits, as a page open in a browser does, for the preview to say the site changed
+    (MkDocs' /livereload/<epoch>/ answers once a build after that epoch is over, and the
+    preview serves no page while one is under way); ``at`` is when."""
+
+    def __init__(self, port: int):
+        super().__init__(daemon=True)
+        base = f"http://127.0.0.1:{port}/livereload"
+        with urllib.request.urlopen(f"{base}/0/0", timeout=10) as answer:  # at once: the epoch
+            self.url = f"{base}/{int(answer.read())}/1"
+        self.at = float("nan")
+        self.start()
+
+    def run(self) -> None:
+        with urllib.request.urlopen(self.url, timeout=120) as answer:
+            answer.read()
+        self.at = time.perf_counter()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -554,6 +579,13 @@ def table(results: list[dict]) -> str:
         lambda r: (
             f"{r['serve']['seconds']:.2f} / "
             + ", ".join(f"{r['serve'][f'save_{i}_s']:.2f}" for i in range(1, 6))
+        ),
+    )
+    row(
+        "serve: save → the browsers told to reload (s, median / each)",
+        lambda r: (
+            f"{r['serve']['reload_s']:.2f} / "
+            + ", ".join(f"{r['serve'][f'reload_{i}_s']:.2f}" for i in range(1, 6))
         ),
     )
     row(
