@@ -291,6 +291,8 @@ class Session:
     def _rest_of_site(self, stop: threading.Event, corpus: Corpus, plan: structure.Plan) -> None:
         """The feeds, data and sitemaps, written where they differ; then the search index."""
         self._unfinished = (corpus, plan)
+        if stop.is_set():  # told to stop while it waited for the work before it
+            return
         config, site = self.config, self.site_dir
         started = time.monotonic()
         dates = structure.page_dates(plan.site, plan.pages)

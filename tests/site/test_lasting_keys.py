@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from edits import EDITS, apply
+from helpers import InMemory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,22 +21,6 @@ from generator.validate.record import Folder
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden" / "entries"
-
-
-class _Memo:
-    """Validation's memo: an unchanged file gives the same entry, the same object, again."""
-
-    def __init__(self) -> None:
-        self.known: dict[bytes, Any] = {}
-
-    def get(self, key: bytes) -> Any:
-        return self.known.get(key)
-
-    def put(self, key: bytes, checked: Any) -> None:
-        self.known[key] = checked
-
-    def covered(self) -> None:
-        pass
 
 
 def _keys(
@@ -69,7 +54,7 @@ def test_keys_kept_between_plans_are_the_keys_from_scratch(
     shutil.copytree(GOLDEN, entries)
     lasting = fingerprint.Lasting()
     with kinds.using(configured(site_config)):
-        folder = Folder(entries, _Memo())
+        folder = Folder(entries, InMemory())
         corpus = folder.collect().corpus
         assert _keys(corpus, site_config, lasting) == _keys(corpus, site_config, None)
         for save in saves:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from edits import EDITS, apply, entry_files
+from helpers import InMemory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from generator.core.problems import display_path
 from generator.format import kinds
 from generator.format.digest import entry_digest
 from generator.kinds import configured
-from generator.validate.record import Checked, Folder, Result, collect
+from generator.validate.record import Folder, Result, collect
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden" / "entries"
@@ -28,20 +29,6 @@ GOLDEN = ROOT / "tests" / "data" / "golden" / "entries"
 def record_kinds() -> Any:
     with kinds.using(configured(load_config(ROOT / "mkdocs.yml"))):
         yield
-
-
-class _Memo:
-    def __init__(self) -> None:
-        self.known: dict[bytes, Checked] = {}
-
-    def get(self, key: bytes) -> Checked | None:
-        return self.known.get(key)
-
-    def put(self, key: bytes, checked: Checked) -> None:
-        self.known[key] = checked
-
-    def covered(self) -> None:
-        pass
 
 
 def _found(result: Result) -> dict[str, Any]:
@@ -116,7 +103,7 @@ def test_told_what_changed_it_finds_what_reading_the_whole_folder_finds(
 ) -> None:
     entries = tmp_path_factory.mktemp("folder") / "entries"
     shutil.copytree(GOLDEN, entries)
-    folder = Folder(entries, _Memo() if memo else None)
+    folder = Folder(entries, InMemory() if memo else None)
     assert _found(folder.collect()) == _found(collect(entries))
     for save in saves:
         before = _snapshot(entries)
@@ -137,7 +124,7 @@ def test_told_what_changed_it_finds_what_reading_the_whole_folder_finds(
 def test_it_reads_only_the_files_it_is_told_of(tmp_path: Path) -> None:
     entries = tmp_path / "entries"
     shutil.copytree(GOLDEN, entries)
-    folder = Folder(entries, _Memo())
+    folder = Folder(entries, InMemory())
     assert folder.collect().corpus is not None
     one, other = entry_files(entries)[:2]
     one.write_text("title: [unclosed\n", encoding="utf-8")  # a change no one reported
