@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from edits import EDITS, apply
 from helpers import InMemory
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.core.config import SiteConfig
@@ -37,11 +37,12 @@ def _keys(
 
 
 @settings(
-    max_examples=25,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(saves=st.lists(EDITS, min_size=1, max_size=4))
+@example(saves=[[("add", 0), ("add", 0), ("add", 669)], [("rename", 6), ("add", 493)]])
 def test_keys_kept_between_plans_are_the_keys_from_scratch(
     saves: list[list[tuple[str, int]]],
     site_config: SiteConfig,
@@ -64,6 +65,8 @@ def test_keys_kept_between_plans_are_the_keys_from_scratch(
             after = {p: p.read_bytes() for p in entries.rglob("*.yaml")}
             changed = [p for p in before.keys() | after.keys() if before.get(p) != after.get(p)]
             corpus = folder.collect(changed).corpus
+            if corpus is None:  # edits that leave problems (a copy of a copy): no plan
+                continue
             hits = lasting.hits
             assert _keys(corpus, site_config, lasting) == _keys(corpus, site_config, None)
             assert lasting.hits > hits  # it did reuse what the last plan kept
