@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -406,19 +407,24 @@ class FilterRows:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         language, catalogue = i18n.current(), i18n.catalogue()
         for e in self.events:
-            # Kept on the event (frozen) per interface and catalogue: a preview's save makes
-            # the whole list again, 10,000 rows a tenth of a second per interface.
-            kept = e.__dict__.get(_ROWS)
-            if kept is None:
-                kept = {}
-                object.__setattr__(e, _ROWS, kept)
-            row = kept.get(language)
-            if row is None or row[0] is not catalogue:
-                row = kept[language] = (catalogue, _filter_row(e))
-            yield row[1]
+            yield _kept_row(e, language, catalogue)
 
 
-_ROWS = "_filter_rows"
+# Each event's rows while it lives, per interface and catalogue: a preview's save makes the
+# whole list again (10,000 rows, a tenth of a second per interface), and an event is frozen.
+# Not on the event itself, which the validation memo pickles (a catalogue cannot be).
+_ROWS: dict[int, tuple[weakref.ref[Any], dict[str, tuple[Any, dict[str, Any]]]]] = {}
+
+
+def _kept_row(e: Any, language: str, catalogue: Any) -> dict[str, Any]:
+    kept = _ROWS.get(id(e))
+    if kept is None or kept[0]() is not e:
+        key = id(e)
+        kept = _ROWS[key] = (weakref.ref(e, lambda _: _ROWS.pop(key, None)), {})
+    row = kept[1].get(language)
+    if row is None or row[0] is not catalogue:
+        row = kept[1][language] = (catalogue, _filter_row(e))
+    return row[1]
 
 
 def _filter_row(e: Any) -> dict[str, Any]:

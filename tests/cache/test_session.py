@@ -260,3 +260,25 @@ def test_a_save_does_not_wait_for_the_last_saves_feeds_and_search_to_end(
     assert len(calls) == 2
     monkeypatch.setattr(pipeline, "write_rest", real)
     _same_as_cold(session, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_whole_build_after_saves_keeps_the_validation_memo(tmp_path: Path) -> None:
+    """With a build cache, a whole build writes what validation learnt: the entries, after
+    saves have rendered them (what a page keeps of an entry is not written with it)."""
+    shutil.copytree(GOLDEN, tmp_path / "entries")
+    running = Session(tmp_path / "entries", tmp_path / "site", CONFIG, cache_dir=tmp_path / "c")
+    try:
+        running.build()
+        path = _summary_edit(running.entries_dir, "First: ")
+        assert running.update([path]) == "pages"
+        copy = path.with_name(f"{path.stem}-copy.yaml")
+        data = load(path)
+        data.pop("aliases", None)
+        dump(copy, data)
+        assert running.update([copy]) == "site"  # a page added: the whole site, and the memo
+        running.settle()
+        assert running.folder.collect().corpus is not None
+    finally:
+        running.close()
+    _same_as_cold(running, tmp_path)
