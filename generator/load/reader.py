@@ -352,6 +352,12 @@ def placed(entries_dir: Path) -> dict[Path, tuple[Kind | None, Problem | None]]:
     return found
 
 
+def hidden(entries_dir: Path, path: Path) -> bool:
+    """Whether ``discover`` passes over ``path`` (under ``entries_dir``) and all it holds: it is
+    hidden, or inside a hidden folder (.gitkeep, .DS_Store, .git/, an editor's swap file)."""
+    return any(part.startswith(".") for part in path.parts[len(entries_dir.parts) :])
+
+
 def place(
     entries_dir: Path, path: Path, registry: kinds.Registry | None = None
 ) -> tuple[Kind | None, Problem | None] | None:
@@ -359,8 +365,8 @@ def place(
     (a folder, a hidden file), else the entry's kind, or the problem with its place."""
     registry = registry or kinds.current()
     rel, suffix = path.parts[len(entries_dir.parts) :], path.suffix
-    if any(part.startswith(".") for part in rel) or path.is_dir():
-        return None  # hidden: .gitkeep, .DS_Store, an editor's swap file
+    if hidden(entries_dir, path) or path.is_dir():
+        return None
     if suffix.lower() not in (".yml", ".yaml"):  # never skipped in silence
         return None, Problem(display_path(path), 1, 1, _not_an_entry(path))
     if suffix != ".yaml":

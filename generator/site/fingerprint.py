@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from generator.site.structure import Site
 
 
+# Values hashed as they print (_scalar).
+_SCALARS = (type(None), bool, int, float, str, bytes, Enum)
+
 # Lists and dicts this long (the timeline's events, a tag's entries) are hashed once per build
 # however many pages hold them; shorter ones, inline.
 _SHARED_LEN = 32
@@ -56,7 +59,7 @@ class _Walker:
 
     def _handler(self, kind: type) -> Any:
         """How to hash values of one type (looked up once per type: pages hold many values)."""
-        if kind is type(None) or issubclass(kind, (bool, int, float, str, bytes, Enum)):
+        if issubclass(kind, _SCALARS):
             return _scalar
         if issubclass(kind, Entry):
             return self._entry
@@ -154,7 +157,7 @@ class _Walker:
 
 # What a container may hold for ``Lasting`` to know it by what it holds: values that never
 # change (an entry is frozen, and its content hashed once: ``entry_digest``).
-_UNCHANGING = (str, int, float, bool, bytes, type(None), dt.date, Enum, Entry)
+_UNCHANGING = (*_SCALARS, dt.date, Entry)
 
 
 class Lasting:

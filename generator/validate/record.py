@@ -106,10 +106,8 @@ class Folder:
             return False
         added = False
         for path in changed:
-            if not path.is_relative_to(top) or any(
-                part.startswith(".") for part in path.relative_to(top).parts
-            ):
-                continue  # outside, or hidden: discover passes over it
+            if not path.is_relative_to(top) or reader.hidden(top, path):
+                continue  # discover passes over it
             self._checked.pop(path, None)
             if path.is_dir() or (path not in placed and not path.exists()):
                 return False  # a folder, or what was one: what it holds is not known here
