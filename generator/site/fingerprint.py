@@ -276,23 +276,35 @@ def page_keys(
     walker = site.memo.get("walker")
     if walker is None:
         walker = site.memo["walker"] = _Walker(by_id=False, lasting=site.memo.get("lasting"))
+    held = site.memo.setdefault("held", {})
     structure = base + site_key(site)
-    entries = site.corpus.entries
     keys: list[str | None] = []
     for page in pages:
-        walker.entries, walker.named = set(), set()
-        h = hashing.Key("page", structure, page.template, page.src)
-        try:
-            walker.feed(page.context, h)
-        except Unhashable:
+        known = held.get(id(page))
+        if known is None:
+            known = held[id(page)] = (_held(walker, page, site.corpus.entries), page)
+        content, covered = known[0]
+        if content is None:
             keys.append(None)
             continue
-        # One step further: the entries that those entries name.
-        for target in sorted(walker.named - walker.entries):
-            if target not in entries:
-                continue
-            h.add(target, walker.entry_digest(entries[target]))
-        keys.append(h.hexdigest())
+        keys.append(hashing.Key("page", structure, page.template, page.src, content).hexdigest())
         if shows is not None:
-            shows[page.src] = frozenset(walker.entries | (walker.named & entries.keys()))
+            shows[page.src] = covered
     return keys
+
+
+def _held(
+    walker: _Walker, page: Page, entries: dict[str, Entry]
+) -> tuple[bytes | None, frozenset[str]]:
+    """What ``page``'s context holds, hashed, with the entries one step further that its
+    entries name; and the ids of the entries that covers. The same for every interface."""
+    walker.entries, walker.named = set(), set()
+    h = hashing.Key("held")
+    try:
+        walker.feed(page.context, h)
+    except Unhashable:
+        return None, frozenset()
+    for target in sorted(walker.named - walker.entries):
+        if target in entries:
+            h.add(target, walker.entry_digest(entries[target]))
+    return h.digest(), frozenset(walker.entries | (walker.named & entries.keys()))

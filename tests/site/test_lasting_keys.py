@@ -70,3 +70,24 @@ def test_keys_kept_between_plans_are_the_keys_from_scratch(
             hits = lasting.hits
             assert _keys(corpus, site_config, lasting) == _keys(corpus, site_config, None)
             assert lasting.hits > hits  # it did reuse what the last plan kept
+
+
+def test_a_second_interface_reuses_the_walk_and_gets_the_keys_from_scratch(
+    site_config: SiteConfig,
+) -> None:
+    """One plan serves every interface: the second's keys reuse what the first's walked
+    (``page_keys`` keeps what each page holds), under its own base."""
+    with kinds.using(configured(site_config)):
+        corpus = Folder(GOLDEN, InMemory()).collect().corpus
+        plan = structure.Plan.of(corpus, site_config)
+        first: dict[str, frozenset[str]] = {}
+        fingerprint.page_keys(plan.site, plan.pages, b"en", first)
+        shows: dict[str, frozenset[str]] = {}
+        second = fingerprint.page_keys(plan.site, plan.pages, b"zh", shows)
+        fresh_plan = structure.Plan.of(corpus, site_config)
+        fresh_shows: dict[str, frozenset[str]] = {}
+        fresh = fingerprint.page_keys(fresh_plan.site, fresh_plan.pages, b"zh", fresh_shows)
+    assert second == fresh
+    assert shows == fresh_shows == first
+    english = fingerprint.page_keys(fresh_plan.site, fresh_plan.pages, b"en")
+    assert all(a != b for a, b in zip(english, second, strict=True) if a is not None)
