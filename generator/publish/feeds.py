@@ -6,8 +6,9 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,10 +57,32 @@ class Feed:
     title: str
     description: str
     page: str  # site-relative URL of the HTML page the feed follows
-    entries: tuple[Entry, ...]  # newest first, already cut to the limit
     total: int  # how many entries it follows, before the limit
     updated: date  # the newest entry's last_modified (never the build time)
     everything: bool = False  # the feed of every entry, also published as JSON Feed
+    chosen: tuple[Entry, ...] = field(default=(), repr=False)  # every entry it follows
+    limit: int = 0
+    news: _News | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def entries(self) -> tuple[Entry, ...]:
+        """Newest first, cut to the limit (ordered when first asked for: the Subscribe page
+        names the feeds and counts their entries, and never asks)."""
+        rank = self.news.rank if self.news is not None else _News(self.chosen).rank
+        return tuple(sorted(self.chosen, key=lambda e: rank[e.id])[: self.limit])
+
+
+class _News:
+    """Every entry that is news, ranked newest first once for all the feeds that ask."""
+
+    def __init__(self, news: list[Entry]):
+        self.news = news
+
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        # Each feed's entries in the order of all of them (a total order: the same as sorting
+        # each feed's own), sorted once: 89 sorts took a tenth of a second at 10,000 entries.
+        return {e.id: i for i, e in enumerate(newest_first(self.news))}
 
 
 # --- choosing and ordering entries ------------------------------------------------------------
@@ -136,17 +159,23 @@ def _catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
     # An empty feed (a tag only actors carry) is dated by the newest entry of the corpus.
     fallback = max((e.last_modified for e in news), default=EPOCH)
     site = config.site_name
-    # Each feed's entries in the order of all of them (a total order: the same as sorting
-    # each feed's own), sorted once: 89 sorts took a tenth of a second at 10,000 entries.
-    rank = {e.id: i for i, e in enumerate(newest_first(news))}
+    ranked = _News(news)
 
     def make(path: str, title: str, description: str, page: str, chosen: list[Entry]) -> Feed:
-        ordered = sorted(chosen, key=lambda e: rank[e.id])
-        updated = ordered[0].last_modified if ordered else fallback
-        kept = tuple(ordered[:limit])
+        # The newest entry's date: newest_first orders by last_modified first.
+        updated = max((e.last_modified for e in chosen), default=fallback)
         everything = path == urls.FEED_ALL.src()
         return Feed(
-            root + path, title, description, root + page, kept, len(ordered), updated, everything
+            root + path,
+            title,
+            description,
+            root + page,
+            len(chosen),
+            updated,
+            everything,
+            tuple(chosen),
+            limit,
+            ranked,
         )
 
     feeds = [
