@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import gc
 import logging
 import multiprocessing
 import os
@@ -59,6 +62,12 @@ def map_ordered(
     bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _work = (fn, items, bounds, counters or [])
     results = []
+    # What the workers inherit is left out of their collector's passes, which would write to
+    # every object's header and so copy each page of memory they share with this process
+    # (the workers grew by 190 MB each over 10,000 pages). Python's gc.freeze documents this.
+    frozen = gc.get_freeze_count() > 0  # a preview's kept state, frozen by its owner
+    gc.freeze()
+    _give_back_freed_memory()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
@@ -71,7 +80,27 @@ def map_ordered(
                     done(len(chunk))
     finally:
         _work = None
+        if not frozen:
+            gc.unfreeze()
     return results
+
+
+def _give_back_freed_memory() -> None:
+    """Return the memory the C allocator holds free to the system (glibc's ``malloc_trim``),
+    before forking: a worker allocating where it inherited freed memory copied each page
+    of it. At 10,000 entries the build's process tree peaked at 1,070 MB without this, and
+    at 850 MB with it. Elsewhere (macOS, musl) nothing is done."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # this process's own C library
+    except (OSError, AttributeError):
+        return None
 
 
 def _worker_init() -> None:

@@ -6,6 +6,7 @@ small test corpora go through the workers too.
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -73,6 +74,24 @@ def test_warnings_logged_in_workers_count_for_strict_mode(always_fork: None) -> 
     finally:
         logger.removeHandler(counter)
     assert counter.get_counts() == [("WARNING", 20)]
+
+
+def _freeze_count(_: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_workers_leave_what_they_inherit_out_of_the_collector(always_fork: None) -> None:
+    # Its passes would write to every inherited object, copying each page the workers share.
+    gc.unfreeze()  # what earlier tests' previews froze
+    assert min(parallel.map_ordered(_freeze_count, list(range(20)), jobs=2)) > 0
+    assert gc.get_freeze_count() == 0  # and this process's are collected as before
+    gc.freeze()  # what a preview keeps between saves stays frozen
+    try:
+        kept = gc.get_freeze_count()
+        parallel.map_ordered(_freeze_count, list(range(20)), jobs=2)
+        assert gc.get_freeze_count() >= kept
+    finally:
+        gc.unfreeze()
 
 
 def test_one_process_or_two_build_the_same_site(tmp_path: Path, always_fork: None) -> None:
