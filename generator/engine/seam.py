@@ -232,6 +232,9 @@ def build(
     finally:
         mk.plugins.on_shutdown()
     plugin.pages, plugin.links = {}, {}  # what a rebuild needs it is given again
+    for src in pages:  # nor is a written page's Markdown kept with its file (Live.rebuild)
+        if (file := live.files.get_file_from_path(src)) is not None:
+            file.content_string = ""
     built = {
         f.src_uri: BuiltPage(
             f.dest_uri,

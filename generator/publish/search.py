@@ -320,6 +320,10 @@ class Indexer:
             self._records = records
             self._given.set()
 
+    def wait(self) -> None:
+        """Wait until the records are indexed, or indexing failed (``write`` says so)."""
+        self._thread.join()
+
     def write(self, target: Path) -> None:
         """Write the bundle into ``target`` once indexing is done (after MkDocs, which empties
         the site folder when it starts); raise BuildError if indexing failed."""

@@ -523,3 +523,43 @@ def test_an_unknown_engine_is_a_clean_error(
         assert "MkDocs built" in done.stderr
     else:
         assert (done.returncode, done.stderr) == (1, message)
+
+
+def test_a_cold_build_indexes_before_the_pages_and_a_warm_one_beside_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside the workers that render and theme every page, Pagefind held 570 MB at 10,000
+    entries; with a cache that holds most pages, it indexes while the few others are built."""
+    from generator.publish import search
+
+    steps: list[str] = []
+
+    class Recording(search.Indexer):
+        def index(self, records):  # type: ignore[no-untyped-def]
+            steps.append("index")
+            super().index(records)
+
+        def wait(self) -> None:
+            super().wait()
+            steps.append("indexed")
+
+    real_render = pipeline.render_all
+
+    def render_all(*args, **kwargs):  # type: ignore[no-untyped-def]
+        steps.append("render")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(search, "Indexer", Recording)
+    monkeypatch.setattr(pipeline, "render_all", render_all)
+    entries, config, cache = GOLDEN / "entries", ROOT / "mkdocs.yml", tmp_path / "cache"
+    build_site(entries, tmp_path / "site", config, progress=False, cache_dir=cache)
+    assert steps[:3] == ["index", "indexed", "render"]
+    copy = tmp_path / "entries"
+    shutil.copytree(entries, copy)
+    event = next(copy.glob("events/*.yaml"))
+    text = event.read_text(encoding="utf-8")
+    assert text.startswith("title: ")  # a new title: a new search record
+    event.write_text(text.replace("title: ", "title: Edited, ", 1), encoding="utf-8")
+    steps.clear()
+    build_site(copy, tmp_path / "site", config, progress=False, cache_dir=cache)
+    assert steps[:2] == ["index", "render"] and "indexed" not in steps
