@@ -315,11 +315,12 @@ def _publish(
             if reusable:
                 indexer.cancel()
             else:
+                indexing = time.monotonic()
                 indexer.index(records)
                 log.debug("Pagefind is indexing %d records", len(records))
                 if not cached.warm():
                     indexer.wait()
-                    log.debug("Pagefind indexed them in %.1f s", time.monotonic() - start)
+                    log.debug("Pagefind indexed them in %.1f s", time.monotonic() - indexing)
             started = time.monotonic()
             links: dict[str, list[tuple[str, str]]] = {}
             dates: dict[str, date] = {}
