@@ -87,9 +87,8 @@ def test_workers_leave_what_they_inherit_out_of_the_collector(always_fork: None)
     assert gc.get_freeze_count() == 0  # and this process's are collected as before
     gc.freeze()  # what a preview keeps between saves stays frozen
     try:
-        kept = gc.get_freeze_count()
         parallel.map_ordered(_freeze_count, list(range(20)), jobs=2)
-        assert gc.get_freeze_count() >= kept
+        assert gc.get_freeze_count() > 0  # not unfrozen (frozen objects may have gone since)
     finally:
         gc.unfreeze()
 
