@@ -59,16 +59,16 @@ class Feed:
     page: str  # site-relative URL of the HTML page the feed follows
     total: int  # how many entries it follows, before the limit
     updated: date  # the newest entry's last_modified (never the build time)
+    chosen: tuple[Entry, ...] = field(repr=False)  # every entry it follows, in any order
+    limit: int  # how many of them it lists
+    news: _News = field(repr=False, compare=False)  # their order
     everything: bool = False  # the feed of every entry, also published as JSON Feed
-    chosen: tuple[Entry, ...] = field(default=(), repr=False)  # every entry it follows
-    limit: int = 0
-    news: _News | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def entries(self) -> tuple[Entry, ...]:
         """Newest first, cut to the limit (ordered when first asked for: the Subscribe page
         names the feeds and counts their entries, and never asks)."""
-        rank = self.news.rank if self.news is not None else _News(self.chosen).rank
+        rank = self.news.rank
         return tuple(sorted(self.chosen, key=lambda e: rank[e.id])[: self.limit])
 
 
@@ -172,10 +172,10 @@ def _catalogue(corpus: Corpus, config: SiteConfig) -> list[Feed]:
             root + page,
             len(chosen),
             updated,
-            everything,
             tuple(chosen),
             limit,
             ranked,
+            everything,
         )
 
     feeds = [
