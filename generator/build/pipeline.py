@@ -337,27 +337,32 @@ def _publish(
                 dates=dates,
                 plan=plan,
             )
+            same = cached.same_text(plan.site, pages)
             links.update(cached.links())
             log.info(
-                "Rendered %d pages from %d entries in %.1f s (%d more from the cache)",
+                "Rendered %d pages from %d entries in %.1f s (%d more from the cache, and "
+                "%d of these too)",
                 len(pages),
                 len(corpus.entries),
                 time.monotonic() - started,
-                len(cached.reused),
+                len(cached.reused) - len(same),
+                len(same),
             )
 
-            total = sum(1 for p in [*pages, *docs_pages] if p.endswith(".md"))
+            to_build = _unless(pages, same)
+            total = sum(1 for p in [*to_build, *docs_pages] if p.endswith(".md"))
             bar = Progress(total, "Building pages", progress)
             started = time.monotonic()
             try:
-                built = _build_pages(mk, pages, links, cached, bytecode, jobs, bar.advance)
+                built = _build_pages(mk, to_build, links, cached, bytecode, jobs, bar.advance)
             finally:
                 bar.close()
             log.info(
                 "%s built %d pages in %.1f s", engine.LABEL, bar.done, time.monotonic() - started
             )
             first = _kept(config, "", docs_pages, built, cached, pages, links) if track else None
-            del pages  # written: the other interfaces' pages need the memory (200 MB at 10,000)
+            # Written: the other interfaces' pages need the memory (200 MB at 10,000).
+            del pages, to_build
             for language in config.interfaces[1:]:
                 others.append(
                     _publish_interface(
@@ -462,6 +467,11 @@ def _kept(
 def text_digest(text: str) -> bytes:
     """What tells two versions of a page's Markdown apart (``Kept.texts``)."""
     return hashing.key("page text", text)
+
+
+def _unless(pages: dict[str, str], reused: set[str]) -> dict[str, str]:
+    """The rendered ``pages`` the engine builds: those not ``reused`` from the cache."""
+    return {src: text for src, text in pages.items() if src not in reused} if reused else pages
 
 
 def _build_pages(
@@ -666,10 +676,12 @@ def _publish_interface(
                 for src in first_pages:
                     if src.endswith(".md") and src not in docs_pages and src not in pages:
                         pages[src] = _untranslated(_docs_root(config) / src, src, own)
+            same = cached.same_text(plan.site, pages) if plan is not None else set()
             links.update(cached.links())
-            bar = Progress(len(pages), f"Building pages ({language})", False)
+            to_build = _unless(pages, same)
+            bar = Progress(len(to_build), f"Building pages ({language})", False)
             with i18n.interface(language):
-                built = _build_pages(mk, pages, links, cached, bytecode, jobs, bar.advance)
+                built = _build_pages(mk, to_build, links, cached, bytecode, jobs, bar.advance)
             cached.keep_pages(out, built, links)
         except BaseException:
             cached.close()

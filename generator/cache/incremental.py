@@ -11,6 +11,7 @@ import jinja2
 
 from generator.cache import cachedir, sealed
 from generator.cache.store import KEEP, BuildCache, CachedPage, Index, global_key
+from generator.core import hashing
 from generator.core.config import SiteConfig
 from generator.core.paging import Page
 from generator.site import fingerprint
@@ -53,6 +54,7 @@ class Incremental:
         self.shows: dict[str, frozenset[str]] = {}
         self.structure = b""  # fingerprint.site_key, when tracked
         self.reused: dict[str, CachedPage] = {}
+        self.texts: dict[str, str] = {}  # the rendered pages' text keys (``text_key``)
         self.search_key: str | None = None
         self._search_stamp: str | None = None  # the kept bundle's, when it is reused
         self._data: _Memo | None = None
@@ -79,6 +81,32 @@ class Incremental:
                     self.reused[page.src] = old
         log.debug("reusing %d of %d generated pages", len(self.reused), len(planned))
         return set(self.reused)
+
+    def same_text(self, site: Site, pages: Mapping[str, str]) -> set[str]:
+        """Of the rendered ``pages`` (source → Markdown), those the engine need not build: a
+        kept page was built from the same Markdown, under the same configuration and site
+        structure (``text_key``), so the engine would make the same file. They are reused.
+
+        A page's key covers all that its context holds, and so changes with fields a page
+        does not show (an event's summary, for the pages of the entries that name it): at
+        1,000 entries, one summary edit changed the key of 34 pages and the HTML of two."""
+        if self.cache is None:
+            return set()
+        structure = self.base() + fingerprint.site_key(site)
+        kept = self.cache.index.pages
+        same = set()
+        for src, text in pages.items():
+            key = self.keys.get(src)
+            if key is None:
+                continue
+            self.texts[src] = digest = text_key(structure, src, text)
+            old = kept.get(src)
+            if old is not None and old.text == digest:
+                if self.cache.intact(self.cache.page_path(old.key), old.stamp):
+                    self.reused[src] = old
+                    same.add(src)
+        log.debug("reusing %d more pages whose Markdown is the same", len(same))
+        return same
 
     def base(self) -> bytes:
         """What every page's key starts with: the cache's namespace, which covers the code,
@@ -157,10 +185,19 @@ class Incremental:
                 page = self.reused.get(src)
                 if page is None:
                     out = built.get(src)  # an engine.BuiltPage
-                    if out is None:
+                    if out is not None:
+                        dest, anchors = out.dest, out.anchors
+                    elif not src.endswith(".md") and src in self.texts:
+                        dest, anchors = src, frozenset()  # written as rendered (a JSON file)
+                    else:
                         continue
-                    stamp = self.cache.keep(work / out.dest, self.cache.page_file(key))
-                    page = CachedPage(key, out.anchors, links.get(src, []), stamp)
+                    stamp = self.cache.keep(work / dest, self.cache.page_file(key))
+                    text = self.texts.get(src, "")
+                    page = CachedPage(key, anchors, links.get(src, []), stamp, text)
+                elif page.key != key:  # reused for its Markdown (``same_text``): now by its key
+                    kept = Path(self.cache.page_path(page.key))
+                    stamp = self.cache.keep(kept, self.cache.page_file(key))
+                    page = CachedPage(key, page.anchors, page.links, stamp, page.text)
                 index.pages[src] = page
         except OSError as exc:  # the site is built; only the next build will be slower
             log.warning("Could not update the build cache: %s", exc)
@@ -192,6 +229,12 @@ class Incremental:
     def close(self) -> None:
         if self.cache is not None:
             self.cache.close()
+
+
+def text_key(structure: bytes, src: str, text: str) -> str:
+    """What the engine builds a page from: its Markdown, under ``structure`` (the cache's
+    namespace and the site's structure, as in the pages' keys: ``fingerprint.page_keys``)."""
+    return hashing.Key("page text", structure, src, text).hexdigest()
 
 
 class _Memo(dict):  # type: ignore[type-arg]

@@ -24,7 +24,7 @@ from generator.format import kinds
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # bump when what is kept changes shape
+FORMAT = 4  # bump when what is kept changes shape
 KEEP = 3  # namespaces kept per interface language: build, serve (another address), one more
 PACKAGES = (
     "mkdocs",
@@ -45,13 +45,14 @@ Stamp = tuple[int, int]  # a kept file's size and modification time (ns), as the
 
 @dataclass
 class CachedPage:
-    """A built page: its key, its anchor ids, its HTML links (target source, anchor) and the
-    stamp of its kept file."""
+    """A built page: its key, its anchor ids, its HTML links (target source, anchor), the
+    stamp of its kept file, and the key of the Markdown it was built from (``text_key``)."""
 
     key: str
     anchors: frozenset[str]
     links: list[tuple[str, str]]
     stamp: Stamp
+    text: str = ""
 
 
 @dataclass

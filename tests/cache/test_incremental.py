@@ -87,6 +87,67 @@ def test_an_edit_rebuilds_only_the_pages_that_show_it(warm: Path, tmp_path: Path
     assert "are not to be mentioned" in page
 
 
+def _output(src: str) -> str:
+    """The file the engine writes for the page ``src``."""
+    if not src.endswith(".md"):
+        return src
+    stem = src.removesuffix(".md")
+    return "index.html" if stem == "index" else stem.removesuffix("/index") + "/index.html"
+
+
+def test_the_engine_builds_only_the_pages_whose_markdown_changed(
+    warm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An event's summary shows on its page and the listings, but its actor's page names it
+    # by its title: that page's key changes (it covers the whole event), its Markdown does not.
+    from generator.build import pipeline
+    from generator.publish.data import DATA_PAGE
+
+    shutil.copytree(warm / "entries", tmp_path / "entries")
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    entries, cache = tmp_path / "entries", tmp_path / "cache"
+    before = build_site(entries, tmp_path / "before", CONFIG, progress=False, cache_dir=cache)
+    path = entries / "events" / "2025-01-18-blackout.yaml"
+    data = load(path)
+    data["summary"] += " It went dark in the evening.[1]"
+    dump(path, data)
+    given: list[set[str]] = []  # what each interface's engine was given to build
+    real = pipeline._build_pages
+
+    def recording(mk: object, pages: dict[str, str], *args: object) -> object:
+        given.append(set(pages))
+        return real(mk, pages, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_build_pages", recording)
+    caplog.set_level("INFO", logger="generator.build.pipeline")
+    edited = build_site(entries, tmp_path / "edited", CONFIG, progress=False, cache_dir=cache)
+    config = load_config(CONFIG)
+    roots = [config.interface_root(language) for language in config.interfaces]
+    built = {
+        root + _output(src)
+        for root, srcs in zip(roots, given, strict=True)
+        for src in srcs - {"subscribe.md", DATA_PAGE}  # always rendered, always built
+    }
+    old, new = comparable_tree(before.site_dir), comparable_tree(edited.site_dir)
+    changed = {name for name in new if old.get(name) != new[name]}
+    assert "events/2025-01-18-blackout/index.html" in built
+    assert "zh/events/2025-01-18-blackout/index.html" in built
+    assert built <= changed  # every page built again shows the change
+    assert "actors/state-paper/index.html" not in built | changed
+    (same,) = [r.args[-1] for r in caplog.records if r.msg.startswith("Rendered")]  # type: ignore[index]
+    assert same >= 1  # its page and others were rendered, and taken from the cache
+    assert edited.rebuilt == len(built) + NEVER_CACHED
+
+    # The next build takes them by their key: nothing is rendered again.
+    caplog.clear()
+    again = build_site(entries, tmp_path / "again", CONFIG, progress=False, cache_dir=cache)
+    assert again.rebuilt == NEVER_CACHED
+    (rendered,) = [r.args[0] for r in caplog.records if r.msg.startswith("Rendered")]  # type: ignore[index]
+    assert rendered == 2  # Subscribe and Data
+    cold = build_site(entries, tmp_path / "cold", CONFIG, progress=False, cache=False)
+    assert comparable_tree(again.site_dir) == comparable_tree(cold.site_dir)
+
+
 def test_without_the_cache_nothing_is_reused_or_kept(warm: Path, tmp_path: Path) -> None:
     result = build_site(warm / "entries", tmp_path / "site", CONFIG, progress=False, cache=False)
     assert result.rebuilt == result.pages
