@@ -19,6 +19,7 @@ from markupsafe import escape
 
 from generator import engine
 from generator.build import repocheck
+from generator.build.inplace import InPlace
 from generator.cache import validcache
 from generator.cache.incremental import Incremental, cache_folder, open_cache
 from generator.cache.store import BuildCache
@@ -303,6 +304,9 @@ def _publish(
             _check_repository(config, mk, site_dir)
             if cache_dir is not None:
                 cached = Incremental(open_cache(config, mk, site_url, cache_dir), track)
+            # With a warm cache, the site is updated in place: see build/inplace.py.
+            inplace = InPlace(site_dir, work) if _updatable(cached, site_dir) else None
+            place = inplace.place if inplace else BuildCache.place
             docs_pages = hand_written_pages(mk.docs_dir, config.interfaces[1:])
             # When the cache holds most pages, Pagefind indexes on another core while the few
             # others are built (publish/search.py). Otherwise it indexes first, alone: beside
@@ -354,7 +358,9 @@ def _publish(
             bar = Progress(total, "Building pages", progress)
             started = time.monotonic()
             try:
-                built = _build_pages(mk, to_build, links, cached, bytecode, jobs, bar.advance)
+                built = _build_pages(
+                    mk, to_build, links, cached, bytecode, jobs, bar.advance, place
+                )
             finally:
                 bar.close()
             log.info(
@@ -376,6 +382,7 @@ def _publish(
                         cache_dir,
                         track,
                         plan,
+                        place,
                     )
                 )
 
@@ -387,14 +394,20 @@ def _publish(
             cached.keep_pages(work, built, links)
             started = time.monotonic()
             if reusable:
-                cached.place_search(work / search.OUTPUT)
+                cached.place_search(work / search.OUTPUT, place)
             else:  # after MkDocs, which empties the site folder when it starts
-                indexer.write(work / search.OUTPUT)
+                indexer.write(work / search.OUTPUT, inplace.holds if inplace else None)
             log.info("Wrote the search index in %.1f s more", time.monotonic() - started)
-            write_manifest(work)  # last: a folder without one is not a finished build
-            # Again, just before deleting it: files may have been added while this build ran.
-            check_replaceable(site_dir)
-            swap(work, site_dir, after=lambda: _keep(cached, others, site_dir))
+            # Again, just before replacing it: files may have been added while this build ran.
+            if inplace:
+                check_replaceable(site_dir)
+                inplace.apply()
+                shutil.rmtree(work, ignore_errors=True)  # what the site held already
+                _keep(cached, others, site_dir)
+            else:
+                write_manifest(work)  # last: a folder without one is not a finished build
+                check_replaceable(site_dir)
+                swap(work, site_dir, after=lambda: _keep(cached, others, site_dir))
             if keep is not None:
                 assert first is not None
                 keep.append(first)
@@ -469,6 +482,13 @@ def text_digest(text: str) -> bytes:
     return hashing.key("page text", text)
 
 
+def _updatable(cached: Incremental, site_dir: Path) -> bool:
+    """Whether to update the site in place: the cache holds most pages (and the site, as the
+    same files, most likely), and the site has a manifest (``check_replaceable`` read it).
+    Otherwise a new site replaces it whole, which is faster when most pages are new."""
+    return cached.warm() and (site_dir / MANIFEST).is_file()
+
+
 def _unless(pages: dict[str, str], reused: set[str]) -> dict[str, str]:
     """The rendered ``pages`` the engine builds: those not ``reused`` from the cache."""
     return {src: text for src, text in pages.items() if src not in reused} if reused else pages
@@ -482,14 +502,16 @@ def _build_pages(
     bytecode: Any,
     jobs: int,
     done: Any,
+    place: Callable[[str, str], None] = BuildCache.place,
 ) -> engine.Built:
-    """The engine's build of one interface: its rendered ``pages``, the rest from the cache."""
+    """The engine's build of one interface: its rendered ``pages``, the rest from the cache
+    (each put in place by ``place(kept, dest)``)."""
     return engine.build(
         mk,
         pages=pages,
         links=links,
         reuse=cached.reuse(),
-        place=BuildCache.place,
+        place=place,
         bytecode_cache=bytecode,
         jobs=jobs,
         done=done,
@@ -641,6 +663,7 @@ def _publish_interface(
     cache_dir: Path | None,
     track: bool = False,
     plan: structure.Plan | None = None,
+    place: Callable[[str, str], None] = BuildCache.place,
 ) -> InterfaceBuild:
     """Build the pages of the interface in ``language`` into ``work/<language>/``: the same
     corpus, the hand-written pages of ``docs/<language>/``, and for each of the first
@@ -681,7 +704,9 @@ def _publish_interface(
             to_build = _unless(pages, same)
             bar = Progress(len(to_build), f"Building pages ({language})", False)
             with i18n.interface(language):
-                built = _build_pages(mk, to_build, links, cached, bytecode, jobs, bar.advance)
+                built = _build_pages(
+                    mk, to_build, links, cached, bytecode, jobs, bar.advance, place
+                )
             cached.keep_pages(out, built, links)
         except BaseException:
             cached.close()

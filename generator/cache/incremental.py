@@ -166,9 +166,10 @@ class Incremental:
         self._search_stamp = self.cache.kept_search(key)
         return self._search_stamp is not None
 
-    def place_search(self, dest: Path) -> None:
+    def place_search(self, dest: Path, link: Any = None) -> None:
+        """Put the kept search bundle at ``dest`` (see ``BuildCache.place_folder``)."""
         assert self.cache is not None and self.search_key is not None
-        self.cache.place_folder(self.cache.search_folder(self.search_key), dest)
+        self.cache.place_folder(self.cache.search_folder(self.search_key), dest, link)
 
     def keep_pages(
         self, work: Path, built: Mapping[str, Any], links: dict[str, list[tuple[str, str]]]

@@ -12,7 +12,7 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -240,9 +240,12 @@ class BuildCache:
         except OSError:  # another file system, or no hard links: a copy
             shutil.copyfile(kept, dest, follow_symlinks=False)
 
-    def place_folder(self, kept: Path, dest: Path) -> None:
+    def place_folder(
+        self, kept: Path, dest: Path, link: Callable[[str, str], None] | None = None
+    ) -> None:
+        """Put a kept folder's files at ``dest`` (each by ``link(kept, dest)``, if given)."""
         for source, into in _files_into(kept, dest):
-            _link(source, into)
+            (link or _link)(source, into)
 
     # --- the index ----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -324,14 +325,17 @@ class Indexer:
         """Wait until the records are indexed, or indexing failed (``write`` says so)."""
         self._thread.join()
 
-    def write(self, target: Path) -> None:
+    def write(self, target: Path, held: Callable[[Path, bytes], bool] | None = None) -> None:
         """Write the bundle into ``target`` once indexing is done (after MkDocs, which empties
-        the site folder when it starts); raise BuildError if indexing failed."""
+        the site folder when it starts), but the files ``held(path, content)`` says the site
+        holds already; raise BuildError if indexing failed."""
         self._thread.join()
         if self._error is not None:
             raise BuildError(f"search index: {self._error}") from self._error
         for file in self._files:
             path = target / file["path"]
+            if held is not None and held(path, file["content"]):
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(file["content"])
 

@@ -167,24 +167,42 @@ def _unlisted(site_dir: Path, folders: set[str], files: set[str]) -> list[str]:
 
 def write_manifest(work: Path) -> None:
     """List every folder and file under ``work``: what the next build may delete."""
-    folders: list[str] = []
-    files: list[str] = []
-    start = len(os.path.join(str(work), ""))
-    for root, dirs, names in os.walk(work):
+    folders, files = listing(work)
+    write_listing(work / MANIFEST, folders, files)
+
+
+def listing(folder: Path) -> tuple[set[str], set[str]]:
+    """The folders and files under ``folder``, as a manifest lists them (relative, POSIX)."""
+    folders: set[str] = set()
+    files: set[str] = set()
+    start = len(os.path.join(str(folder), ""))
+    for root, dirs, names in os.walk(folder):
         base = Path(root[start:]).as_posix() + "/" if len(root) > start else ""
         # os.walk has already told folders from files; it lists a link to a folder among the
         # folders without entering it, and that is a file here, as _unlisted reads it.
         for name in dirs:
             is_link = os.path.islink(os.path.join(root, name))
-            (files if is_link else folders).append(base + name)
-        files.extend(base + name for name in names)
+            (files if is_link else folders).add(base + name)
+        files.update(base + name for name in names)
+    return folders, files
+
+
+def write_listing(manifest: Path, folders: set[str], files: set[str]) -> None:
+    """Write a manifest listing ``folders`` and ``files``, replacing any by a rename."""
     doc = {
         "generator": COMMAND,
         "format": MANIFEST_FORMAT,
         "folders": sorted(folders),
-        "files": sorted(files),
+        "files": sorted(files - {MANIFEST}),
     }
-    (work / MANIFEST).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    tmp = manifest.with_name(f"{manifest.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, manifest)
+
+
+def read_manifest(site_dir: Path) -> tuple[set[str], set[str]]:
+    """The folders and files the manifest of ``site_dir`` lists; BuildError if it cannot."""
+    return _read_manifest(site_dir / MANIFEST, display_path(site_dir))
 
 
 def new_work_folder(site_dir: Path) -> Path:

@@ -1,9 +1,11 @@
-"""What a build may delete, and how it fails: the site folder is checked, locked and swapped.
+"""What a build may delete, and how it fails: the site folder is checked, locked and swapped,
+or, with a warm cache, updated in place.
 
 A build replaces its site folder entirely, so it must never be given the sources, and must
 never delete a file it did not write. It also fails with a message, not a traceback, when
 the disk is full or the folder is not writable, when another build runs into the same
-folder, and when it is stopped; and it removes what a killed build left behind.
+folder, and when it is stopped; and it removes what a killed build left behind. Either way,
+a build that fails leaves the previous site as it was.
 """
 
 from __future__ import annotations
@@ -63,7 +65,32 @@ def site(tmp_path: Path, built_site: BuildResult) -> Path:
 
 
 def build(site: Path) -> BuildResult:
-    return build_site(GOLDEN / "entries", site, CONFIG, progress=False)
+    """A build that replaces the site whole (the swap: there is no cache to update it from)."""
+    return build_site(GOLDEN / "entries", site, CONFIG, progress=False, cache=False)
+
+
+def edited_entries(tmp_path: Path) -> Path:
+    """A copy of the golden entries with one summary longer."""
+    entries = tmp_path / "entries"
+    shutil.copytree(GOLDEN / "entries", entries)
+    event = entries / "events" / "2025-01-18-blackout.yaml"
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("gives the hour.[2]", "gives the hour.[2] Later, more.[1]"))
+    return entries
+
+
+def update(entries: Path, site: Path, cache: Path) -> BuildResult:
+    """A build with a warm cache: it updates the site in place (build/inplace.py)."""
+    return build_site(entries, site, CONFIG, progress=False, cache_dir=cache)
+
+
+@pytest.fixture
+def warm(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """Edited entries, a site built before the edit, and the cache it was built with (the
+    entries and the cache outside ``tmp_path``, which holds the site alone)."""
+    site, cache = tmp_path / "site", tmp_path_factory.mktemp("cache")
+    build_site(GOLDEN / "entries", site, CONFIG, progress=False, cache_dir=cache)
+    return edited_entries(tmp_path_factory.mktemp("edited")), site, cache
 
 
 # --- the sources are never the site folder -----------------------------------------------
@@ -262,7 +289,7 @@ def test_a_full_disk_is_reported_and_the_previous_site_kept(
 
     monkeypatch.setattr(mkdocs.utils, "write_file", until_the_disk_fills)
     result = CliRunner().invoke(
-        cli, ["build", "--entries", str(GOLDEN / "entries"), "--site-dir", str(site)]
+        cli, ["build", "--entries", str(GOLDEN / "entries"), "--site-dir", str(site), "--no-cache"]
     )
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
@@ -271,6 +298,72 @@ def test_a_full_disk_is_reported_and_the_previous_site_kept(
     assert "the build stopped and the previous site is unchanged. Free some space" in last
     assert snapshot(site) == before
     assert names(tmp_path) == ["site"]
+
+
+def test_a_full_disk_before_an_update_in_place_leaves_the_site_as_it_was(
+    tmp_path: Path, warm: tuple[Path, Path, Path], monkeypatch
+) -> None:
+    entries, site, cache = warm
+    before = snapshot(site)
+    write_file = mkdocs.utils.write_file
+
+    def full(content: bytes, output_path: str) -> None:
+        if output_path.endswith("2025-01-18-blackout/index.html"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), output_path)
+        write_file(content, output_path)
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", full)
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--entries", str(entries), "--site-dir", str(site), "--cache-dir", str(cache)],
+    )
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert "the build stopped and the previous site is unchanged. Free some space" in last
+    assert snapshot(site) == before
+    assert names(tmp_path) == ["site"]
+
+
+def test_an_update_in_place_that_fails_puts_the_site_back(
+    tmp_path: Path, warm: tuple[Path, Path, Path], monkeypatch
+) -> None:
+    # The third file moved into the site cannot be: the two before it, and the files they
+    # replaced, go back where they were.
+    from generator.build import inplace
+
+    entries, site, cache = warm
+    before = snapshot(site)
+    undone: list[int] = []
+    roll_back = inplace._Undo.roll_back
+
+    def rolling_back(self: inplace._Undo) -> None:
+        undone.append(len(self.steps))
+        roll_back(self)
+
+    monkeypatch.setattr(inplace._Undo, "roll_back", rolling_back)
+    moved = itertools.count()
+    _refuse(
+        monkeypatch,
+        "rename",
+        errno.EPERM,
+        lambda p: any(q.name.startswith("site.new-") for q in p.parents) and next(moved) == 2,
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--entries", str(entries), "--site-dir", str(site), "--cache-dir", str(cache)],
+    )
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    last = result.output.splitlines()[-1]
+    assert last.startswith("Error: no permission to write ")
+    assert "the build stopped and the previous site is unchanged" in last
+    assert undone and undone[0] >= 2  # it failed moving files in, and undid what it had done
+    assert snapshot(site) == before
+    assert names(tmp_path) == ["site"]
+    # And the next update makes the site a cold build would.
+    update(entries, site, cache)
+    assert "Later, more." in (site / "events/2025-01-18-blackout/index.html").read_text("utf-8")
 
 
 def _refuse(monkeypatch, name: str, code: int, applies) -> None:
@@ -308,7 +401,7 @@ def test_a_folder_that_cannot_be_written_is_reported_and_the_previous_site_kept(
     before = snapshot(site)
     _refuse(monkeypatch, name, code, picks[where])
     result = CliRunner().invoke(
-        cli, ["build", "--entries", str(GOLDEN / "entries"), "--site-dir", str(site)]
+        cli, ["build", "--entries", str(GOLDEN / "entries"), "--site-dir", str(site), "--no-cache"]
     )
     monkeypatch.undo()
     assert result.exit_code == 1
@@ -496,3 +589,37 @@ def test_sigterm_during_the_swap_waits_for_it(tmp_path: Path, site: Path, monkey
     assert received == []
     assert (site / MANIFEST).is_file() and (site / "index.html").is_file()
     assert names(tmp_path) == ["site"]  # the new site is in, the old one removed
+
+
+def test_sigterm_during_an_update_in_place_waits_for_it(
+    tmp_path: Path, warm: tuple[Path, Path, Path], monkeypatch
+) -> None:
+    """While files move into the site, SIGTERM waits: the site is then the new one, whole."""
+    entries, site, cache = warm
+    received = []
+
+    def stand_in(*args) -> None:
+        received.append(args)
+
+    previous = signal.signal(signal.SIGTERM, stand_in)
+    rename = os.rename
+
+    def renaming(src, dst, *args, **kwargs):
+        if any(q.name.startswith("site.new-") for q in Path(src).parents):
+            os.kill(os.getpid(), signal.SIGTERM)
+        return rename(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", renaming)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            update(entries, site, cache)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert received == []
+    assert "Later, more." in (site / "events/2025-01-18-blackout/index.html").read_text("utf-8")
+    manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    paths = snapshot(site)
+    del paths[MANIFEST]
+    assert manifest["files"] == sorted(p for p, v in paths.items() if v is not None)
+    assert names(tmp_path) == ["site"]

@@ -8,6 +8,7 @@ without it (apart from what differs between any two builds: ``helpers.comparable
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -36,13 +37,16 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def _same_sites(entries: Path, cache: Path, work: Path) -> None:
-    incremental = build_site(entries, work / "inc", CONFIG, progress=False, cache_dir=cache)
+def _same_sites(entries: Path, cache: Path, work: Path, site: Path | None = None) -> None:
+    """A build with ``cache`` (updating ``site`` in place, if given) equals a cold build."""
+    into = site or work / "inc"
+    incremental = build_site(entries, into, CONFIG, progress=False, cache_dir=cache)
     cold = build_site(entries, work / "cold", CONFIG, progress=False, cache=False)
     first, second = comparable_tree(incremental.site_dir), comparable_tree(cold.site_dir)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
-    shutil.rmtree(work / "inc")
+    if site is None:
+        shutil.rmtree(into)
     shutil.rmtree(work / "cold")
 
 
@@ -60,14 +64,15 @@ def test_an_incremental_build_equals_a_cold_build(
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(warm / "entries", work / "entries")
     shutil.copytree(warm / "cache", work / "cache")
-    entries, cache = work / "entries", work / "cache"
+    shutil.copytree(warm / "site", work / "site")  # updated in place, twice
+    entries, cache, site = work / "entries", work / "cache", work / "site"
     for edit, pick in first:
         apply(entries, edit, pick)
-    _same_sites(entries, cache, work)
-    # And again from the cache that build left.
+    _same_sites(entries, cache, work, site)
+    # And again from the cache and the site that build left.
     for edit, pick in then:
         apply(entries, edit, pick)
-    _same_sites(entries, cache, work)
+    _same_sites(entries, cache, work, site)
 
 
 def test_an_edit_rebuilds_only_the_pages_that_show_it(warm: Path, tmp_path: Path) -> None:
@@ -146,6 +151,44 @@ def test_the_engine_builds_only_the_pages_whose_markdown_changed(
     assert rendered == 2  # Subscribe and Data
     cold = build_site(entries, tmp_path / "cold", CONFIG, progress=False, cache=False)
     assert comparable_tree(again.site_dir) == comparable_tree(cold.site_dir)
+
+
+def test_a_warm_build_updates_the_site_in_place(warm: Path, tmp_path: Path) -> None:
+    shutil.copytree(warm / "entries", tmp_path / "entries")
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    entries, cache, site = tmp_path / "entries", tmp_path / "cache", tmp_path / "site"
+    build_site(entries, site, CONFIG, progress=False, cache_dir=cache)  # a new site, whole
+
+    def identity(rel: str) -> tuple[int, int]:
+        found = os.stat(site / rel)
+        return found.st_ino, found.st_mtime_ns
+
+    folder = os.stat(site).st_ino  # the same folder, not a new one swapped in
+    untouched = [
+        "events/2026-project-ends/index.html",
+        "zh/events/2026-project-ends/index.html",
+        next(site.glob("assets/javascripts/bundle.*.min.js")).relative_to(site).as_posix(),
+        "feeds/tags/us-law.rss.xml",
+        "pagefind/pagefind.js",
+    ]
+    before = [identity(rel) for rel in untouched]
+    event = entries / "events" / "2025-01-18-blackout.yaml"
+    data = load(event)
+    data["summary"] += " It went dark in the evening.[1]"
+    dump(event, data)
+    build_site(entries, site, CONFIG, progress=False, cache_dir=cache)
+    assert os.stat(site).st_ino == folder
+    assert [identity(rel) for rel in untouched] == before  # neither replaced nor written
+    page = (site / "events" / "2025-01-18-blackout" / "index.html").read_text("utf-8")
+    assert "It went dark in the evening." in page
+
+    (entries / "quotes" / "quote-paper-en.yaml").unlink()
+    build_site(entries, site, CONFIG, progress=False, cache_dir=cache)
+    assert not (site / "quotes" / "quote-paper-en").exists()
+    assert not (site / "zh" / "quotes" / "quote-paper-en").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "entries", "site"]
+    cold = build_site(entries, tmp_path / "cold", CONFIG, progress=False, cache=False)
+    assert comparable_tree(site) == comparable_tree(cold.site_dir)  # the manifest included
 
 
 def test_without_the_cache_nothing_is_reused_or_kept(warm: Path, tmp_path: Path) -> None:
@@ -244,7 +287,7 @@ def test_a_timeline_of_many_pages_stays_equal_after_event_edits(tmp_path: Path) 
     _, word, number = moved.stem.partition("event-")
     dump(moved.with_name(f"2016-03-04-{word}{number}.yaml"), data)
     work = tmp_path / "work"
-    _same_sites(entries, cache, work)
+    _same_sites(entries, cache, work, tmp_path / "first")  # the first site, updated in place
     pages = build_site(entries, work / "again", CONFIG, progress=False, cache_dir=cache)
     assert pages.rebuilt == NEVER_CACHED
 
