@@ -14,6 +14,7 @@ from generator.cache.store import KEEP, BuildCache, CachedPage, Index, global_ke
 from generator.core import hashing
 from generator.core.config import SiteConfig
 from generator.core.paging import Page
+from generator.format.digest import entry_digest
 from generator.site import fingerprint
 from generator.site.structure import Site
 
@@ -52,9 +53,10 @@ class Incremental:
         self.track = track  # keys and what each page shows, also without a cache (a preview)
         self.keys: dict[str, str | None] = {}
         self.shows: dict[str, frozenset[str]] = {}
-        self.structure = b""  # fingerprint.site_key, when tracked
+        self.structure = b""  # fingerprint.site_key
         self.reused: dict[str, CachedPage] = {}
         self.texts: dict[str, str] = {}  # the rendered pages' text keys (``text_key``)
+        self._digests: dict[str, bytes] = {}  # each entry's, for the next build's ``_standing``
         self.search_key: str | None = None
         self._search_stamp: str | None = None  # the kept bundle's, when it is reused
         self._data: _Memo | None = None
@@ -66,21 +68,53 @@ class Incremental:
         """The pages not to render (``render.render_pages``' ``reuse``)."""
         if self.cache is None and not self.track:
             return set()
-        shows = None
-        if self.track:
-            shows, self.structure = self.shows, fingerprint.site_key(site)
-        keys = fingerprint.page_keys(site, planned, self.base(), shows)
-        self.keys.update((page.src, key) for page, key in zip(planned, keys, strict=True))
+        shows = self.shows  # by source, the entries each page's key covers
+        self.structure = structure = fingerprint.site_key(site)
+        standing = self._standing(site, planned, structure)
+        todo = [page for page in planned if page.src not in standing]
+        keys = fingerprint.page_keys(site, todo, self.base(), shows)
+        self.keys.update((page.src, key) for page, key in zip(todo, keys, strict=True))
+        for src, old in standing.items():
+            self.keys[src] = old.key
+            shows[src] = old.covered  # type: ignore[assignment]
         if self.cache is None:
             return set()
+        self._digests = _digests(site)
         kept = self.cache.index.pages
-        for page, key in zip(planned, keys, strict=True):
-            old = kept.get(page.src)
+        for page in planned:
+            key, old = self.keys[page.src], kept.get(page.src)
             if key is not None and old is not None and old.key == key:
                 if self.cache.intact(self.cache.page_path(key), old.stamp):
                     self.reused[page.src] = old
-        log.debug("reusing %d of %d generated pages", len(self.reused), len(planned))
+        log.debug(
+            "reusing %d of %d generated pages (%d keys taken from the cache)",
+            len(self.reused),
+            len(planned),
+            len(standing),
+        )
         return set(self.reused)
+
+    def _standing(self, site: Site, planned: list[Page], structure: bytes) -> dict[str, CachedPage]:
+        """The kept pages whose key stands, not computed again: the pages of entries whose
+        covered entries have not changed since the build that kept them, under the same
+        structure. The preview decides the same way which keys may change
+        (``build.session._Chooser._may_change``), where a listing's key is always computed
+        again: it may show what is made from entries it does not hold."""
+        if self.cache is None:
+            return {}
+        index = self.cache.index
+        if index.structure != structure or not index.digests:
+            return {}
+        entries = site.corpus.entries
+        changed = {i for i, e in entries.items() if index.digests.get(i) != entry_digest(e)}
+        changed.update(index.digests.keys() - entries.keys())
+        standing = {}
+        for page in planned:
+            old = index.pages.get(page.src)
+            if old is not None and old.covered is not None and "entry" in page.context:
+                if not old.covered & changed:
+                    standing[page.src] = old
+        return standing
 
     def same_text(self, site: Site, pages: Mapping[str, str]) -> set[str]:
         """Of the rendered ``pages`` (source → Markdown), those the engine need not build: a
@@ -178,7 +212,7 @@ class Incremental:
         ``work``, the new site's folder (a kept file is the same file, wherever it moves)."""
         if self.cache is None:
             return
-        self._index = index = Index()
+        self._index = index = Index(structure=self.structure, digests=self._digests)
         try:
             for src, key in self.keys.items():
                 if key is None:
@@ -193,12 +227,13 @@ class Incremental:
                     else:
                         continue
                     stamp = self.cache.keep(work / dest, self.cache.page_file(key))
-                    text = self.texts.get(src, "")
-                    page = CachedPage(key, anchors, links.get(src, []), stamp, text)
+                    text, covered = self.texts.get(src, ""), self.shows.get(src)
+                    page = CachedPage(key, anchors, links.get(src, []), stamp, text, covered)
                 elif page.key != key:  # reused for its Markdown (``same_text``): now by its key
                     kept = Path(self.cache.page_path(page.key))
                     stamp = self.cache.keep(kept, self.cache.page_file(key))
-                    page = CachedPage(key, page.anchors, page.links, stamp, page.text)
+                    covered = self.shows.get(src)
+                    page = CachedPage(key, page.anchors, page.links, stamp, page.text, covered)
                 index.pages[src] = page
         except OSError as exc:  # the site is built; only the next build will be slower
             log.warning("Could not update the build cache: %s", exc)
@@ -230,6 +265,10 @@ class Incremental:
     def close(self) -> None:
         if self.cache is not None:
             self.cache.close()
+
+
+def _digests(site: Site) -> dict[str, bytes]:
+    return {entry_id: entry_digest(entry) for entry_id, entry in site.corpus.entries.items()}
 
 
 def text_key(structure: bytes, src: str, text: str) -> str:

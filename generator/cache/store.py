@@ -24,7 +24,7 @@ from generator.format import kinds
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # bump when what is kept changes shape
+FORMAT = 5  # bump when what is kept changes shape
 KEEP = 3  # namespaces kept per interface language: build, serve (another address), one more
 PACKAGES = (
     "mkdocs",
@@ -46,13 +46,15 @@ Stamp = tuple[int, int]  # a kept file's size and modification time (ns), as the
 @dataclass
 class CachedPage:
     """A built page: its key, its anchor ids, its HTML links (target source, anchor), the
-    stamp of its kept file, and the key of the Markdown it was built from (``text_key``)."""
+    stamp of its kept file, the key of the Markdown it was built from (``text_key``), and
+    the ids of the entries whose content its key covers (``fingerprint.page_keys``' shows)."""
 
     key: str
     anchors: frozenset[str]
     links: list[tuple[str, str]]
     stamp: Stamp
     text: str = ""
+    covered: frozenset[str] | None = None
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Index:
     data: dict[bytes, str] = field(default_factory=dict)  # each entry's JSON (data.py)
     feeds: dict[bytes, Any] = field(default_factory=dict)  # feed files and items (feeds.py)
     records: dict[bytes, Any] = field(default_factory=dict)  # Pagefind's records (search.py)
+    structure: bytes = b""  # the site's structure the pages were built under (site_key)
+    digests: dict[str, bytes] = field(default_factory=dict)  # each entry's, by id
 
 
 def code_key() -> str:

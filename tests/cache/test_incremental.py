@@ -37,6 +37,34 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
+@pytest.fixture
+def checked_keys(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every page key a build takes from the cache, checked against the key computed from
+    scratch; receives how many each build took."""
+    from generator.cache.incremental import Incremental
+    from generator.site import fingerprint
+
+    taken: list[int] = []
+    choose, standing = Incremental.choose, Incremental._standing
+
+    def counting(self: Incremental, *args: object) -> dict:
+        found = standing(self, *args)  # type: ignore[arg-type]
+        taken.append(len(found))
+        return found
+
+    def checking(self: Incremental, site: object, planned: list) -> set[str]:
+        reused = choose(self, site, planned)  # type: ignore[arg-type]
+        if self.cache is None:  # a cold build: no keys
+            return reused
+        fresh = fingerprint.page_keys(site, planned, self.base())  # type: ignore[arg-type]
+        assert [self.keys[page.src] for page in planned] == fresh
+        return reused
+
+    monkeypatch.setattr(Incremental, "_standing", counting)
+    monkeypatch.setattr(Incremental, "choose", checking)
+    return taken
+
+
 def _same_sites(entries: Path, cache: Path, work: Path, site: Path | None = None) -> None:
     """A build with ``cache`` (updating ``site`` in place, if given) equals a cold build."""
     into = site or work / "inc"
@@ -58,7 +86,11 @@ def _same_sites(entries: Path, cache: Path, work: Path, site: Path | None = None
 )
 @given(first=EDITS, then=EDITS)
 def test_an_incremental_build_equals_a_cold_build(
-    first: list[tuple[str, int]], then: list[tuple[str, int]], warm: Path, tmp_path: Path
+    first: list[tuple[str, int]],
+    then: list[tuple[str, int]],
+    warm: Path,
+    tmp_path: Path,
+    checked_keys: list[int],
 ) -> None:
     work = tmp_path / "example"
     shutil.rmtree(work, ignore_errors=True)
@@ -101,7 +133,11 @@ def _output(src: str) -> str:
 
 
 def test_the_engine_builds_only_the_pages_whose_markdown_changed(
-    warm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    warm: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    checked_keys: list[int],
 ) -> None:
     # An event's summary shows on its page and the listings, but its actor's page names it
     # by its title: that page's key changes (it covers the whole event), its Markdown does not.
@@ -142,6 +178,10 @@ def test_the_engine_builds_only_the_pages_whose_markdown_changed(
     (same,) = [r.args[-1] for r in caplog.records if r.msg.startswith("Rendered")]  # type: ignore[index]
     assert same >= 1  # its page and others were rendered, and taken from the cache
     assert edited.rebuilt == len(built) + NEVER_CACHED
+    # The pages of the entries the edit did not reach kept their key from the last build.
+    entry_pages = len(list(entries.rglob("*.yaml")))
+    first, second = checked_keys[-2:]  # an interface each
+    assert first == second and 0 < first <= entry_pages - 2  # not the event's, nor its actor's
 
     # The next build takes them by their key: nothing is rendered again.
     caplog.clear()
