@@ -12,9 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.cache.store import BuildCache
+from generator.core.errors import BuildError
+from generator.core.problems import display_path
 from generator.publish.sigterm import sigterm_held
 from generator.publish.sitedir import (
     MANIFEST,
+    SHOWN_PATHS,
     listing,
     read_manifest,
     write_listing,
@@ -75,6 +78,16 @@ class InPlace:
         for rel in self.held:
             folders.update(_parents(rel))
         old_folders, old_files = read_manifest(site)
+        # Files added to the site while this build ran are left alone, unless this build
+        # makes a file of the same name: then it stops, as a new site would have.
+        added = [rel for rel in made if rel not in old_files and os.path.lexists(site / rel)]
+        if added:
+            raise BuildError(
+                f"{display_path(site)} holds files the last build did not write "
+                f"({', '.join(sorted(added)[:SHOWN_PATHS])}); this build would replace them, "
+                "so the site is left as it is. Move them out (pages to publish belong in "
+                "docs/) and build again."
+            )
         gone = sorted(old_files - files - {MANIFEST})
         gone_folders = sorted(old_folders - folders, reverse=True)  # the deepest first
         backup = Path(tempfile.mkdtemp(prefix=f"{site.name}.old-", dir=site.parent))

@@ -180,7 +180,8 @@ def build_site(
     site is the same for any number. With ``cache``, pages and the search index that have not
     changed since an earlier build are taken from ``cache_dir`` (default: the knowledge base's
     folder in the user's cache home, ``generator.cache.cachedir``), and this build's are kept there
-    (``generator.cache.incremental``).
+    (``generator.cache.incremental``); when the cache holds an earlier build's pages, the site
+    is updated in place rather than replaced (``generator.build.inplace``).
     """
     start = time.monotonic()
     config = load_config(config_path)
@@ -398,14 +399,13 @@ def _publish(
             else:  # after MkDocs, which empties the site folder when it starts
                 indexer.write(work / search.OUTPUT, inplace.holds if inplace else None)
             log.info("Wrote the search index in %.1f s more", time.monotonic() - started)
-            # Again, just before replacing it: files may have been added while this build ran.
-            if inplace:
-                check_replaceable(site_dir)
+            if inplace:  # it removes only what the manifest lists, and replaces nothing else
                 inplace.apply()
                 shutil.rmtree(work, ignore_errors=True)  # what the site held already
                 _keep(cached, others, site_dir)
             else:
                 write_manifest(work)  # last: a folder without one is not a finished build
+                # Again, just before deleting it: files may have been added while this ran.
                 check_replaceable(site_dir)
                 swap(work, site_dir, after=lambda: _keep(cached, others, site_dir))
             if keep is not None:

@@ -86,6 +86,13 @@ def babel_locale(language: str) -> str:
     return str(Locale.parse(language, sep="-"))
 
 
+@functools.cache
+def locale(language: str) -> Locale:
+    """Babel's locale for a BCP 47 tag, made once: Babel's formatting functions parse a name
+    they are given on every call (0.5 s of the dates of 10,000 entries in Chinese)."""
+    return Locale.parse(babel_locale(language))
+
+
 def current() -> str:
     """The interface language pages are being rendered in."""
     return _current.get()
@@ -125,7 +132,7 @@ def number(n: int | float) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _number(n: int | float, language: str) -> str:
-    return format_decimal(n, locale=babel_locale(language))
+    return format_decimal(n, locale=locale(language))
 
 
 def is_english() -> bool:
@@ -157,12 +164,12 @@ def when_range(start: PartialDate, end: PartialDate | None) -> str:
 # Babel reads CLDR's patterns on each call, and a timeline writes the same dates many times.
 @functools.lru_cache(maxsize=16384)
 def _when(d: PartialDate, language: str) -> str:
-    locale = babel_locale(language)
+    where = locale(language)
     skeleton = _SKELETONS["day" if d.precision == "datetime" else d.precision]
-    text = format_skeleton(skeleton, d.start, locale=locale)
+    text = format_skeleton(skeleton, d.start, locale=where)
     if d.moment is not None:
         offset = d.display().rsplit(" ", 1)[-1]  # "UTC", "UTC+08:00": the same in any language
-        text += f" {format_time(d.moment, 'HH:mm', locale=locale)} {offset}"
+        text += f" {format_time(d.moment, 'HH:mm', locale=where)} {offset}"
     return text
 
 
@@ -174,7 +181,7 @@ def _when_range(
         return _when(start, language)
     if start.precision == end.precision and start.precision in ("year", "month", "day"):
         skeleton = _SKELETONS[start.precision]
-        return format_interval(start.start, end.end, skeleton, locale=babel_locale(language))
+        return format_interval(start.start, end.end, skeleton, locale=locale(language))
     return catalogue.ugettext(N_("%(start)s – %(end)s")) % {
         "start": _when(start, language),
         "end": _when(end, language),

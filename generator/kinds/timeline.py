@@ -375,11 +375,11 @@ def _days(first: date, last: date, skeleton: str) -> str:
     """Days of one month in the interface's language: "13–19日", "1月13–19日"."""
     if first == last:
         return _format(first, skeleton)
-    return format_interval(first, last, skeleton, locale=i18n.babel_locale(i18n.current()))
+    return format_interval(first, last, skeleton, locale=i18n.locale(i18n.current()))
 
 
 def _format(day: date, skeleton: str) -> str:
-    return format_skeleton(skeleton, day, locale=i18n.babel_locale(i18n.current()))
+    return format_skeleton(skeleton, day, locale=i18n.locale(i18n.current()))
 
 
 def _filters(corpus: Corpus, events: Iterable[Any]) -> dict[str, Any]:

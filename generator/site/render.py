@@ -220,7 +220,7 @@ def words(items: Iterable[str], last: str = "and") -> str:
     items = [str(item) for item in items]
     if not i18n.is_english() and len(items) > 1:
         style = "or" if last == "or" else "standard"
-        return format_list(items, style=style, locale=i18n.babel_locale(i18n.current()))
+        return format_list(items, style=style, locale=i18n.locale(i18n.current()))
     return (
         f" {last} ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
     )

@@ -265,6 +265,44 @@ def test_a_file_added_while_the_build_runs_is_not_deleted(
     assert names(tmp_path) == ["site"]
 
 
+def test_a_file_added_while_an_update_runs_is_kept_and_named_by_the_next_build(
+    tmp_path: Path, warm: tuple[Path, Path, Path], monkeypatch
+) -> None:
+    entries, site, cache = warm
+    write_data = data.write_data
+
+    def and_a_person_saves_a_file(*args, **kwargs):
+        write_data(*args, **kwargs)
+        (site / "saved-meanwhile.txt").write_text("mine\n", encoding="utf-8")
+
+    monkeypatch.setattr(data, "write_data", and_a_person_saves_a_file)
+    update(entries, site, cache)  # an update removes only what the last build wrote
+    monkeypatch.undo()
+    assert (site / "saved-meanwhile.txt").read_text(encoding="utf-8") == "mine\n"
+    with pytest.raises(BuildError, match=r"did not write \(saved-meanwhile.txt\)"):
+        update(entries, site, cache)
+    assert (site / "saved-meanwhile.txt").is_file()
+    assert names(tmp_path) == ["site"]
+
+
+def test_an_update_does_not_replace_a_file_the_last_build_did_not_write(tmp_path: Path) -> None:
+    from generator.build.inplace import InPlace
+    from generator.publish.sitedir import write_listing
+
+    site, work = tmp_path / "site", tmp_path / "site.new-x"
+    (site / "events").mkdir(parents=True)
+    (site / "events" / "old.html").write_text("old", encoding="utf-8")
+    (site / "events" / "new.html").write_text("mine", encoding="utf-8")  # not listed
+    write_listing(site / MANIFEST, {"events"}, {"events/old.html"})
+    (work / "events").mkdir(parents=True)
+    (work / "events" / "new.html").write_text("built", encoding="utf-8")
+    before = snapshot(site)
+    with pytest.raises(BuildError, match=r"did not write \(events/new.html\); this build"):
+        InPlace(site, work).apply()
+    assert snapshot(site) == before
+    assert names(tmp_path) == ["site", "site.new-x"]  # the build removes its own folder
+
+
 def test_an_empty_site_folder_is_built_into(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     build(tmp_path / "site")
