@@ -137,7 +137,7 @@ class _Undo:
             if _same_bytes(new, target):
                 return
             self._set_aside(rel)
-        elif os.path.lexists(target) or os.path.isdir(target):
+        elif os.path.lexists(target):
             self._set_aside(rel)  # a folder where a file goes, or a link
         else:
             self.make_folders(target.parent)
