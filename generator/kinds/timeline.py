@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from babel.dates import format_interval, format_skeleton
 
-from generator.core import i18n
+from generator.core import hashing, i18n
 from generator.core.dates import PartialDate
 from generator.core.paging import PAGE_BUDGET, Page, Pager, paginate
 from generator.format import urls
@@ -409,6 +409,12 @@ class FilterRows:
         for e in self.events:
             yield _kept_row(e, language, catalogue)
 
+    def fingerprinted(self) -> list[bytes]:
+        """What the rows are made from, for the page's key (``generator.site.fingerprint``):
+        an event's summary, sources or corrections do not change the filter's rows, and at
+        10,000 events the file took 0.8 s to make again in two interfaces."""
+        return [_shown(e) for e in self.events]
+
 
 # Each event's rows while it lives, per interface and catalogue: a preview's save makes the
 # whole list again (10,000 rows, a tenth of a second per interface), and an event is frozen.
@@ -425,6 +431,23 @@ def _kept_row(e: Any, language: str, catalogue: Any) -> dict[str, Any]:
     if row is None or row[0] is not catalogue:
         row = kept[1][language] = (catalogue, _filter_row(e))
     return row[1]
+
+
+# Each event's ``_shown`` while it lives (as _ROWS): the same bytes object from one preview
+# save to the next, so that the page's key knows the list by what it holds (fingerprint.Lasting).
+_SHOWN: dict[int, tuple[weakref.ref[Any], bytes]] = {}
+
+
+def _shown(e: Any) -> bytes:
+    """The fields ``_filter_row`` reads of an event, in any interface language, hashed."""
+    kept = _SHOWN.get(id(e))
+    if kept is None or kept[0]() is not e:
+        key = id(e)
+        zh_title = e.zh.title if e.zh is not None else None  # its ``local_title``
+        fields = (e.id, e.title, zh_title, e.date, e.end_date, e.tags, e.actors, e.key_moment)
+        digest = hashing.key("filter row", repr(fields))
+        kept = _SHOWN[key] = (weakref.ref(e, lambda _: _SHOWN.pop(key, None)), digest)
+    return kept[1]
 
 
 def _filter_row(e: Any) -> dict[str, Any]:

@@ -67,6 +67,8 @@ class _Walker:
             return _printed
         if issubclass(kind, (list, tuple, dict)):
             return self._container
+        if hasattr(kind, "fingerprinted"):
+            return self._fingerprinted
         if dataclasses.is_dataclass(kind):
             return self._structure if getattr(kind, "FINGERPRINT_BY_ID", False) else self._items
         if issubclass(kind, (set, frozenset)):
@@ -81,6 +83,12 @@ class _Walker:
             h.update(self._shared(value))
         finally:
             self.by_id = saved
+
+    def _fingerprinted(self, value: Any, h: Any) -> None:
+        """A value that says what of it a page shows (its ``fingerprinted()``): that, in its
+        place. The timeline filter's rows show a few fields of every event, not its text."""
+        h.update(f"{type(value).__name__}:".encode())
+        self.feed(value.fingerprinted(), h)
 
     def _container(self, value: Any, h: Any) -> None:
         if len(value) >= _SHARED_LEN:
