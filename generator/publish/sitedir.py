@@ -188,16 +188,21 @@ def listing(folder: Path) -> tuple[set[str], set[str]]:
 
 
 def write_listing(manifest: Path, folders: set[str], files: set[str]) -> None:
-    """Write a manifest listing ``folders`` and ``files``, replacing any by a rename."""
+    """Write a manifest listing ``folders`` and ``files``, replacing any by a rename (from
+    beside its folder, where a build stopped halfway leaves nothing the next one refuses)."""
     doc = {
         "generator": COMMAND,
         "format": MANIFEST_FORMAT,
         "folders": sorted(folders),
         "files": sorted(files - {MANIFEST}),
     }
-    tmp = manifest.with_name(f"{manifest.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, manifest)
+    folder = manifest.parent
+    tmp = folder.with_name(f".{folder.name}{manifest.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, manifest)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_manifest(site_dir: Path) -> tuple[set[str], set[str]]:
