@@ -313,50 +313,39 @@ def test_an_empty_site_folder_is_built_into(tmp_path: Path) -> None:
 # --- a full disk, a folder that cannot be written ----------------------------------------
 
 
+@pytest.mark.parametrize("in_place", [False, True], ids=["new site", "update in place"])
 def test_a_full_disk_is_reported_and_the_previous_site_kept(
-    tmp_path: Path, site: Path, monkeypatch
+    tmp_path: Path, request: pytest.FixtureRequest, monkeypatch, in_place: bool
 ) -> None:
+    if in_place:  # the edited page, while the files to move into the site are written
+        entries, site, cache = request.getfixturevalue("warm")
+        args = ["--entries", str(entries), "--site-dir", str(site), "--cache-dir", str(cache)]
+
+        def fails(path: str) -> bool:
+            return path.endswith("2025-01-18-blackout/index.html")
+
+    else:
+        site = request.getfixturevalue("site")
+        args = ["--entries", str(GOLDEN / "entries"), "--site-dir", str(site), "--no-cache"]
+        written = itertools.count()
+
+        def fails(path: str) -> bool:
+            return next(written) == 5
+
     before = snapshot(site)
     write_file = mkdocs.utils.write_file
-    written = itertools.count()
 
     def until_the_disk_fills(content: bytes, output_path: str) -> None:
-        if next(written) == 5:
+        if fails(output_path):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), output_path)
         write_file(content, output_path)
 
     monkeypatch.setattr(mkdocs.utils, "write_file", until_the_disk_fills)
-    result = CliRunner().invoke(
-        cli, ["build", "--entries", str(GOLDEN / "entries"), "--site-dir", str(site), "--no-cache"]
-    )
+    result = CliRunner().invoke(cli, ["build", *args])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
     last = result.output.splitlines()[-1]
     assert last.startswith("Error: the disk is full (no space left writing ")
-    assert "the build stopped and the previous site is unchanged. Free some space" in last
-    assert snapshot(site) == before
-    assert names(tmp_path) == ["site"]
-
-
-def test_a_full_disk_before_an_update_in_place_leaves_the_site_as_it_was(
-    tmp_path: Path, warm: tuple[Path, Path, Path], monkeypatch
-) -> None:
-    entries, site, cache = warm
-    before = snapshot(site)
-    write_file = mkdocs.utils.write_file
-
-    def full(content: bytes, output_path: str) -> None:
-        if output_path.endswith("2025-01-18-blackout/index.html"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), output_path)
-        write_file(content, output_path)
-
-    monkeypatch.setattr(mkdocs.utils, "write_file", full)
-    result = CliRunner().invoke(
-        cli,
-        ["build", "--entries", str(entries), "--site-dir", str(site), "--cache-dir", str(cache)],
-    )
-    assert result.exit_code == 1
-    last = result.output.splitlines()[-1]
     assert "the build stopped and the previous site is unchanged. Free some space" in last
     assert snapshot(site) == before
     assert names(tmp_path) == ["site"]
@@ -600,31 +589,39 @@ def test_sigterm_stops_the_build_and_removes_its_folder(tmp_path: Path, site: Pa
     assert names(tmp_path) == ["site"]
 
 
-def test_sigterm_during_the_swap_waits_for_it(tmp_path: Path, site: Path, monkeypatch) -> None:
-    """Between the two renames there is no site at all: SIGTERM must not land there."""
+def _sigterm_at_rename(monkeypatch, when, run) -> int:
+    """Send SIGTERM to this process as ``os.rename`` is called with a source ``when`` picks,
+    during ``run()``, which must stop with SystemExit: its code. Should the build not handle
+    SIGTERM, pytest lives on (a stand-in handler, which must not have been called)."""
     received = []
 
     def stand_in(*args) -> None:
-        """Should the build not handle SIGTERM, pytest must live on."""
         received.append(args)
 
     previous = signal.signal(signal.SIGTERM, stand_in)
     rename = os.rename
 
     def renaming(src, dst, *args, **kwargs):
-        if Path(src) == site:  # the first of the two renames
+        if when(Path(src)):
             os.kill(os.getpid(), signal.SIGTERM)
         return rename(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "rename", renaming)
     try:
         with pytest.raises(SystemExit) as stopped:
-            build(site)
+            run()
         assert signal.getsignal(signal.SIGTERM) is stand_in  # put back after the build
     finally:
         signal.signal(signal.SIGTERM, previous)
-    assert stopped.value.code == 128 + signal.SIGTERM
     assert received == []
+    return stopped.value.code
+
+
+def test_sigterm_during_the_swap_waits_for_it(tmp_path: Path, site: Path, monkeypatch) -> None:
+    """Between the two renames there is no site at all: SIGTERM must not land there."""
+    # The first of the two renames moves the site away.
+    code = _sigterm_at_rename(monkeypatch, lambda src: src == site, lambda: build(site))
+    assert code == 128 + signal.SIGTERM
     assert (site / MANIFEST).is_file() and (site / "index.html").is_file()
     assert names(tmp_path) == ["site"]  # the new site is in, the old one removed
 
@@ -634,27 +631,12 @@ def test_sigterm_during_an_update_in_place_waits_for_it(
 ) -> None:
     """While files move into the site, SIGTERM waits: the site is then the new one, whole."""
     entries, site, cache = warm
-    received = []
 
-    def stand_in(*args) -> None:
-        received.append(args)
+    def moving_in(src: Path) -> bool:
+        return any(q.name.startswith("site.new-") for q in src.parents)
 
-    previous = signal.signal(signal.SIGTERM, stand_in)
-    rename = os.rename
-
-    def renaming(src, dst, *args, **kwargs):
-        if any(q.name.startswith("site.new-") for q in Path(src).parents):
-            os.kill(os.getpid(), signal.SIGTERM)
-        return rename(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "rename", renaming)
-    try:
-        with pytest.raises(SystemExit) as stopped:
-            update(entries, site, cache)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert stopped.value.code == 128 + signal.SIGTERM
-    assert received == []
+    code = _sigterm_at_rename(monkeypatch, moving_in, lambda: update(entries, site, cache))
+    assert code == 128 + signal.SIGTERM
     assert "Later, more." in (site / "events/2025-01-18-blackout/index.html").read_text("utf-8")
     manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
     paths = snapshot(site)
