@@ -153,9 +153,7 @@ class _Undo:
         folder = self.site / rel
         try:
             os.rmdir(folder)
-        except FileNotFoundError:
-            return
-        except OSError:  # not empty: what it holds was not listed (the build checked)
+        except OSError:  # gone, or not empty: what it holds now was not listed, and stays
             return
         self.steps.append(lambda: os.makedirs(folder, exist_ok=True))
 

@@ -30,7 +30,7 @@ from generator.format.corpus import Corpus
 from generator.format.digest import entry_digest
 from generator.kinds import configured as configured_kinds
 from generator.publish import search
-from generator.publish.sitedir import MANIFEST, site_path, write_manifest
+from generator.publish.sitedir import site_path, write_manifest
 from generator.site import fingerprint, render, structure
 from generator.validate.record import Checked, Folder, collector_paused, corpus_of
 
@@ -532,8 +532,8 @@ def _sync(new: Path, site: Path) -> bool:
 
 
 def _rewrite_manifest(site: Path) -> None:
-    """The list of what the site holds, again: what the next whole build may replace."""
-    (site / MANIFEST).unlink(missing_ok=True)
+    """The list of what the site holds, again: what the next whole build may replace (the
+    new list replaces the old by a rename, and leaves itself out)."""
     write_manifest(site)
 
 

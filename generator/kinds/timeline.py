@@ -416,38 +416,42 @@ class FilterRows:
         return [_shown(e) for e in self.events]
 
 
-# Each event's rows while it lives, per interface and catalogue: a preview's save makes the
-# whole list again (10,000 rows, a tenth of a second per interface), and an event is frozen.
-# Not on the event itself, which the validation memo pickles (a catalogue cannot be).
-_ROWS: dict[int, tuple[weakref.ref[Any], dict[str, tuple[Any, dict[str, Any]]]]] = {}
+# What the filter keeps of each event while it lives: its row per interface and catalogue,
+# and what the row is made from, hashed. A preview's save makes the whole list again (10,000
+# rows, a tenth of a second per interface), and an event is frozen; the same hash object
+# from one save to the next lets the page's key know the list by what it holds
+# (fingerprint.Lasting). Not on the event itself, which the validation memo pickles (a
+# catalogue cannot be).
+_KEPT: dict[int, tuple[weakref.ref[Any], dict[str, Any]]] = {}
+_SHOWN = "shown"  # the hash's name there, beside the rows' interface languages
+
+
+def _kept(e: Any) -> dict[str, Any]:
+    """What is kept of the event ``e`` (``_KEPT``), while it lives."""
+    kept = _KEPT.get(id(e))
+    if kept is None or kept[0]() is not e:
+        key = id(e)
+        kept = _KEPT[key] = (weakref.ref(e, lambda _: _KEPT.pop(key, None)), {})
+    return kept[1]
 
 
 def _kept_row(e: Any, language: str, catalogue: Any) -> dict[str, Any]:
-    kept = _ROWS.get(id(e))
-    if kept is None or kept[0]() is not e:
-        key = id(e)
-        kept = _ROWS[key] = (weakref.ref(e, lambda _: _ROWS.pop(key, None)), {})
-    row = kept[1].get(language)
+    kept = _kept(e)
+    row = kept.get(language)
     if row is None or row[0] is not catalogue:
-        row = kept[1][language] = (catalogue, _filter_row(e))
-    return row[1]
-
-
-# Each event's ``_shown`` while it lives (as _ROWS): the same bytes object from one preview
-# save to the next, so that the page's key knows the list by what it holds (fingerprint.Lasting).
-_SHOWN: dict[int, tuple[weakref.ref[Any], bytes]] = {}
+        row = kept[language] = (catalogue, _filter_row(e))
+    return row[1]  # type: ignore[no-any-return]
 
 
 def _shown(e: Any) -> bytes:
     """The fields ``_filter_row`` reads of an event, in any interface language, hashed."""
-    kept = _SHOWN.get(id(e))
-    if kept is None or kept[0]() is not e:
-        key = id(e)
+    kept = _kept(e)
+    digest = kept.get(_SHOWN)
+    if digest is None:
         zh_title = e.zh.title if e.zh is not None else None  # its ``local_title``
         fields = (e.id, e.title, zh_title, e.date, e.end_date, e.tags, e.actors, e.key_moment)
-        digest = hashing.key("filter row", repr(fields))
-        kept = _SHOWN[key] = (weakref.ref(e, lambda _: _SHOWN.pop(key, None)), digest)
-    return kept[1]
+        digest = kept[_SHOWN] = hashing.key("filter row", repr(fields))
+    return digest  # type: ignore[no-any-return]
 
 
 def _filter_row(e: Any) -> dict[str, Any]:
