@@ -80,7 +80,7 @@ def run_step(step: str, entries: Path, site_dir: Path) -> float:
         from generator.validate.record import collect
 
         start = time.perf_counter()
-        result = collect(entries)
+        result = collect(entries, freeze=True)  # as a build validates (pipeline.build_site)
         seconds = time.perf_counter() - start
         if result.problems:
             raise SystemExit(f"the synthetic corpus has problems: {result.problems[:3]}")

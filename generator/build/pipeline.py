@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import shutil
 import sys
@@ -214,9 +215,11 @@ def _build(
         log.info("Validating %s", display_path(entries_dir))
         memo = validcache.Memo.open(cache_dir) if cache_dir else None
         indexer = search.Indexer()  # Pagefind starts while the entries are validated
+        # The corpus lives to the end of the build: the collector need not scan it again.
+        frozen = gc.get_freeze_count() > 0  # by a caller, who is to unfreeze it
         try:
             try:
-                validated = collect(entries_dir, memo=memo)
+                validated = collect(entries_dir, memo=memo, freeze=True)
             finally:
                 if memo:
                     memo.save()
@@ -236,6 +239,9 @@ def _build(
         except BaseException:
             indexer.cancel()
             raise
+        finally:
+            if not frozen:
+                gc.unfreeze()
     seconds = time.monotonic() - start
     log.debug(
         "Built %s: %d pages from %d entries in %.1f s",

@@ -147,3 +147,77 @@ def test_a_new_folder_or_one_taken_away_is_looked_through(tmp_path: Path) -> Non
     assert folder.collect([extra]).files == count + 1
     shutil.rmtree(extra)
     assert folder.collect([extra]).files == count
+
+
+def _broken_corpus(root: Path) -> Path:
+    """The benchmark's synthetic corpus of 300 entries, with problems of every sort: a file
+    that does not parse, one its schema refuses, one with a duplicate key (reported, not
+    fatal), one naming an actor that does not exist (found across files, at its line), and
+    a file under entries/ that is not an entry."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import generate
+
+    generate(300, root)
+    entries = root / "entries"
+    events = entry_files(entries / "events")
+    events[3].write_text(events[3].read_text(encoding="utf-8") + "  : [\n", encoding="utf-8")
+    events[5].write_text(events[5].read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    text = events[8].read_text(encoding="utf-8")
+    events[8].write_text(text + "added: '2025-01-01'\n", encoding="utf-8")
+    text = events[13].read_text(encoding="utf-8")
+    events[13].write_text(text.replace("- actor-", "- actor-9", 1), encoding="utf-8")
+    (entries / "notes.txt").write_text("not an entry\n", encoding="utf-8")
+    return entries
+
+
+@pytest.mark.parametrize("memo", [False, True], ids=["without a memo", "with a memo"])
+def test_files_checked_on_every_core_give_what_one_process_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memo: bool
+) -> None:
+    from generator.core import parallel
+
+    entries = _broken_corpus(tmp_path)
+    forks: list[int] = []
+    real = parallel.map_ordered
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        forks.append(len(args[1]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "map_ordered", counted)
+    memos = (InMemory(), InMemory()) if memo else (None, None)
+    apart = collect(entries, memo=memos[0])
+    assert forks == [300]  # every file parsed, in the workers
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10**6)
+    alone = collect(entries, memo=memos[1])
+    assert len(forks) == 1
+    assert _found(apart) == _found(alone)
+    found = [p.message.splitlines()[0].split(";")[0].split(" (")[0] for p in apart.problems]
+    assert found == [
+        "YAML syntax error: did not find expected key while parsing a block mapping",
+        "unknown field 'colour' for an event",
+        "duplicate key 'added'",
+        "'actors[0]': no entry has the id 'actor-900018'",  # at its line, read again
+        "entries/ holds only entry files, whose names end in .yaml, so this file is not read: "
+        "move it out of entries/, or delete it",
+    ]
+    assert apart.problems[3].line == 6
+    if memo:
+        assert memos[0].known.keys() == memos[1].known.keys()  # the same files remembered
+        again = collect(entries, memo=memos[0])  # from the memo: nothing is parsed
+        assert len(forks) == 1
+        assert _found(again) == _found(alone)
+
+
+def test_the_tags_a_change_adds_are_checked_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # They are read at their lines from every file, which the workers do not send back.
+    from generator.core import parallel
+
+    entries = _broken_corpus(tmp_path)
+    monkeypatch.setattr(parallel, "map_ordered", None)  # called, it would fail
+    result = collect(entries, base_tags=set())
+    assert sum("is new tag number" in p.message for p in result.problems) > 0
