@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from markupsafe import escape
 
@@ -609,7 +608,7 @@ def _alternates(
     pages = this.addresses if this else first
     return {
         src: tuple(
-            (language, urljoin(root, urls_[src]))
+            (language, urls.absolute(root, urls_[src]))
             for language, root, urls_ in by_language
             if src in urls_
         )

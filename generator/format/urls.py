@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urljoin
 
 from generator.format.fields import ID_PATTERN
 
@@ -20,6 +21,7 @@ PLACEHOLDERS: dict[str, str] = {
     "span": r"[0-9]{4}(?:-[0-9]{4})?",
 }
 _PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+_NOT_PLAIN = re.compile(r"[:;?#\s\x00-\x1f\x7f]")  # a scheme, parameters, query, fragment, space
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,18 @@ def page_url(src: str) -> str:
     if stem.endswith("/index"):
         return stem[: -len("index")]
     return stem + "/"
+
+
+def absolute(base: str, url: str) -> str:
+    """``urljoin(base, url)``, for a page's address ``url`` relative to the site's ``base``.
+    A plain path (every page's: no scheme, query or fragment, no ".", ".." or empty segment,
+    no leading "/") is appended to a base ending in "/": urljoin took 0.6 s of a build at
+    10,000 entries."""
+    plain = not url.startswith(("/", ".")) and "/." not in url and "//" not in url
+    plain = plain and not _NOT_PLAIN.search(url)
+    if plain and base.endswith("/") and not _NOT_PLAIN.search(base.partition("//")[2]):
+        return base + url
+    return urljoin(base, url)
 
 
 def _relative(target: str, base_dir: str) -> str:

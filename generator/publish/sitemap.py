@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urljoin
 
 import jinja2
 
 from generator.core.config import SiteConfig
+from generator.format import urls
 from generator.format.corpus import Corpus
 from generator.publish import feeds
 from generator.site.render import make_environment
@@ -44,7 +44,7 @@ def page_locations(
     (source → its addresses in each language) if any."""
     alternates = alternates or {}
     found = [
-        Location(urljoin(base, url), dates.get(src), alternates.get(src, ()))
+        Location(urls.absolute(base, url), dates.get(src), alternates.get(src, ()))
         for src, url in pages.items()
     ]
     return sorted(found, key=lambda location: location.loc)

@@ -21,6 +21,8 @@ from helpers import (
     site_config,
     sitemap_problems,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.build.pipeline import BuildResult, build_site
 from generator.core.dates import PartialDate
@@ -256,3 +258,18 @@ def test_an_incremental_build_writes_the_cold_builds_sitemap(tmp_path: Path):
     found = _locations((cold.site_dir / "sitemap.xml").read_bytes())
     blackout = "https://rednote-record.github.io/rednote-record/events/2025-01-18-blackout/"
     assert found[blackout] == "2025-03-09"
+
+
+@given(
+    base=st.sampled_from(
+        [
+            "https://example.org/",
+            "https://example.org/kb/",
+            "https://example.org/kb/zh/",
+            "https://example.org/kb",
+        ]
+    ),
+    url=st.text(alphabet="ab/.:;?#% \t\n\x00\x7f-", max_size=12),
+)
+def test_an_address_is_made_absolute_as_urljoin_makes_it(base: str, url: str) -> None:
+    assert urls.absolute(base, url) == urljoin(base, url)
