@@ -21,7 +21,7 @@ from generator.build import pipeline
 from generator.build.pipeline import BuildResult, Kept
 from generator.cache import validcache
 from generator.cache.incremental import Incremental, cache_folder
-from generator.core import i18n
+from generator.core import collector, i18n
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildError
 from generator.core.paging import Page
@@ -32,7 +32,7 @@ from generator.kinds import configured as configured_kinds
 from generator.publish import search
 from generator.publish.sitedir import site_path, write_manifest
 from generator.site import fingerprint, render, structure
-from generator.validate.record import Checked, Folder, collector_paused, corpus_of
+from generator.validate.record import Checked, Folder, corpus_of
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ class Session:
         # The collector waits until the pages are written: a save makes a plan of every page
         # (hundreds of thousands of objects that reference counting frees), and the passes it
         # set off over them took 0.4 of 1.5 s at 10,000 entries.
-        with kinds.using(self.kinds), collector_paused():
+        with kinds.using(self.kinds), collector.paused():
             # The last save's feeds and search stop first: in this process, they would take
             # turns with this save for the interpreter.
             self._interrupt()

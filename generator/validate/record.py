@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import gc
 import logging
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from generator.core import hashing, parallel
+from generator.core import collector, hashing, parallel
 from generator.core.errors import RecordError, ValidationFailed
 from generator.core.problems import Problem, display_path
 from generator.format import digest, fields, kinds, schema
@@ -75,7 +73,7 @@ def collect(
     With ``base_tags`` (the tags before this change, from ``reader.tags_at``), a change that
     adds more than NEW_TAGS_MAX distinct new tags is a problem. With ``memo``, a file whose
     own checks passed before is not parsed again: the result is the same. ``freeze``: see
-    ``collector_paused``.
+    ``collector.paused``.
     """
     return Folder(entries_dir, memo).collect(base_tags=base_tags, freeze=freeze)
 
@@ -99,7 +97,7 @@ class Folder:
     ) -> Result:
         """``collect``'s result for the folder; ``changed``: the paths changed since the last
         call (files or folders, added, changed or removed; None: any)."""
-        with collector_paused(freeze):
+        with collector.paused(freeze):
             whole = changed is None or self._placed is None or not self._update(changed)
             if whole:
                 self._placed, self._checked = reader.placed(self.entries_dir), {}
@@ -167,31 +165,6 @@ class Folder:
         log.debug("validated %d files: %d problems", len(files), len(problems))
         examples = [o.path for o in own if o.example]
         return Result(problems=problems, corpus=corpus, files=len(files), examples=examples)
-
-
-@contextmanager
-def collector_paused(freeze: bool = False) -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a folder is validated.
-
-    Validating keeps every entry's data to the end, hundreds of thousands of small lists,
-    dicts and tuples, and makes no reference cycles: reference counting frees all it drops.
-    The collector would scan the growing data again and again and find nothing to free (a
-    fifth of the step's time at 10,000 entries); it runs again as usual afterwards.
-
-    Its first pass afterwards still scans all that data once (0.2 s at 10,000 entries), and
-    each older generation's pass again. With ``freeze``, for a caller that keeps the corpus
-    to its end, every object is first moved out of the collector's sight (``gc.freeze``):
-    the caller calls ``gc.unfreeze`` when it is done with them.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 @dataclass

@@ -1,0 +1,35 @@
+"""Python's cyclic garbage collector, kept off the data a build holds to its end."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused(freeze: bool = False) -> Iterator[None]:
+    """Pause the collector while a step makes data it keeps, and no reference cycles.
+
+    Validating a folder, or reading the build cache's index, makes hundreds of thousands of
+    small lists, dicts and dataclasses, all kept to the end: reference counting frees what is
+    dropped. The collector would scan the growing data again and again and find nothing to
+    free (a fifth of validation's time at 10,000 entries); it runs again as usual afterwards.
+
+    Its first pass afterwards still scans all that data once (0.2 s at 10,000 entries), and
+    each older generation's pass again. With ``freeze``, for a caller that keeps the data to
+    its end, every object is first moved out of the collector's sight (``gc.freeze``): the
+    caller calls ``gc.unfreeze`` when it is done with them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+__all__ = ["paused"]
