@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 
 from generator.cache import cachedir, sealed
-from generator.cache.store import KEEP, BuildCache, CachedPage, Index, global_key
+from generator.cache.store import KEEP, MEMOS, BuildCache, CachedPage, Index, global_key
 from generator.core import hashing
 from generator.core.config import SiteConfig
 from generator.core.paging import Page
@@ -258,7 +258,10 @@ class Incremental:
                 kept = self.cache.search_folder(self.search_key)
                 index.search_stamp = self.cache.keep_folder(site_dir / bundle, kept)
                 index.search = self.search_key
-            self.cache.save(index, memos=any(m is not None and m.changed() for m in memos))
+            changed = frozenset(
+                name for name, m in zip(MEMOS, memos, strict=True) if m is not None and m.changed()
+            )
+            self.cache.save(index, changed)
         except OSError as exc:  # the site is built; only the next build will be slower
             log.warning("Could not update the build cache: %s", exc)
 

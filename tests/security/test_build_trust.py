@@ -117,7 +117,9 @@ def test_a_committed_cache_of_pickles_runs_nothing(knowledge_base: Path, tmp_pat
     # Namespaces beyond those the cache keeps: it reads their keys to delete what they kept.
     names = [f"{n}{HEX[1:]}/{f}" for n in range(5) for f in ("index.pickle", "keys.pickle")]
     names += [
-        f"{HEX}/memo.pickle",
+        f"{HEX}/memo-data.pickle",
+        f"{HEX}/memo-feeds.pickle",
+        f"{HEX}/memo-records-added.pickle",
         "anything/index.pickle",
         "anything/keys.pickle",
         f"validated/{HEX}/base.pickle",

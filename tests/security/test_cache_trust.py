@@ -17,7 +17,7 @@ import pytest
 from helpers import Payload, git
 
 from generator.build.pipeline import build_site
-from generator.cache import cachedir, sealed
+from generator.cache import cachedir, sealed, store
 from generator.cache.store import BuildCache, CachedPage, Index
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -233,7 +233,8 @@ def test_keys_that_are_paths_are_never_followed_even_when_sealed(
     hostile = Index(pages={"a.md": CachedPage("../victim.txt", frozenset(), [], (1, 2))})
     (root / NAMESPACE).mkdir(parents=True)
     sealed.write_pickle(root / NAMESPACE / "index.pickle", hostile)
-    sealed.write_pickle(root / NAMESPACE / "memo.pickle", ({}, {}, {}))
+    for name in store.MEMOS:
+        sealed.write_pickle(root / NAMESPACE / f"memo-{name}.pickle", {})
     cache = BuildCache.open(root, NAMESPACE)
     assert cache is not None and cache.index.pages == {}
     cache.close()
