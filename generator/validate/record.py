@@ -186,7 +186,7 @@ class _Own:
         return self.loaded
 
 
-_Checks = tuple["_Own | None", list[Problem]]
+_Checks = tuple[_Own | None, list[Problem]]  # what a file's own checks found
 
 
 def _recalled(
