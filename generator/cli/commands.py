@@ -361,4 +361,7 @@ cli.add_command(init_command)
 
 
 def main() -> None:
+    from generator.core import collector
+
+    collector.skipped_at_exit()  # the process ends when the command does
     cli(prog_name="python -m generator")
