@@ -453,7 +453,7 @@ def write_rest(
     dates: dict[str, date],
     others: list[InterfaceBuild],
     feeds_memo: dict[bytes, Any] | None = None,
-    data_memo: dict[bytes, str] | None = None,
+    data_memo: dict[bytes, bytes] | None = None,
     stopped: Callable[[], bool] = lambda: False,
 ) -> None:
     """Every interface's feeds and sitemaps, and the open data, into ``site``, the site's

@@ -78,7 +78,7 @@ class Session:
         self.timings: dict[str, float] = {}  # the last update's steps, in seconds
         # What the background's steps keep between builds (dicts as the build cache's memos).
         self._feeds: dict[str, dict[bytes, Any]] = {}
-        self._data: dict[bytes, str] = {}
+        self._data: dict[bytes, bytes] = {}
         self._records: dict[bytes, Any] = {}
         self._search_key: str | None = None  # the records of the index in the site
         self._rest: threading.Thread | None = None

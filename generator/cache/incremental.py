@@ -164,7 +164,7 @@ class Incremental:
         folder.mkdir(exist_ok=True)
         return sealed.BytecodeCache(folder)
 
-    def data_memo(self) -> dict[bytes, str] | None:
+    def data_memo(self) -> dict[bytes, bytes] | None:
         """For ``data.write_data``: the entries' JSON that earlier builds encoded."""
         if self.cache is None:
             return None

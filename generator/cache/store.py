@@ -65,7 +65,7 @@ class Index:
     pages: dict[str, CachedPage] = field(default_factory=dict)
     search: str | None = None  # the records' hash of the kept bundle
     search_stamp: str | None = None  # the kept bundle's files (``folder_stamp``)
-    data: dict[bytes, str] = field(default_factory=dict)  # each entry's JSON (data.py)
+    data: dict[bytes, bytes] = field(default_factory=dict)  # each entry's JSON (data.py)
     feeds: dict[bytes, Any] = field(default_factory=dict)  # feed files and items (feeds.py)
     records: dict[bytes, Any] = field(default_factory=dict)  # Pagefind's records (search.py)
     structure: bytes = b""  # the site's structure the pages were built under (site_key)

@@ -80,27 +80,31 @@ def _json(doc: dict[str, Any]) -> bytes:
 _ENTRIES = "\0entries"  # a placeholder no entry can hold: JSON writes it "\u0000entries"
 
 
-def _json_with_entries(head: dict[str, Any], entries: list[str]) -> bytes:
-    """``_json({**head, "entries": [...]})``, from each entry already encoded on its own.
-
-    An entry encoded alone (``indent=2``) is the same text as inside the list but for the
-    indentation of its lines, four spaces deeper there; JSON strings hold no raw newline.
-    """
+def _json_with_entries(head: dict[str, Any], entries: list[bytes]) -> bytes:
+    """``_json({**head, "entries": [...]})``, from each entry already encoded for the list
+    (``_encoded``): joined as bytes, neither indented nor encoded again here (at 10,000
+    entries, 18 MB of JSON in each of two files took 0.47 s)."""
     if not entries:
         return _json({**head, "entries": []})
     text = json.dumps({**head, "entries": [_ENTRIES]}, ensure_ascii=False, indent=2)
-    body = ",\n    ".join(e.replace("\n", "\n    ") for e in entries)
-    return (text.replace(json.dumps(_ENTRIES), body, 1) + "\n").encode("utf-8")
+    before, _, after = text.partition(json.dumps(_ENTRIES))
+    return b"".join(
+        (before.encode("utf-8"), b",\n    ".join(entries), after.encode("utf-8"), b"\n")
+    )
 
 
-def _encoded(entry: Entry, base: str, memo: dict[bytes, str] | None) -> str:
-    """An entry's record as JSON; ``memo`` keeps them between builds (by content and base)."""
-    if memo is None:
-        return json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
-    key = digest.entry_digest(entry) + base.encode()
-    text = memo.get(key)
+def _encoded(entry: Entry, base: str, memo: dict[bytes, bytes] | None) -> bytes:
+    """An entry's record as JSON in UTF-8, indented as an item of a file's "entries" (an
+    entry encoded alone, ``indent=2``, is the same text as inside the list but for its lines'
+    indentation, four spaces deeper there; JSON strings hold no raw newline); ``memo`` keeps
+    them between builds (by content and base)."""
+    key = digest.entry_digest(entry) + base.encode() if memo is not None else b""
+    text = memo.get(key) if memo is not None else None
     if text is None:
-        text = memo[key] = json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
+        alone = json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
+        text = alone.replace("\n", "\n    ").encode("utf-8")
+        if memo is not None:
+            memo[key] = text
     return text
 
 
@@ -201,7 +205,7 @@ def data_package(
 
 
 def build_data(
-    corpus: Corpus, config: SiteConfig, memo: dict[bytes, str] | None = None
+    corpus: Corpus, config: SiteConfig, memo: dict[bytes, bytes] | None = None
 ) -> dict[str, bytes]:
     """Every data file as bytes, keyed by site-relative path, without writing anything.
     ``memo``: each entry's JSON, kept between builds (``generator.cache.incremental``)."""
@@ -272,7 +276,7 @@ def build_data(
 
 
 def write_data(
-    corpus: Corpus, config: SiteConfig, site_dir: Path, memo: dict[bytes, str] | None = None
+    corpus: Corpus, config: SiteConfig, site_dir: Path, memo: dict[bytes, bytes] | None = None
 ) -> None:
     """Write ``api/`` and ``schemas/`` under ``site_dir``; fails before writing without site_url."""
     files = build_data(corpus, config, memo)
