@@ -280,7 +280,14 @@ _CELL_START_RE = re.compile(
 )
 
 
+# Any of them: only then can a cell start a formula (a quick test before _CELL_START_RE's).
+_FORMULA_CHAR_RE = re.compile("[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+
+
 def csv_cell(value: str | None) -> str:
     """Text safe to open in a spreadsheet, however it splits a line into cells: no control
     characters, and no cell that starts a formula."""
-    return _CELL_START_RE.sub(r"\1'", strip_control_chars(value or ""))
+    if not value:
+        return ""
+    text = strip_control_chars(value)
+    return _CELL_START_RE.sub(r"\1'", text) if _FORMULA_CHAR_RE.search(text) else text
