@@ -218,7 +218,7 @@ def _build(
         frozen = gc.get_freeze_count() > 0  # by a caller, who is to unfreeze it
         try:
             try:
-                validated = collect(entries_dir, memo=memo, freeze=True)
+                validated = collect(entries_dir, memo=memo, freeze=True, jobs=jobs)
             finally:
                 if memo:
                     memo.save()

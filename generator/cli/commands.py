@@ -174,7 +174,7 @@ def export_schemas(directory: Path) -> None:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that render pages; the site is the same for any number.  "
+    help="Processes that validate and render pages; the site is the same for any number.  "
     "[default: one per core]",
 )
 @click.option(

@@ -67,15 +67,16 @@ def collect(
     base_tags: set[str] | None = None,
     memo: Memo | None = None,
     freeze: bool = False,
+    jobs: int | None = None,
 ) -> Result:
     """Load and validate every entry under ``entries_dir``; never raises for bad input.
 
     With ``base_tags`` (the tags before this change, from ``reader.tags_at``), a change that
     adds more than NEW_TAGS_MAX distinct new tags is a problem. With ``memo``, a file whose
     own checks passed before is not parsed again: the result is the same. ``freeze``: see
-    ``collector.paused``.
+    ``collector.paused``. ``jobs``: processes that parse and check files (one per core).
     """
-    return Folder(entries_dir, memo).collect(base_tags=base_tags, freeze=freeze)
+    return Folder(entries_dir, memo).collect(base_tags=base_tags, freeze=freeze, jobs=jobs)
 
 
 class Folder:
@@ -94,6 +95,7 @@ class Folder:
         changed: Iterable[Path] | None = None,
         base_tags: set[str] | None = None,
         freeze: bool = False,
+        jobs: int | None = None,
     ) -> Result:
         """``collect``'s result for the folder; ``changed``: the paths changed since the last
         call (files or folders, added, changed or removed; None: any)."""
@@ -101,7 +103,7 @@ class Folder:
             whole = changed is None or self._placed is None or not self._update(changed)
             if whole:
                 self._placed, self._checked = reader.placed(self.entries_dir), {}
-            return self._result(base_tags, whole)
+            return self._result(base_tags, whole, jobs or parallel.default_jobs())
 
     def _update(self, changed: Iterable[Path]) -> bool:
         """Take in what changed; False when only a new look at the whole folder will do."""
@@ -126,7 +128,7 @@ class Folder:
             self._placed = dict(sorted(placed.items()))
         return True
 
-    def _result(self, base_tags: set[str] | None, whole: bool) -> Result:
+    def _result(self, base_tags: set[str] | None, whole: bool, jobs: int) -> Result:
         assert self._placed is not None
         files: list[tuple[Kind, Path]] = []
         problems: list[Problem] = []
@@ -144,7 +146,7 @@ class Folder:
                 else:
                     self._checked[path] = known
         # Checking the tags a change adds reads every file's tags, at their lines.
-        checked = _check_files(todo, self.memo, apart=base_tags is None)
+        checked = _check_files(todo, self.memo, jobs if base_tags is None else 1)
         self._checked.update(zip((path for _, path, _, _ in todo), checked, strict=True))
         own: list[_Own] = []
         for _, path in files:
@@ -260,17 +262,17 @@ def _checked_apart(item: tuple[Kind, Path, bytes | None, bool]) -> _Apart:
 
 
 def _check_files(
-    todo: list[tuple[Kind, Path, bytes | None, bytes]], memo: Memo | None, apart: bool
+    todo: list[tuple[Kind, Path, bytes | None, bytes]], memo: Memo | None, jobs: int
 ) -> list[_Checks]:
     """``_checked_file`` for each of ``todo`` (kind, path, bytes, key in the memo), and the
-    memo told; ``apart``: on every core, if there are enough of them (the parsed files are
-    then not kept: ``_Own.file`` reads one again if a check across files reports on it)."""
+    memo told; in ``jobs`` processes, if there are enough files (the parsed files are then
+    not kept: ``_Own.file`` reads one again if a check across files reports on it)."""
     digested = memo is not None
-    if not apart or len(todo) < parallel.MIN_ITEMS:
+    if jobs <= 1 or len(todo) < parallel.MIN_ITEMS or not parallel.can_fork():
         done = [_checked_file(kind, path, raw, digested) for kind, path, raw, _ in todo]
     else:
         work = [(kind, path, raw, digested) for kind, path, raw, _ in todo]
-        found = parallel.map_ordered(_checked_apart, work, jobs=parallel.default_jobs())
+        found = parallel.map_ordered(_checked_apart, work, jobs=jobs)
         done = []
         for (kind, path, _, _), (kept, problems) in zip(todo, found, strict=True):
             own = (

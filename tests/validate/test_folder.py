@@ -188,10 +188,9 @@ def test_files_checked_on_every_core_give_what_one_process_finds(
 
     monkeypatch.setattr(parallel, "map_ordered", counted)
     memos = (InMemory(), InMemory()) if memo else (None, None)
-    apart = collect(entries, memo=memos[0])
+    apart = collect(entries, memo=memos[0], jobs=2)
     assert forks == [300]  # every file parsed, in the workers
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 10**6)
-    alone = collect(entries, memo=memos[1])
+    alone = collect(entries, memo=memos[1], jobs=1)  # as `build --jobs 1` validates
     assert len(forks) == 1
     assert _found(apart) == _found(alone)
     found = [p.message.splitlines()[0].split(";")[0].split(" (")[0] for p in apart.problems]
@@ -206,7 +205,7 @@ def test_files_checked_on_every_core_give_what_one_process_finds(
     assert apart.problems[3].line == 6
     if memo:
         assert memos[0].known.keys() == memos[1].known.keys()  # the same files remembered
-        again = collect(entries, memo=memos[0])  # from the memo: nothing is parsed
+        again = collect(entries, memo=memos[0], jobs=2)  # from the memo: nothing is parsed
         assert len(forks) == 1
         assert _found(again) == _found(alone)
 
@@ -219,5 +218,5 @@ def test_the_tags_a_change_adds_are_checked_in_one_process(
 
     entries = _broken_corpus(tmp_path)
     monkeypatch.setattr(parallel, "map_ordered", None)  # called, it would fail
-    result = collect(entries, base_tags=set())
+    result = collect(entries, base_tags=set(), jobs=2)
     assert sum("is new tag number" in p.message for p in result.problems) > 0
