@@ -145,23 +145,6 @@ def actor(id: str, *, added: str | dt.date = "2025-01-02", **fields: Any) -> Act
     )
 
 
-class InMemory:
-    """Validation's memo, in memory (``record.Memo``): an unchanged file gives the same entry,
-    the same object, again, as the preview's does."""
-
-    def __init__(self) -> None:
-        self.known: dict[bytes, Any] = {}
-
-    def get(self, key: bytes) -> Any:
-        return self.known.get(key)
-
-    def put(self, key: bytes, checked: Any) -> None:
-        self.known[key] = checked
-
-    def covered(self) -> None:
-        pass
-
-
 def corpus_of(*entries: Entry) -> Corpus:
     """A corpus of exactly these entries."""
     return Corpus({e.id: e for e in entries})

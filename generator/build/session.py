@@ -32,7 +32,7 @@ from generator.kinds import configured as configured_kinds
 from generator.publish import search
 from generator.publish.sitedir import site_path, write_manifest
 from generator.site import fingerprint, render, structure
-from generator.validate.record import Checked, Folder, corpus_of
+from generator.validate.record import Folder, corpus_of
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,9 @@ class Session:
         self.site_dir = site_path(site_dir)
         self.kinds = configured_kinds(config)
         self.cache_dir = cache_folder(config, cache, cache_dir)
-        self.memo: Any = validcache.Memo.open(self.cache_dir) if self.cache_dir else _Memory()
+        self.memo: Any = (
+            validcache.Memo.open(self.cache_dir) if self.cache_dir else validcache.InMemory()
+        )
         self.folder = Folder(self.entries_dir, self.memo)
         self.corpus: Corpus | None = None
         self.kept: list[Kept] = []  # each interface's build, while the site is the last one's
@@ -251,9 +253,11 @@ class Session:
             indexer.cancel()
 
     def close(self) -> None:
-        """Stop the background's work; the kinds in use before come back."""
+        """Stop the background's work; the kinds in use before come back, and what the session
+        kept out of the collector's sight (``build``) is in it again, to be freed."""
         self.settle(cancel=True)
         self._using.close()
+        gc.unfreeze()
 
     def _start(self, work: Any, *args: Any) -> None:
         """Run ``work(stop, *args)`` in a thread once the work before it has ended (it was told
@@ -483,25 +487,6 @@ def _changed_entries(old: Corpus, new: Corpus) -> set[str]:
         ):
             changed.add(entry_id)
     return changed
-
-
-class _Memory:
-    """Validation's memo without a build cache: in memory, for the preview's session."""
-
-    def __init__(self) -> None:
-        self.known: dict[bytes, Checked] = {}
-
-    def get(self, key: bytes) -> Checked | None:
-        return self.known.get(key)
-
-    def put(self, key: bytes, checked: Checked) -> None:
-        self.known[key] = checked
-
-    def covered(self) -> None:
-        pass
-
-    def save(self) -> None:
-        pass
 
 
 @contextlib.contextmanager

@@ -68,6 +68,26 @@ class Memo:
             log.warning("Could not update the build cache: %s", exc)
 
 
+class InMemory:
+    """Validation's memo without a build cache, in memory: an unchanged file gives the same
+    entry, the very object, again (the preview's session without a cache folder)."""
+
+    def __init__(self) -> None:
+        self.known: dict[bytes, Checked] = {}
+
+    def get(self, key: bytes) -> Checked | None:
+        return self.known.get(key)
+
+    def put(self, key: bytes, checked: Checked) -> None:
+        self.known[key] = checked
+
+    def covered(self) -> None:
+        pass
+
+    def save(self) -> None:
+        pass
+
+
 def _read(path: Path) -> dict[bytes, Checked]:
     kept = sealed.read_pickle(path)  # None when missing, damaged, or not this user's
     return kept if isinstance(kept, dict) else {}
@@ -89,4 +109,4 @@ def _remove_old(parent: Path, current: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-__all__ = ["Memo"]
+__all__ = ["InMemory", "Memo"]

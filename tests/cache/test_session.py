@@ -282,3 +282,17 @@ def test_a_whole_build_after_saves_keeps_the_validation_memo(tmp_path: Path) -> 
     finally:
         running.close()
     _same_as_cold(running, tmp_path)
+
+
+def test_a_closed_session_leaves_nothing_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    # What a session keeps between saves is frozen (gc.freeze); closed, it may be freed.
+    import gc
+
+    shutil.copytree(GOLDEN, tmp_path / "entries")
+    running = Session(tmp_path / "entries", tmp_path / "site", CONFIG, cache=False)
+    try:
+        running.build()
+        assert gc.get_freeze_count() > 0
+    finally:
+        running.close()
+    assert gc.get_freeze_count() == 0

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from edits import EDITS, apply
-from helpers import InMemory
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from generator.cache.validcache import InMemory
 from generator.core.config import SiteConfig
 from generator.format import kinds
 from generator.kinds import configured

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import yaml
 from edits import EDITS, apply, entry_files
-from helpers import InMemory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.cache.validcache import InMemory
 from generator.core.config import load_config
 from generator.core.problems import display_path
 from generator.format import kinds
