@@ -35,6 +35,12 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def forks(items: int, jobs: int) -> bool:
+    """Whether ``map_ordered`` gives ``items`` items to forked workers (else it runs them
+    in this process)."""
+    return jobs > 1 and items >= MIN_ITEMS and can_fork()
+
+
 def map_ordered(
     fn: Callable[[T], R],
     items: Sequence[T],
@@ -51,7 +57,7 @@ def map_ordered(
     An exception raised by ``fn`` in a worker is raised here.
     """
     global _work
-    if jobs <= 1 or len(items) < MIN_ITEMS or not can_fork():
+    if not forks(len(items), jobs):
         results = []
         for item in items:
             results.append(fn(item))

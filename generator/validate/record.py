@@ -268,7 +268,7 @@ def _check_files(
     memo told; in ``jobs`` processes, if there are enough files (the parsed files are then
     not kept: ``_Own.file`` reads one again if a check across files reports on it)."""
     digested = memo is not None
-    if jobs <= 1 or len(todo) < parallel.MIN_ITEMS or not parallel.can_fork():
+    if not parallel.forks(len(todo), jobs):
         done = [_checked_file(kind, path, raw, digested) for kind, path, raw, _ in todo]
     else:
         work = [(kind, path, raw, digested) for kind, path, raw, _ in todo]
