@@ -56,7 +56,7 @@ class Incremental:
         self.structure = b""  # fingerprint.site_key
         self.reused: dict[str, CachedPage] = {}
         self.texts: dict[str, str] = {}  # the rendered pages' text keys (``text_key``)
-        self._digests: dict[str, bytes] = {}  # each entry's, for the next build's ``_standing``
+        self._digests: dict[str, bytes] = {}  # each entry's, for ``_standing`` and the cache
         self.search_key: str | None = None
         self._search_stamp: str | None = None  # the kept bundle's, when it is reused
         self._data: _Memo | None = None
@@ -70,7 +70,9 @@ class Incremental:
             return set()
         shows = self.shows  # by source, the entries each page's key covers
         self.structure = structure = fingerprint.site_key(site)
-        standing = self._standing(site, planned, structure)
+        if self.cache is not None:
+            self._digests = _digests(site)
+        standing = self._standing(planned, structure)
         todo = [page for page in planned if page.src not in standing]
         keys = fingerprint.page_keys(site, todo, self.base(), shows)
         self.keys.update((page.src, key) for page, key in zip(todo, keys, strict=True))
@@ -79,7 +81,6 @@ class Incremental:
             shows[src] = old.covered  # type: ignore[assignment]
         if self.cache is None:
             return set()
-        self._digests = _digests(site)
         kept = self.cache.index.pages
         for page in planned:
             key, old = self.keys[page.src], kept.get(page.src)
@@ -94,7 +95,7 @@ class Incremental:
         )
         return set(self.reused)
 
-    def _standing(self, site: Site, planned: list[Page], structure: bytes) -> dict[str, CachedPage]:
+    def _standing(self, planned: list[Page], structure: bytes) -> dict[str, CachedPage]:
         """The kept pages whose key stands, not computed again: the pages of entries whose
         covered entries have not changed since the build that kept them, under the same
         structure. The preview decides the same way which keys may change
@@ -105,9 +106,9 @@ class Incremental:
         index = self.cache.index
         if index.structure != structure or not index.digests:
             return {}
-        entries = site.corpus.entries
-        changed = {i for i, e in entries.items() if index.digests.get(i) != entry_digest(e)}
-        changed.update(index.digests.keys() - entries.keys())
+        now = self._digests
+        changed = {i for i, digest in now.items() if index.digests.get(i) != digest}
+        changed.update(index.digests.keys() - now.keys())
         standing = {}
         for page in planned:
             old = index.pages.get(page.src)
