@@ -98,14 +98,18 @@ def _encoded(entry: Entry, base: str, memo: dict[bytes, bytes] | None) -> bytes:
     entry encoded alone, ``indent=2``, is the same text as inside the list but for its lines'
     indentation, four spaces deeper there; JSON strings hold no raw newline); ``memo`` keeps
     them between builds (by content and base)."""
-    key = digest.entry_digest(entry) + base.encode() if memo is not None else b""
-    text = memo.get(key) if memo is not None else None
+    if memo is None:
+        return _listed(entry, base)
+    key = digest.entry_digest(entry) + base.encode()
+    text = memo.get(key)
     if text is None:
-        alone = json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
-        text = alone.replace("\n", "\n    ").encode("utf-8")
-        if memo is not None:
-            memo[key] = text
+        text = memo[key] = _listed(entry, base)
     return text
+
+
+def _listed(entry: Entry, base: str) -> bytes:
+    alone = json.dumps(entry_record(entry, base), ensure_ascii=False, indent=2)
+    return alone.replace("\n", "\n    ").encode("utf-8")
 
 
 def _schema_url(base: str, kind: str) -> str:
