@@ -215,33 +215,30 @@ def _build(
         memo = validcache.Memo.open(cache_dir) if cache_dir else None
         indexer = search.Indexer()  # Pagefind starts while the entries are validated
         # The corpus lives to the end of the build: the collector need not scan it again.
-        frozen = gc.get_freeze_count() > 0  # by a caller, who is to unfreeze it
-        try:
+        with collector.unfrozen_after():
             try:
-                validated = collect(entries_dir, memo=memo, freeze=True, jobs=jobs)
-            finally:
-                if memo:
-                    memo.save()
-            corpus = corpus_of(validated)
-            for example in validated.examples:
-                log.warning("%s: %s", display_path(example), examples.WARNING)
-            result = _publish(
-                corpus,
-                config,
-                site_dir,
-                site_url=site_url,
-                progress=progress,
-                jobs=jobs,
-                cache_dir=cache_dir,
-                indexer=indexer,
-                freeze=True,
-            )
-        except BaseException:
-            indexer.cancel()
-            raise
-        finally:
-            if not frozen:
-                gc.unfreeze()
+                try:
+                    validated = collect(entries_dir, memo=memo, freeze=True, jobs=jobs)
+                finally:
+                    if memo:
+                        memo.save()
+                corpus = corpus_of(validated)
+                for example in validated.examples:
+                    log.warning("%s: %s", display_path(example), examples.WARNING)
+                result = _publish(
+                    corpus,
+                    config,
+                    site_dir,
+                    site_url=site_url,
+                    progress=progress,
+                    jobs=jobs,
+                    cache_dir=cache_dir,
+                    indexer=indexer,
+                    freeze=True,
+                )
+            except BaseException:
+                indexer.cancel()
+                raise
     seconds = time.monotonic() - start
     log.debug(
         "Built %s: %d pages from %d entries in %.1f s",

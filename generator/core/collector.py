@@ -33,6 +33,21 @@ def paused(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def unfrozen_after(freeze: bool = False) -> Iterator[None]:
+    """What is frozen (``gc.freeze``) inside is unfrozen at the end, unless something was
+    frozen before: a caller's, such as a preview's state between saves, which that caller
+    unfreezes itself. ``freeze``: freeze everything at the start."""
+    owned = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if owned:
+            gc.unfreeze()
+
+
 def skipped_at_exit() -> None:
     """Leave every object out of the collections the interpreter makes as it exits.
 
@@ -43,4 +58,4 @@ def skipped_at_exit() -> None:
     atexit.register(gc.freeze)  # runs before the interpreter's last collections
 
 
-__all__ = ["paused", "skipped_at_exit"]
+__all__ = ["paused", "skipped_at_exit", "unfrozen_after"]

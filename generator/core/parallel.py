@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import gc
 import logging
 import multiprocessing
 import os
@@ -12,6 +11,8 @@ import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from generator.core import collector
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -71,23 +72,20 @@ def map_ordered(
     # What the workers inherit is left out of their collector's passes, which would write to
     # every object's header and so copy each page of memory they share with this process
     # (the workers grew by 190 MB each over 10,000 pages). Python's gc.freeze documents this.
-    frozen = gc.get_freeze_count() > 0  # a preview's kept state, frozen by its owner
-    gc.freeze()
-    _give_back_freed_memory()
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
-            for chunk, counts in pool.map(_run_chunk, range(len(bounds))):
-                results.extend(chunk)
-                for handler, added in zip(counters or [], counts, strict=True):
-                    for level, n in added.items():
-                        handler.counts[level] += n  # type: ignore[attr-defined]
-                if done:
-                    done(len(chunk))
+        with collector.unfrozen_after(freeze=True):
+            _give_back_freed_memory()
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
+                for chunk, counts in pool.map(_run_chunk, range(len(bounds))):
+                    results.extend(chunk)
+                    for handler, added in zip(counters or [], counts, strict=True):
+                        for level, n in added.items():
+                            handler.counts[level] += n  # type: ignore[attr-defined]
+                    if done:
+                        done(len(chunk))
     finally:
         _work = None
-        if not frozen:
-            gc.unfreeze()
     return results
 
 
