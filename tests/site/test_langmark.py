@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.site import langmark
 from generator.site.langmark import NO_BREAK, mark_chinese
 
 SHORT = '<span lang="zh" class="record-nobreak">'
@@ -67,3 +71,30 @@ def test_a_page_in_chinese_marks_only_the_chinese_inside_its_english() -> None:
         '<html lang="zh"><p>中文<span lang="en">Tian <span lang="zh" class="record-nobreak">'
         '天安門</span> x <i lang="zh">中</i></span>好</p></html>'
     )
+
+
+# Pieces of text that make and unmake lang attributes, in several cases, one after another
+# or overlapping ("lang=lang=x"), and a character that lowers to two.
+_PIECES = st.sampled_from(
+    [
+        ' lang="zh"',
+        " LANG=en",
+        " lAnG = 'a b'",
+        "\u3000Lang=x",
+        "lang",
+        " ",
+        "=",
+        '"',
+        "'",
+        ">",
+        "<p",
+        "x",
+        "İ",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_lang_attributes_are_found_as_the_regular_expression_finds_them(html: str) -> None:
+    fast = [(m.span(), m.groups()) for m in langmark._lang_attributes(html)]
+    assert fast == [(m.span(), m.groups()) for m in langmark._LANG_RE.finditer(html)]
