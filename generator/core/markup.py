@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import re
 import secrets
 import xml.etree.ElementTree as etree
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import markdown
@@ -185,24 +188,93 @@ def _markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists"], output_format="html")
 
 
-# A page's address as citations link to it, when it needs no escaping in an attribute and
-# no ``rel`` (it is relative): converted once with a stand-in address put in its place after,
-# the text is not converted again for each page that shows it.
+# A page's address as citations link to it, when it needs no escaping in an attribute: the
+# text is converted once with a stand-in address of the same kind, relative or absolute
+# (``_SafeLinks`` gives only an absolute one ``rel``), put in its place after, so that it is
+# not converted again for each page or feed that shows it.
 _PLAIN_RELATIVE_RE = re.compile(r"(?!//)[A-Za-z0-9._~/%-]*")
-_STAND_IN = f"cite-{secrets.token_hex(16)}"
+_PLAIN_ABSOLUTE_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/%-]*)?")
+_TOKEN = secrets.token_hex(16)
+_STAND_IN = f"cite-{_TOKEN}"
+_STAND_IN_ABSOLUTE = f"https://cite-{_TOKEN}.invalid/"
 
 
 def _render(text: str, citing: Citing | None = None) -> str:
-    if citing is None or not _PLAIN_RELATIVE_RE.fullmatch(citing[0]):
+    if citing is None:
+        return _convert(text, None)
+    base, titles = citing
+    if _PLAIN_RELATIVE_RE.fullmatch(base):
+        stand_in = _STAND_IN
+    elif _PLAIN_ABSOLUTE_RE.fullmatch(base):
+        stand_in = _STAND_IN_ABSOLUTE
+    else:
         return _convert(text, citing)
-    out = _convert(text, (_STAND_IN, citing[1]))
-    return out.replace(f'href="{_STAND_IN}#', f'href="{citing[0]}#')
+    out = _convert(text, (stand_in, titles))
+    return out.replace(f'href="{stand_in}#', f'href="{base}#')
 
 
-# Sized for a whole corpus: every text is rendered for its page, the timeline, tag pages and
-# feeds; at 10,000 entries a 4,096 cache re-converted each text several times.
-@lru_cache(maxsize=65536)
+# Every text converted, for its page, the timeline, tag pages and feeds, in both interfaces:
+# sized for a whole corpus (at 10,000 entries a 4,096 cache converted each text several
+# times). Forked workers that render pages send back what they converted (``learned``), so
+# that the next interface's workers and the feeds find it here.
+_MEMO_SIZE = 65536
+_Converted = tuple[tuple[str, Citing | None], str]
+_converted: dict[tuple[str, Citing | None], str] = {}
+_sharing = False  # whether processes forked now keep what they convert, for their parent
+_learned: list[_Converted] | None = None  # in such a process: what it converted since
+
+
 def _convert(text: str, citing: Citing | None = None) -> str:
+    key = (text, citing)
+    out = _converted.get(key)
+    if out is None:
+        out = _convert_now(text, citing)
+        if len(_converted) >= _MEMO_SIZE:  # the older half goes (dicts keep their order)
+            for old in list(_converted)[: _MEMO_SIZE // 2]:
+                del _converted[old]
+        _converted[key] = out
+        if _learned is not None:
+            _learned.append((key, out))
+    return out
+
+
+def _forked() -> None:
+    global _learned
+    _learned = [] if _sharing else None
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
+@contextlib.contextmanager
+def shared_by_workers() -> Iterator[None]:
+    """While this lasts, processes forked from this one keep what they convert (``learned``)."""
+    global _sharing
+    _sharing = True
+    try:
+        yield
+    finally:
+        _sharing = False
+
+
+def learned() -> list[_Converted]:
+    """In a process forked within ``shared_by_workers``, what it has converted since it last
+    said (or since the fork), for ``learn`` in its parent; elsewhere, nothing."""
+    global _learned
+    if _learned is None:
+        return []
+    said, _learned = _learned, []
+    return said
+
+
+def learn(items: Iterable[_Converted]) -> None:
+    """Add what a forked worker converted (``learned``) to this process's memo."""
+    for key, out in items:
+        if key not in _converted and len(_converted) < _MEMO_SIZE:
+            _converted[key] = out
+
+
+def _convert_now(text: str, citing: Citing | None) -> str:
     md = _markdown()
     md.reset()
     md.inlinePatterns["citations"].citing = citing  # type: ignore[attr-defined]

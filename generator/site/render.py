@@ -13,7 +13,7 @@ import jinja2
 from babel.lists import format_list
 from markupsafe import Markup, escape
 
-from generator.core import i18n, parallel
+from generator.core import i18n, markup, parallel
 from generator.core.config import SiteConfig
 from generator.core.dates import PartialDate
 from generator.core.errors import BuildError
@@ -388,10 +388,14 @@ def _render_pages(
     if reuse is not None:
         reused = reuse(the_site, planned)
         planned = [page for page in planned if page.src not in reused]
-    rendered = parallel.map_ordered(_Renderer(env, shared, links is not None), planned, jobs=jobs)
+    with markup.shared_by_workers():  # the next interface and the feeds convert less
+        rendered = parallel.map_ordered(
+            _Renderer(env, shared, links is not None), planned, jobs=jobs
+        )
     log.debug("rendered %d pages", len(rendered))
     pages = {}
-    for page, (text, page_links) in zip(planned, rendered, strict=True):
+    for page, (text, page_links, converted) in zip(planned, rendered, strict=True):
+        markup.learn(converted)
         pages[page.src] = text
         if links is not None and page_links:
             links[page.src] = page_links
@@ -404,7 +408,7 @@ class _Renderer:
     def __init__(self, env: jinja2.Environment, shared: dict[str, object], links: bool):
         self.env, self.shared, self.links = env, shared, links
 
-    def __call__(self, page: Page) -> tuple[str, list[tuple[str, str]]]:
+    def __call__(self, page: Page) -> tuple[str, list[tuple[str, str]], list[Any]]:
         template = self.env.get_template(page.template)
         links: set[tuple[str, str]] | None = set() if self.links else None
         corpus: Corpus = self.shared["corpus"]  # type: ignore[assignment]
@@ -418,4 +422,4 @@ class _Renderer:
             linked_data=linked_data,
             breadcrumb=breadcrumb,
         )
-        return text, sorted(links or ())
+        return text, sorted(links or ()), markup.learned()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.core import citations
+from generator.core import citations, markup
 from generator.core.markup import plain_text, render_inline, render_markdown
 
 
@@ -60,3 +62,30 @@ def test_where_text_cites_nothing_a_numbered_reference_link_is_still_a_link() ->
     assert render_markdown(text) == (
         '<p>See <a href="https://example.org/x" rel="nofollow noopener">1</a>.</p>'
     )
+
+
+# Addresses citations may lead to: relative ones, absolute ones (a feed's), and ones with
+# characters an attribute must escape or that make the address unsafe.
+_BASES = st.one_of(
+    st.text(alphabet="abz09._~/%-:?#&\"'<> ", max_size=12),
+    st.builds(
+        "{}://{}{}".format,
+        st.sampled_from(["http", "https", "HTTPS", "javascript", "ftp"]),
+        st.text(alphabet="ab09.-:@", min_size=1, max_size=10),
+        st.text(alphabet='ab/%-._~?&"', max_size=10),
+    ),
+    st.just("//example.org/a/"),
+)
+_TEXTS = st.sampled_from(
+    ["Said so.[1]", "Two.[1, 2] [the law](https://example.org/law)", "No marker.", "[3] first"]
+)
+
+
+@given(text=_TEXTS, base=_BASES)
+def test_a_citation_address_put_in_after_converting_is_what_converting_with_it_gives(
+    text: str, base: str
+) -> None:
+    # The text is converted once with a stand-in address (relative or absolute) when the
+    # real one needs no escaping, and the real one put in its place.
+    citing = (base, ("First (Outlet)", "Second"))
+    assert str(render_markdown(text, citing)) == markup._convert_now(text, citing)

@@ -11,11 +11,11 @@ import logging
 from pathlib import Path
 
 import pytest
-from helpers import comparable_tree
+from helpers import comparable_tree, site_config, typed_without_validation
 from mkdocs import utils
 
 from generator.build.pipeline import build_site
-from generator.core import parallel
+from generator.core import markup, parallel
 from generator.core.errors import BuildError
 from generator.site import render
 
@@ -160,3 +160,25 @@ def test_the_engine_adds_the_theme_files_mkdocs_adds() -> None:
     listed = [(f.src_uri, f.abs_src_path) for f in ours]
     assert listed == [(f.src_uri, f.abs_src_path) for f in theirs]
     assert any(uri.startswith("assets/javascripts/") for uri, _ in listed)
+
+
+def test_what_the_workers_convert_is_not_converted_again_here(
+    always_fork: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each interface renders its pages in new workers, and the feeds render here: the text
+    # the first workers converted comes back with their pages (markup.learned).
+    corpus, config = typed_without_validation(GOLDEN / "entries"), site_config()
+    monkeypatch.setattr(markup, "_converted", {})
+    render.render_pages(corpus, config, jobs=2)
+    converted_here: list[str] = []
+    real = markup._convert_now
+
+    def counted(text: str, citing: markup.Citing | None) -> str:
+        converted_here.append(text)
+        return real(text, citing)
+
+    monkeypatch.setattr(markup, "_convert_now", counted)
+    again = render.render_pages(corpus, config, jobs=1)  # here, not in workers
+    assert len(again) > 20
+    assert converted_here == []
+    assert markup.learned() == []  # this process was not forked to share
