@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
@@ -17,6 +19,11 @@ from generator.engine.pagecheck import front_matter_problem
 from generator.format.kinds import TEMPLATES_DIR
 from generator.site.langmark import mark_chinese
 from generator.site.render import install_gettext
+
+THEME = TEMPLATES_DIR / "theme"  # the generator's overrides of the theme's templates
+# Under this prefix, a template as the theme dirs after the generator's own have it: what an
+# override of the generator's extends or includes (partials/nav.html).
+BELOW = "record-below"
 
 
 class RecordPlugin(BasePlugin):
@@ -35,6 +42,7 @@ class RecordPlugin(BasePlugin):
         self.reused = reused
         self.bytecode_cache = bytecode_cache
         self.files: Files | None = None
+        self.nav_memo = NavMemo()
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         if config.extra.get("interface"):  # a site in several languages: the switch's style
@@ -56,6 +64,7 @@ class RecordPlugin(BasePlugin):
         # page's own text is read again and held to what MkDocs made of it.
         src = page.file.src_uri
         page.__dict__.pop("render", None)  # a rebuild reads the page again
+        self.nav_memo.read(page)
         generated = src in self.pages
         source = self.pages[src] if generated else page.file.content_string
         name = src if generated else display_path(Path(page.file.abs_src_path))
@@ -78,6 +87,13 @@ class RecordPlugin(BasePlugin):
         # The theme's own words (partials/header.html) in the interface's language.
         env.add_extension("jinja2.ext.i18n")
         install_gettext(env)
+        dirs = [str(d) for d in config.theme.dirs]
+        below = dirs[dirs.index(str(THEME)) + 1 :] if str(THEME) in dirs else dirs
+        env.loader = jinja2.ChoiceLoader(
+            [env.loader, jinja2.PrefixLoader({BELOW: jinja2.FileSystemLoader(below)})]
+        )
+        self.nav_memo = NavMemo()
+        env.globals["record_nav"] = self.nav_memo
         return env
 
     def on_post_build(self, *, config: Any) -> None:
@@ -108,3 +124,46 @@ def _render_converted(page: Any, converted: html_pages.Converted, config: Any, f
     page._title_from_render = converted.title
     page.present_anchor_ids = converted.anchor_ids
     page.links_to_anchors = {}  # no Markdown links: the page is headings and HTML
+
+
+class NavMemo:
+    """Material's navigation as written for pages outside it, kept by the addresses its links
+    have from the page (partials/nav.html): at 10,000 entries the theme wrote it 20,000 times
+    over, 6.5% of a cold build, for a few folders' worth of different ones."""
+
+    def __init__(self) -> None:
+        self._nav: Any = None
+        self._in_nav: frozenset[int] = frozenset()
+        self._targets: list[str] = []
+        self._kept: dict[str, str] = {}
+
+    def targets(self, nav: Any, page: Any) -> list[str] | None:
+        """Every address the navigation links to (but the home page), or None when ``page``
+        is in the navigation, which then marks it as the current page."""
+        if nav is None or page is None:
+            return None
+        if nav is not self._nav:
+            self._nav, self._kept = nav, {}
+            self._in_nav = frozenset(id(p) for p in nav.pages)
+            self._targets = list(_addresses(nav.items))
+        return None if id(page) in self._in_nav else self._targets
+
+    def kept(self, key: str) -> str | None:
+        return self._kept.get(key)
+
+    def keep(self, key: str, html: str) -> str:
+        self._kept[key] = html
+        return html
+
+    def read(self, page: Any) -> None:
+        """``page`` is read (again): if the navigation shows it, what was kept may be stale."""
+        if self._nav is not None and id(page) in self._in_nav:
+            self._kept = {}
+
+
+def _addresses(items: Any) -> Iterator[str]:
+    for item in items:
+        if getattr(item, "is_section", False):
+            yield from _addresses(item.children)
+        else:  # a page or a link
+            yield item.url
