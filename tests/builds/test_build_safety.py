@@ -26,7 +26,9 @@ from pathlib import Path
 import mkdocs.utils
 import pytest
 from click.testing import CliRunner
+from helpers import comparable_tree
 
+from generator.build import pipeline
 from generator.build.pipeline import MANIFEST, BuildResult, build_site
 from generator.cli.commands import cli
 from generator.core.errors import BuildError
@@ -643,3 +645,29 @@ def test_sigterm_during_an_update_in_place_waits_for_it(
     del paths[MANIFEST]
     assert manifest["files"] == sorted(p for p, v in paths.items() if v is not None)
     assert names(tmp_path) == ["site"]
+
+
+def test_feeds_and_data_written_while_pagefind_indexes_end_where_they_belong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without a cache holding the index, Pagefind indexes alone on one core; the first
+    # interface's feeds and the open data are written meanwhile, into a hidden folder of the
+    # build's own that MkDocs does not empty, then moved into place (pipeline._write_early).
+    used: list[bool] = []
+    real = pipeline._write_early
+
+    def early(*args: object) -> bool:
+        used.append(True)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_write_early", early)
+    first = build_site(GOLDEN / "entries", tmp_path / "early", CONFIG, progress=False, cache=False)
+    monkeypatch.setattr(pipeline, "_write_early", lambda *args: False)
+    second = build_site(GOLDEN / "entries", tmp_path / "late", CONFIG, progress=False, cache=False)
+    assert used == [True]
+    early_tree, late_tree = comparable_tree(first.site_dir), comparable_tree(second.site_dir)
+    assert early_tree.keys() == late_tree.keys()
+    assert [name for name in early_tree if early_tree[name] != late_tree[name]] == []
+    assert any(name.startswith("feeds/") for name in early_tree)
+    assert any(name.startswith("api/") for name in early_tree)
+    assert not (first.site_dir / pipeline.EARLY).exists()
