@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from generator.publish.sitedir import (
     exclusive_build,
     explain_os_errors,
     new_work_folder,
+    rename_into,
     site_path,
     swap,
     write_manifest,
@@ -502,11 +502,7 @@ def _write_early(corpus: Corpus, config: SiteConfig, work: Path, cached: Increme
 def _place_early(site: Path) -> None:
     """Move what ``_write_early`` wrote to the same places under ``site``."""
     early = site / EARLY
-    for folder, _, names in os.walk(early):
-        rel = Path(folder).relative_to(early)
-        (site / rel).mkdir(parents=True, exist_ok=True)
-        for name in names:
-            os.replace(Path(folder) / name, site / rel / name)
+    rename_into(early, site)
     shutil.rmtree(early)
 
 

@@ -30,7 +30,7 @@ from generator.format.corpus import Corpus
 from generator.format.digest import entry_digest
 from generator.kinds import configured as configured_kinds
 from generator.publish import search
-from generator.publish.sitedir import site_path, write_manifest
+from generator.publish.sitedir import rename_into, site_path, write_manifest
 from generator.site import fingerprint, render, structure
 from generator.validate.record import Folder, corpus_of
 
@@ -322,7 +322,7 @@ class Session:
             )
             if stop.is_set():
                 return
-            if _sync(scratch, site):
+            if rename_into(scratch, site):
                 _rewrite_manifest(site)
         log.debug("The preview's feeds, data and sitemaps in %.2f s", time.monotonic() - started)
         if stop.is_set():
@@ -495,25 +495,6 @@ def _scratch(site: Path) -> Iterator[Path]:
     there is renamed into the site."""
     with tempfile.TemporaryDirectory(prefix=f"{site.name}.part-", dir=site.parent) as folder:
         yield Path(folder)
-
-
-def _sync(new: Path, site: Path) -> bool:
-    """Rename each file of ``new`` over its namesake in ``site`` where they differ; whether a
-    file was added."""
-    added = False
-    for folder, _, names in os.walk(new):
-        rel = os.path.relpath(folder, new)
-        for name in names:
-            source = os.path.join(folder, name)
-            target = site / rel / name
-            try:
-                same = target.read_bytes() == Path(source).read_bytes()
-            except FileNotFoundError:
-                same, added = False, True
-            if not same:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(source, target)
-    return added
 
 
 def _rewrite_manifest(site: Path) -> None:

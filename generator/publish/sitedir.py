@@ -205,6 +205,25 @@ def write_listing(manifest: Path, folders: set[str], files: set[str]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def rename_into(new: Path, site: Path) -> bool:
+    """Rename each file of ``new`` over its namesake in ``site`` where they differ (a file
+    that is the same keeps its time); whether a file was added."""
+    added = False
+    for folder, _, names in os.walk(new):
+        rel = os.path.relpath(folder, new)
+        for name in names:
+            source = os.path.join(folder, name)
+            target = site / rel / name
+            try:
+                same = target.read_bytes() == Path(source).read_bytes()
+            except FileNotFoundError:
+                same, added = False, True
+            if not same:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+    return added
+
+
 def read_manifest(site_dir: Path) -> tuple[set[str], set[str]]:
     """The folders and files the manifest of ``site_dir`` lists; BuildError if it cannot."""
     return _read_manifest(site_dir / MANIFEST, display_path(site_dir))
